@@ -1,0 +1,73 @@
+"""The `footprint` command: starts the app, or runs a subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The one command-line parser shared by the GUI and every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        help="database to use (sqlite:///path or postgresql://user@host/name); "
+        "default: FOOTPRINT_DATABASE_URL, else the file in your data folder",
+    )
+    parser = argparse.ArgumentParser(
+        prog="footprint",
+        description="Footprint: the DSL's logbook of social media incidents.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"Footprint {__version__}")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation in a temporary folder and exit (0 when all is well)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="fill an empty log with an invented demonstration school"
+    )
+    demo.add_argument("--seed", type=int, default=2026, help="vary the invented school")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `footprint` and `python -m app`."""
+    args = build_parser().parse_args(argv)
+    if args.self_check:
+        from app.selfcheck import run_self_check
+
+        return run_self_check()
+    if args.command == "demo":
+        return _demo(args)
+    from app.ui.app import run_gui
+
+    return run_gui(args.database)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.core.demo import build_demo_school
+    from app.core.errors import FootprintError
+    from app.core.startup import open_log
+
+    try:
+        log = open_log(args.database)
+    except FootprintError as exc:
+        print(f"footprint demo: {exc.message}", file=sys.stderr)
+        return 2
+    try:
+        with log.database.write() as session:
+            summary = build_demo_school(session, log.user_id, seed=args.seed)
+    except FootprintError as exc:
+        print(f"footprint demo: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        log.database.dispose()
+    print(summary)
+    return 0

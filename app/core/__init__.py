@@ -1,0 +1,1 @@
+"""Qt-free heart of Footprint: models, vocabularies, rules and services."""

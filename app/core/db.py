@@ -1,0 +1,154 @@
+"""Opening the database: SQLite in the user's data folder by default, or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PureWindowsPath
+from typing import Any
+
+from platformdirs import user_data_path
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.errors import DatabaseError
+
+APP_NAME = "Footprint"
+ENV_DATABASE_URL = "FOOTPRINT_DATABASE_URL"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder (e.g. %LOCALAPPDATA%\\Footprint on Windows)."""
+    return user_data_path(APP_NAME, appauthor=False, ensure_exists=False)
+
+
+def default_database_url() -> str:
+    """`--database` beats FOOTPRINT_DATABASE_URL beats the SQLite file in the data folder."""
+    from_env = os.environ.get(ENV_DATABASE_URL, "").strip()
+    if from_env:
+        return from_env
+    return f"sqlite:///{default_data_dir() / 'footprint.sqlite3'}"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a database URL, choosing psycopg 3 for PostgreSQL; refuse what won't work."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise DatabaseError(
+            "That database address is not valid. Use a file path such as "
+            "sqlite:///C:/Footprint/footprint.sqlite3 or postgresql://user@server/footprint."
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"Footprint works with SQLite or PostgreSQL, not “{backend}”.")
+    if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        refuse_network_path(parsed.database)
+    return parsed
+
+
+def refuse_network_path(path: str) -> None:
+    """SQLite on a network share corrupts when two PCs write; shared logs use PostgreSQL."""
+    message = (
+        "The log can't be kept on a network share: SQLite files there can be damaged when "
+        "two computers write at once. For a log shared by several office PCs, use a "
+        "PostgreSQL server (see the README), or keep the file on this computer."
+    )
+    if path.startswith(("\\\\", "//")) or PureWindowsPath(path).drive.startswith("\\\\"):
+        raise DatabaseError(message)
+    if sys.platform == "win32":  # a mapped drive letter (H:) pointing at a share
+        import ctypes
+
+        drive = PureWindowsPath(path).drive
+        drive_remote = 4
+        if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote:
+            raise DatabaseError(message)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from the sqlite3 module so BEGIN is ours (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+    # SQLite's own lower() folds only ASCII; searching "łukasz" must find "Łukasz".
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Writers take the write lock up front (BEGIN IMMEDIATE) so two writers queue on the
+    # busy timeout instead of one failing half-way with "database is locked".
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_db_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
+    """An engine with Footprint's connection rules (WAL, foreign keys, busy timeout)."""
+    parsed = normalise_url(url if url is not None else default_database_url())
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Footprint can't create the folder for its log ({exc.strerror})."
+                ) from None
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(parsed, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+class Database:
+    """The engine plus the two kinds of unit of work the app uses: read and write."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        writer_bind = (
+            engine.execution_options(sqlite_begin="IMMEDIATE")
+            if engine.dialect.name == "sqlite"
+            else engine
+        )
+        self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits if the block succeeds and rolls back otherwise."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; anything written in it is rolled back."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,38 @@
+"""Typed errors raised by the services; every message is a sentence a DSL understands."""
+
+from __future__ import annotations
+
+
+class FootprintError(Exception):
+    """Base of every error a user can cause or meet."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(FootprintError):
+    """Input that can't be stored; `field` names the form field the message belongs beside."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class NotAllowed(FootprintError):
+    """The acting user may not do this, or the record's state forbids it."""
+
+
+class Conflict(FootprintError):
+    """Someone else changed the record first, or a unique value is already taken."""
+
+
+class NotFound(FootprintError):
+    """The record asked for does not exist (or is not visible to this user)."""
+
+
+class DatabaseError(FootprintError):
+    """The database can't be opened or used as asked (missing, locked, too new, on a share)."""

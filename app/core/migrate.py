@@ -1,0 +1,163 @@
+"""Bringing a database up to this version's schema at start-up, safely."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import DateTime, Engine, inspect
+
+from app.core.clock import utc_now
+from app.core.errors import DatabaseError
+from app.resources import migrations_path
+
+log = logging.getLogger(__name__)
+_PG_MIGRATION_LOCK = 727_001
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    """What `upgrade_to_head` did: revisions before and after, and any backup taken."""
+
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave tables that models don't describe (full-text search and its shadows) alone."""
+    return not (type_ == "table" and name is not None and name.startswith("incident_search"))
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write Footprint's column types as the plain types they store, so revisions never
+    import app code (which may move on after the revision is written)."""
+    if type_ == "type" and type(obj).__module__ == "app.core.models.base":
+        impl = obj.impl
+        if isinstance(impl, DateTime):
+            return f"DateTime(timezone={impl.timezone})"
+        return f"sa.String(length={impl.length})"
+    return False
+
+
+def alembic_config() -> Config:
+    """alembic's configuration, built in code so it works inside the bundle too."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this copy of Footprint knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
+    """Upgrade to head, backing an existing SQLite log up first; refuse a newer database."""
+    script = ScriptDirectory.from_config(alembic_config())
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return UpgradeResult(current, head, None)
+    if current is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables - {"alembic_version"}:
+            raise DatabaseError(
+                "This database already holds tables that are not a Footprint log. "
+                "Choose an empty database or an existing Footprint log."
+            )
+    else:
+        try:
+            script.get_revision(current)
+        except CommandError:
+            raise DatabaseError(
+                "This log was last used by a newer version of Footprint. Install that "
+                "version (or a later one) to open it; nothing in the log has been changed."
+            ) from None
+    backup = None
+    if current is not None and engine.dialect.name == "sqlite":
+        backup = backup_sqlite(engine, backup_dir, label=f"before-{head}")
+    _run_upgrade(engine)
+    log.info("database upgraded from %s to %s", current, head)
+    return UpgradeResult(current, head, backup)
+
+
+def _run_upgrade(engine: Engine, target: str = "head") -> None:
+    config = alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        # Pragmas and locks go straight to the driver so that SQLAlchemy doesn't open a
+        # transaction around them: alembic must begin (and commit) its own.
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        if sqlite:
+            # Batch migrations copy tables; foreign keys are checked once at the end instead.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        else:
+            # Two office PCs starting a new version at once: one migrates, the other waits.
+            raw.execute("SELECT pg_advisory_lock(%s)" % _PG_MIGRATION_LOCK)
+            raw.commit()
+        config.attributes["connection"] = conn
+        try:
+            command.upgrade(config, target)
+        finally:
+            if sqlite:
+                problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+                raw.execute("PRAGMA foreign_keys=ON")
+                if problems:
+                    raise DatabaseError("The upgraded log failed its integrity check.")
+            else:
+                raw.execute("SELECT pg_advisory_unlock(%s)" % _PG_MIGRATION_LOCK)
+                raw.commit()
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    """Downgrade (developers and tests only; the app never goes back)."""
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, target)
+
+
+def backup_sqlite(engine: Engine, backup_dir: Path | None, *, label: str) -> Path:
+    """A consistent copy of the SQLite file via SQLite's backup API (safe while open)."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise DatabaseError("There is no database file to back up.")
+    source_path = Path(database)
+    folder = backup_dir or source_path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+    target = folder / f"{source_path.stem}-{stamp}-{label}.sqlite3"
+    source = sqlite3.connect(source_path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target

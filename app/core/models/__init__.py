@@ -1,0 +1,35 @@
+"""Every Footprint table; importing this package registers them all on `Base.metadata`."""
+
+from app.core.models.base import Base, UTCDateTime, VocabType
+from app.core.models.chronology import AppendOnlyViolation, ChronologyEntry
+from app.core.models.contact_exception import ContactException
+from app.core.models.deletion_request import DeletionRequest
+from app.core.models.escalation import Escalation
+from app.core.models.evidence import Evidence
+from app.core.models.incident import Incident, IncidentCategory, Involvement, ReferenceCounter
+from app.core.models.letter import Letter
+from app.core.models.person import ParentChildLink, Person
+from app.core.models.school import SchoolSettings, SchoolTerm
+from app.core.models.user import User
+
+__all__ = [
+    "AppendOnlyViolation",
+    "Base",
+    "ChronologyEntry",
+    "ContactException",
+    "DeletionRequest",
+    "Escalation",
+    "Evidence",
+    "Incident",
+    "IncidentCategory",
+    "Involvement",
+    "Letter",
+    "ParentChildLink",
+    "Person",
+    "ReferenceCounter",
+    "SchoolSettings",
+    "SchoolTerm",
+    "UTCDateTime",
+    "User",
+    "VocabType",
+]

@@ -1,0 +1,63 @@
+"""People in (and around) the school community, and parent–child links."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models.base import Base, Created, Updated, VocabType, Withdrawable
+from app.core.vocab import PersonKind
+
+
+class Person(Created, Updated, Withdrawable, Base):
+    """A pupil, parent/carer, member of staff, governor, volunteer, contractor or third party."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        Index("ix_person_family_given", "family_name", "given_name"),
+        Index("ix_person_kind", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[PersonKind] = mapped_column(VocabType(PersonKind))
+    given_name: Mapped[str]
+    family_name: Mapped[str] = mapped_column(default="")
+    # Title for letters ("Mrs", "Mx", "Dr"); optional.
+    title: Mapped[str] = mapped_column(default="")
+    # Pupils
+    year_group: Mapped[str | None] = mapped_column(String(4))
+    class_name: Mapped[str | None]
+    date_of_birth: Mapped[date | None]
+    # Parents/carers: the postal address letters go to.
+    address: Mapped[str] = mapped_column(default="")
+    postcode: Mapped[str] = mapped_column(default="")
+    email: Mapped[str] = mapped_column(default="")
+    phone: Mapped[str] = mapped_column(default="")
+    # Staff and others: their role at the school; third parties: who they are.
+    job_title: Mapped[str] = mapped_column(default="")
+    notes: Mapped[str] = mapped_column(default="")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class ParentChildLink(Created, Withdrawable, Base):
+    """A parent/carer's link to a pupil; `receives_letters` says whether letters go to them."""
+
+    __tablename__ = "parent_child_link"
+    __table_args__ = (
+        Index("ix_parent_child_link_parent_id", "parent_id"),
+        Index("ix_parent_child_link_child_id", "child_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    relationship_label: Mapped[str] = mapped_column(default="")
+    receives_letters: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Person] = relationship(foreign_keys=[parent_id])
+    child: Mapped[Person] = relationship(foreign_keys=[child_id])

@@ -1,0 +1,47 @@
+"""The school's own settings and its term dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from app.core.models.base import Base, Created, Updated, VocabType
+from app.core.vocab import TermName
+
+
+class SchoolSettings(Created, Updated, Base):
+    """One row: who the school is, who signs letters, and the rules it has chosen."""
+
+    __tablename__ = "school_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    address: Mapped[str] = mapped_column(default="")
+    phone: Mapped[str] = mapped_column(default="")
+    email: Mapped[str] = mapped_column(default="")
+    website: Mapped[str] = mapped_column(default="")
+    headteacher_name: Mapped[str] = mapped_column(default="")
+    dsl_names: Mapped[str] = mapped_column(default="")
+    complaints_url: Mapped[str] = mapped_column(default="")
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo_media_type: Mapped[str | None] = mapped_column(String(40))
+    deletion_deadline_school_days: Mapped[int] = mapped_column(Integer, default=2)
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+
+
+class SchoolTerm(Created, Base):
+    """One term of an academic year, with its half-term break (used for school days)."""
+
+    __tablename__ = "school_term"
+    __table_args__ = (UniqueConstraint("academic_year", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The calendar year the academic year starts in: 2026 means 2026–27.
+    academic_year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[TermName] = mapped_column(VocabType(TermName))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    half_term_starts_on: Mapped[date | None]
+    half_term_ends_on: Mapped[date | None]

@@ -1,0 +1,229 @@
+"""Reading incidents for lists: filters, sorting and paging all happen in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.core.clock import LONDON
+from app.core.models import Incident, IncidentCategory, Involvement, Person
+from app.core.services.validation import like_pattern
+from app.core.vocab import (
+    SEVERITY_RANK,
+    Category,
+    IncidentStatus,
+    InvolvementRole,
+    Platform,
+    Severity,
+)
+
+
+class IncidentSort(StrEnum):
+    """Columns the incident list can be sorted by."""
+
+    REFERENCE = "reference"
+    SEEN_AT = "seen_at"
+    PLATFORM = "platform"
+    SEVERITY = "severity"
+    STATUS = "status"
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the incident list is narrowed to; empty means everything not withdrawn."""
+
+    statuses: frozenset[IncidentStatus] = frozenset()
+    categories: frozenset[Category] = frozenset()
+    platforms: frozenset[Platform] = frozenset()
+    severities: frozenset[Severity] = frozenset()
+    seen_from: date | None = None
+    seen_to: date | None = None
+    person_id: int | None = None
+    safeguarding_only: bool = False
+    open_only: bool = False
+    text: str = ""
+    include_withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One line of the incident list (plain data: the table model holds no session)."""
+
+    id: int
+    reference: str
+    seen_at: datetime
+    platform: Platform
+    platform_other: str
+    severity: Severity
+    status: IncidentStatus
+    safeguarding_concern: bool
+    categories: tuple[Category, ...] = ()
+    posters: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    withdrawn: bool = False
+
+
+def _filtered(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
+    if not flt.include_withdrawn:
+        query = query.where(Incident.withdrawn_at.is_(None))
+    if flt.statuses:
+        query = query.where(Incident.status.in_(sorted(flt.statuses)))
+    if flt.open_only:
+        query = query.where(Incident.status != IncidentStatus.CLOSED)
+    if flt.platforms:
+        query = query.where(Incident.platform.in_(sorted(flt.platforms)))
+    if flt.severities:
+        query = query.where(Incident.severity.in_(sorted(flt.severities)))
+    if flt.safeguarding_only:
+        query = query.where(Incident.safeguarding_concern.is_(True))
+    if flt.seen_from is not None:
+        query = query.where(Incident.seen_at >= _london_midnight(flt.seen_from))
+    if flt.seen_to is not None:
+        query = query.where(Incident.seen_at < _london_midnight(flt.seen_to + timedelta(days=1)))
+    if flt.categories:
+        query = query.where(
+            exists().where(
+                IncidentCategory.incident_id == Incident.id,
+                IncidentCategory.category.in_(sorted(flt.categories)),
+            )
+        )
+    if flt.person_id is not None:
+        query = query.where(
+            exists().where(
+                Involvement.incident_id == Incident.id,
+                Involvement.person_id == flt.person_id,
+                Involvement.withdrawn_at.is_(None),
+            )
+        )
+    for word in flt.text.split():
+        pattern = like_pattern(word)
+        named = exists().where(
+            Involvement.incident_id == Incident.id,
+            Involvement.withdrawn_at.is_(None),
+            Person.id == Involvement.person_id,
+            or_(
+                func.lower(Person.given_name).like(pattern, escape="\\"),
+                func.lower(Person.family_name).like(pattern, escape="\\"),
+            ),
+        )
+        query = query.where(
+            or_(
+                func.lower(Incident.summary).like(pattern, escape="\\"),
+                func.lower(Incident.url).like(pattern, escape="\\"),
+                func.lower(Incident.account_handle).like(pattern, escape="\\"),
+                func.lower(Incident.reference).like(pattern, escape="\\"),
+                named,
+            )
+        )
+    return query
+
+
+def count_incidents(session: Session, flt: IncidentFilter | None = None) -> int:
+    """How many incidents match."""
+    query = _filtered(select(func.count(Incident.id)), flt or IncidentFilter())
+    count: int = session.execute(query).scalar_one()
+    return count
+
+
+def find_incidents(
+    session: Session,
+    flt: IncidentFilter | None = None,
+    *,
+    sort: IncidentSort = IncidentSort.SEEN_AT,
+    descending: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[IncidentRow]:
+    """One page of matching incidents, sorted in SQL, with categories and names attached."""
+    key = _sort_key(sort)
+    order = [key.desc(), Incident.id.desc()] if descending else [key.asc(), Incident.id.asc()]
+    query = select(Incident.id)
+    page_ids = list(
+        session.scalars(
+            _filtered(query, flt or IncidentFilter()).order_by(*order).limit(limit).offset(offset)
+        )
+    )
+    return rows_for_ids(session, page_ids)
+
+
+def rows_for_ids(session: Session, ids: list[int]) -> list[IncidentRow]:
+    """List rows for these incidents, in the given order (three queries for the page)."""
+    if not ids:
+        return []
+    incidents = {
+        r.id: r
+        for r in session.execute(
+            select(
+                Incident.id,
+                Incident.reference,
+                Incident.seen_at,
+                Incident.platform,
+                Incident.platform_other,
+                Incident.severity,
+                Incident.status,
+                Incident.safeguarding_concern,
+                Incident.withdrawn_at,
+            ).where(Incident.id.in_(ids))
+        )
+    }
+    categories: dict[int, list[Category]] = {}
+    for incident_id, category in session.execute(
+        select(IncidentCategory.incident_id, IncidentCategory.category)
+        .where(IncidentCategory.incident_id.in_(ids))
+        .order_by(IncidentCategory.incident_id, IncidentCategory.category)
+    ):
+        categories.setdefault(incident_id, []).append(category)
+    names: dict[tuple[int, InvolvementRole], list[str]] = {}
+    for incident_id, role, given, family in session.execute(
+        select(Involvement.incident_id, Involvement.role, Person.given_name, Person.family_name)
+        .join(Person, Person.id == Involvement.person_id)
+        .where(
+            Involvement.incident_id.in_(ids),
+            Involvement.withdrawn_at.is_(None),
+            Involvement.role.in_([InvolvementRole.POSTER, InvolvementRole.TARGET]),
+        )
+        .order_by(Involvement.id)
+    ):
+        names.setdefault((incident_id, role), []).append(f"{given} {family}".strip())
+    return [
+        IncidentRow(
+            id=i,
+            reference=incidents[i].reference,
+            seen_at=incidents[i].seen_at,
+            platform=incidents[i].platform,
+            platform_other=incidents[i].platform_other,
+            severity=incidents[i].severity,
+            status=incidents[i].status,
+            safeguarding_concern=incidents[i].safeguarding_concern,
+            categories=tuple(categories.get(i, ())),
+            posters=tuple(names.get((i, InvolvementRole.POSTER), ())),
+            targets=tuple(names.get((i, InvolvementRole.TARGET), ())),
+            withdrawn=incidents[i].withdrawn_at is not None,
+        )
+        for i in ids
+        if i in incidents
+    ]
+
+
+def _sort_key(sort: IncidentSort) -> ColumnElement[Any]:
+    if sort is IncidentSort.SEVERITY:
+        return case(
+            {member.value: rank for member, rank in SEVERITY_RANK.items()},
+            value=Incident.severity,
+        )
+    columns: dict[IncidentSort, ColumnElement[Any]] = {
+        IncidentSort.REFERENCE: Incident.reference.expression,
+        IncidentSort.SEEN_AT: Incident.seen_at.expression,
+        IncidentSort.PLATFORM: Incident.platform.expression,
+        IncidentSort.STATUS: Incident.status.expression,
+    }
+    return columns[sort]
+
+
+def _london_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LONDON)

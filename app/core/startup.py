@@ -1,0 +1,61 @@
+"""Opening a log at start-up: connect, upgrade the schema if needed, make the first user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import URL
+from sqlalchemy.exc import OperationalError
+
+from app.core.db import Database, create_db_engine
+from app.core.errors import DatabaseError
+from app.core.migrate import UpgradeResult, upgrade_to_head
+from app.core.services.users import ensure_default_user
+
+
+@dataclass(frozen=True)
+class OpenedLog:
+    """A database ready to use, what the upgrade did, and the user acting until accounts."""
+
+    database: Database
+    upgrade: UpgradeResult
+    user_id: int
+
+
+def open_log(url: str | URL | None = None) -> OpenedLog:
+    """Open (creating if new) and upgrade the log; DatabaseError with a plain reason if not."""
+    engine = create_db_engine(url)
+    try:
+        upgrade = upgrade_to_head(engine)
+        database = Database(engine)
+        with database.write() as session:
+            user_id = ensure_default_user(session).id
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(explain_operational_error(exc)) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return OpenedLog(database, upgrade, user_id)
+
+
+def explain_operational_error(exc: OperationalError) -> str:
+    """A sentence for the DSL about why the database could not be used (no personal data)."""
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            "The log is busy: another copy of Footprint (or a backup program) is using it. "
+            "Wait a moment and try again."
+        )
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return (
+            "Footprint can't open or write the log file: check the folder exists and is writable."
+        )
+    if "not a database" in text or "malformed" in text:
+        return (
+            "The log file is damaged or is not a Footprint log. Restore the latest backup "
+            "from the backups folder beside it."
+        )
+    if "connection" in text or "could not connect" in text or "password" in text:
+        return "Footprint can't reach the PostgreSQL server: check the address, user and password."
+    return "The log could not be opened (the database reported an error)."

@@ -1,0 +1,253 @@
+"""Controlled vocabularies, stored by value and shown by label (British English)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+_LABELS: dict[type[StrEnum], dict[str, str]] = {}
+
+
+class Vocabulary(StrEnum):
+    """A StrEnum whose members carry a human label (default: the value, capitalised)."""
+
+    @property
+    def label(self) -> str:
+        value = str(self)
+        return _LABELS.get(type(self), {}).get(value, value.replace("_", " ").capitalize())
+
+
+def _label(cls: type[Vocabulary], labels: dict[str, str]) -> None:
+    unknown = set(labels) - {str(m) for m in cls}
+    if unknown:
+        raise AssertionError(f"labels for unknown {cls.__name__} values: {unknown}")
+    _LABELS[cls] = labels
+
+
+class PersonKind(Vocabulary):
+    PUPIL = "pupil"
+    PARENT = "parent"
+    STAFF = "staff"
+    GOVERNOR = "governor"
+    VOLUNTEER = "volunteer"
+    CONTRACTOR = "contractor"
+    THIRD_PARTY = "third_party"
+
+
+_label(PersonKind, {"parent": "Parent/carer", "third_party": "Third party"})
+
+#: People who belong to the school community (the policy asks them to delete posts).
+SCHOOL_COMMUNITY = frozenset(set(PersonKind) - {PersonKind.THIRD_PARTY})
+
+
+class InvolvementRole(Vocabulary):
+    POSTER = "poster"
+    TARGET = "target"
+    SUBJECT_OF_IMAGE = "subject_of_image"
+    REPORTER = "reporter"
+    WITNESS = "witness"
+
+
+_label(InvolvementRole, {"subject_of_image": "Subject of image"})
+
+
+class Category(Vocabulary):
+    BULLYING = "bullying"
+    AGGRESSIVE = "aggressive"
+    RUDE_OR_INSULTING = "rude_or_insulting"
+    POTENTIALLY_ILLEGAL = "potentially_illegal"
+    OTHERWISE_INAPPROPRIATE = "otherwise_inappropriate"
+    DISREPUTE = "disrepute"
+    COMPLAINT_SHARED = "complaint_shared"
+    EXTREMISM = "extremism"
+    IMAGE_WITHOUT_CONSENT = "image_without_consent"
+    UNDERAGE_USE = "underage_use"
+    PUPIL_STAFF_CONTACT = "pupil_staff_contact"
+    IMPERSONATION = "impersonation"
+    PRAISE = "praise"
+
+
+_label(
+    Category,
+    {
+        "aggressive": "Aggressive or threatening",
+        "disrepute": "Brings the school or profession into disrepute",
+        "complaint_shared": "Complaint shared on social media",
+        "extremism": "Extremism or hate speech",
+        "image_without_consent": "Image or video shared without consent",
+        "underage_use": "Underage use of a platform",
+        "pupil_staff_contact": "Pupil–staff contact or friend request",
+        "impersonation": "Impersonation or fake account",
+        "praise": "Praise or positive mention",
+    },
+)
+
+
+class Platform(Vocabulary):
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    WHATSAPP = "whatsapp"
+    TIKTOK = "tiktok"
+    SNAPCHAT = "snapchat"
+    X = "x"
+    YOUTUBE = "youtube"
+    MUMSNET = "mumsnet"
+    DISCORD = "discord"
+    ROBLOX = "roblox"
+    OTHER = "other"
+
+
+_label(
+    Platform,
+    {"tiktok": "TikTok", "whatsapp": "WhatsApp", "youtube": "YouTube", "x": "X (Twitter)"},
+)
+
+
+class Audience(Vocabulary):
+    PUBLIC_PAGE = "public_page"
+    PRIVATE_GROUP = "private_group"
+    PARENT_CHAT = "parent_chat"
+    DIRECT_MESSAGE = "direct_message"
+
+
+class Severity(Vocabulary):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+#: Sort order for severity (SQL sorts on this rank, not on the text).
+SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class IncidentStatus(Vocabulary):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    AWAITING_REMOVAL = "awaiting_removal"
+    ESCALATED = "escalated"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+
+class IncidentOutcome(Vocabulary):
+    POST_REMOVED = "post_removed"
+    POST_PARTLY_REMOVED = "post_partly_removed"
+    RESOLVED_WITHOUT_REMOVAL = "resolved_without_removal"
+    POST_REMAINS = "post_remains"
+    HANDED_TO_OTHER_AGENCY = "handed_to_other_agency"
+    NO_ACTION_NEEDED = "no_action_needed"
+
+
+_label(
+    IncidentOutcome,
+    {
+        "post_remains": "Post remains; no further action possible",
+        "handed_to_other_agency": "Handed to another agency",
+    },
+)
+
+
+class ChronologyKind(Vocabulary):
+    CREATED = "created"
+    UPDATED = "updated"
+    STATUS_CHANGED = "status_changed"
+    NOTE = "note"
+    AMENDMENT = "amendment"
+    PERSON_ADDED = "person_added"
+    PERSON_REMOVED = "person_removed"
+    EVIDENCE_ADDED = "evidence_added"
+    EVIDENCE_WITHDRAWN = "evidence_withdrawn"
+    DELETION_REQUEST = "deletion_request"
+    ESCALATION = "escalation"
+    LETTER = "letter"
+    WITHDRAWN = "withdrawn"
+
+
+_label(ChronologyKind, {"person_added": "Person added", "person_removed": "Person removed"})
+
+
+class DeletionMethod(Vocabulary):
+    LETTER = "letter"
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    PLATFORM_MESSAGE = "platform_message"
+
+
+_label(DeletionMethod, {"platform_message": "Message on the platform"})
+
+
+class DeletionOutcome(Vocabulary):
+    PENDING = "pending"
+    REMOVED = "removed"
+    PARTLY_REMOVED = "partly_removed"
+    REFUSED = "refused"
+    NO_REPLY = "no_reply"
+    WITHDRAWN = "withdrawn"
+
+
+class EscalationKind(Vocabulary):
+    PLATFORM_REPORT = "platform_report"
+    REPORT_HARMFUL_CONTENT = "report_harmful_content"
+    POSH = "posh"
+    POLICE_EMERGENCY = "police_emergency"
+    POLICE_NON_EMERGENCY = "police_non_emergency"
+    PREVENT = "prevent"
+    LADO = "lado"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+    BEHAVIOUR_POLICY = "behaviour_policy"
+    STAFF_CODE_OF_CONDUCT = "staff_code_of_conduct"
+    COMPLAINTS_PROCEDURE = "complaints_procedure"
+    HEADTEACHER = "headteacher"
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
+
+
+_label(
+    EscalationKind,
+    {
+        "platform_report": "Report to the platform",
+        "report_harmful_content": "Report Harmful Content",
+        "posh": "Professionals Online Safety Helpline",
+        "police_emergency": "Police (emergency, 999)",
+        "police_non_emergency": "Police (non-emergency, 101)",
+        "prevent": "Prevent referral",
+        "lado": "LADO",
+        "childrens_social_care": "Children's social care",
+    },
+)
+
+
+class EscalationStatus(Vocabulary):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    ACTIONED = "actioned"
+    CLOSED_NFA = "closed_nfa"
+
+
+_label(EscalationStatus, {"closed_nfa": "Closed — no further action"})
+
+
+class EvidenceKind(Vocabulary):
+    FILE = "file"
+    DESCRIPTION_ONLY = "description_only"
+
+
+class UserRole(Vocabulary):
+    DSL = "dsl"
+    DEPUTY_DSL = "deputy_dsl"
+    HEADTEACHER = "headteacher"
+    OFFICE = "office"
+    GOVERNOR = "governor"
+
+
+_label(UserRole, {"dsl": "DSL", "deputy_dsl": "Deputy DSL", "office": "Office staff"})
+
+
+class TermName(Vocabulary):
+    AUTUMN = "autumn"
+    SPRING = "spring"
+    SUMMER = "summer"
+
+
+#: Year groups from nursery and reception up; secondary years for all-through schools.
+YEAR_GROUPS = ("N", "R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")

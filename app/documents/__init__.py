@@ -1,0 +1,1 @@
+"""PDF and CSV documents built from plain data; nothing here queries the database."""

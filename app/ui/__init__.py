@@ -1,0 +1,1 @@
+"""PySide6 widgets: views lay out, controllers wire them to the services."""

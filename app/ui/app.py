@@ -1,0 +1,32 @@
+"""Starting the GUI: QApplication, opening the log, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.core.errors import FootprintError
+from app.core.startup import open_log
+
+
+def run_gui(database_url: str | None = None) -> int:
+    """Open the log and show the main window; returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Footprint")
+    app.setOrganizationName("Footprint")
+    app.setApplicationVersion(__version__)
+    try:
+        log = open_log(database_url)
+    except FootprintError as exc:
+        QMessageBox.critical(None, "Footprint can't open the log", exc.message)
+        return 2
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(log.database, log.user_id)
+    window.show()
+    code = app.exec()
+    log.database.dispose()
+    return code
