@@ -1,0 +1,40 @@
+"""The core and the documents stay free of Qt, so they run anywhere (CLI, tests, server)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_nothing_under_core_or_documents_imports_qt() -> None:
+    offenders = []
+    for folder in ("app/core", "app/documents"):
+        for path in (ROOT / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                if any(
+                    n.split(".")[0] in ("PySide6", "PyQt6", "PyQt5", "shiboken6") for n in names
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_importing_the_core_does_not_load_qt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, app.core.models, app.core.services.incidents, app.core.startup;"
+        "import app.core.services.incident_queries, app.core.services.evidence;"
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,129 @@
+"""The list queries: filters, SQL sorting, paging and search."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from app.core.clock import set_clock
+from app.core.db import Database
+from app.core.models import User
+from app.core.services.incident_queries import (
+    IncidentFilter,
+    IncidentSort,
+    count_incidents,
+    find_incidents,
+)
+from app.core.services.incidents import withdraw_incident
+from app.core.services.involvements import add_involvement
+from app.core.vocab import Category, IncidentStatus, InvolvementRole, Platform, Severity
+from tests.factories import make_incident, make_person
+
+
+def _seed(database: Database, actor: User) -> dict[str, int]:
+    set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
+    ids: dict[str, int] = {}
+    with database.write() as s:
+        poster = make_person(s, actor, given_name="Łukasz", family_name="Wiśniewski")
+        ids["a"] = make_incident(
+            s,
+            actor,
+            seen_at=datetime(2026, 11, 1, 9, tzinfo=UTC),
+            happened_at=None,
+            platform=Platform.TIKTOK,
+            severity=Severity.CRITICAL,
+            categories=frozenset({Category.BULLYING}),
+            safeguarding_concern=True,
+            summary="Video mocking a Year 6 pupil.",
+            account_handle="@y6_banter",
+        ).id
+        ids["b"] = make_incident(
+            s,
+            actor,
+            seen_at=datetime(2026, 11, 10, 9, tzinfo=UTC),
+            happened_at=None,
+            platform=Platform.FACEBOOK,
+            severity=Severity.LOW,
+            categories=frozenset({Category.COMPLAINT_SHARED, Category.DISREPUTE}),
+            url="https://facebook.com/groups/pta/1",
+        ).id
+        ids["c"] = make_incident(
+            s,
+            actor,
+            seen_at=datetime(2026, 11, 15, 9, tzinfo=UTC),
+            happened_at=None,
+            platform=Platform.FACEBOOK,
+            severity=Severity.HIGH,
+            categories=frozenset({Category.AGGRESSIVE}),
+            status=IncidentStatus.IN_PROGRESS,
+        ).id
+        ids["gone"] = make_incident(
+            s, actor, seen_at=datetime(2026, 11, 16, tzinfo=UTC), happened_at=None
+        ).id
+        withdraw_incident(s, actor, ids["gone"], "Duplicate")
+        add_involvement(s, actor, ids["b"], poster.id, InvolvementRole.POSTER)
+        ids["poster"] = poster.id
+    return ids
+
+
+def _refs(database: Database, flt: IncidentFilter, **kwargs: object) -> list[int]:
+    with database.read() as s:
+        return [row.id for row in find_incidents(s, flt, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_filters_narrow_and_counts_agree(database: Database, actor: User) -> None:
+    ids = _seed(database, actor)
+    cases = {
+        IncidentFilter(): {ids["a"], ids["b"], ids["c"]},
+        IncidentFilter(include_withdrawn=True): {ids["a"], ids["b"], ids["c"], ids["gone"]},
+        IncidentFilter(platforms=frozenset({Platform.FACEBOOK})): {ids["b"], ids["c"]},
+        IncidentFilter(categories=frozenset({Category.DISREPUTE, Category.BULLYING})): {
+            ids["a"],
+            ids["b"],
+        },
+        IncidentFilter(severities=frozenset({Severity.HIGH})): {ids["c"]},
+        IncidentFilter(statuses=frozenset({IncidentStatus.IN_PROGRESS})): {ids["c"]},
+        IncidentFilter(safeguarding_only=True): {ids["a"]},
+        IncidentFilter(seen_from=date(2026, 11, 10), seen_to=date(2026, 11, 10)): {ids["b"]},
+        IncidentFilter(person_id=ids["poster"]): {ids["b"]},
+        IncidentFilter(text="wiśniewski"): {ids["b"]},
+        IncidentFilter(text="Y6_BANTER"): {ids["a"]},
+        IncidentFilter(text="groups/pta"): {ids["b"]},
+        IncidentFilter(text="year mocking"): {ids["a"]},
+        IncidentFilter(text="nobody"): set(),
+    }
+    for flt, expected in cases.items():
+        assert set(_refs(database, flt)) == expected, flt
+        with database.read() as s:
+            assert count_incidents(s, flt) == len(expected), flt
+
+
+def test_sorting_happens_in_sql_with_severity_by_rank(database: Database, actor: User) -> None:
+    ids = _seed(database, actor)
+    flt = IncidentFilter()
+    assert _refs(database, flt) == [ids["c"], ids["b"], ids["a"]]  # newest seen first
+    assert _refs(database, flt, sort=IncidentSort.SEVERITY, descending=True) == [
+        ids["a"],
+        ids["c"],
+        ids["b"],
+    ]
+    assert _refs(database, flt, sort=IncidentSort.REFERENCE, descending=False) == [
+        ids["a"],
+        ids["b"],
+        ids["c"],
+    ]
+
+
+def test_pages_follow_on_without_overlap(database: Database, actor: User) -> None:
+    ids = _seed(database, actor)
+    first = _refs(database, IncidentFilter(), limit=2, offset=0)
+    second = _refs(database, IncidentFilter(), limit=2, offset=2)
+    assert first + second == [ids["c"], ids["b"], ids["a"]]
+
+
+def test_rows_carry_categories_and_names(database: Database, actor: User) -> None:
+    ids = _seed(database, actor)
+    with database.read() as s:
+        rows = {r.id: r for r in find_incidents(s, IncidentFilter())}
+    assert rows[ids["b"]].categories == (Category.COMPLAINT_SHARED, Category.DISREPUTE)
+    assert rows[ids["b"]].posters == ("Łukasz Wiśniewski",)
+    assert rows[ids["a"]].posters == ()

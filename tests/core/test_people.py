@@ -1,0 +1,146 @@
+"""People: create, correct, withdraw, find, parent–child links."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core.db import Database
+from app.core.errors import Conflict, ValidationError
+from app.core.models import ParentChildLink, Person, User
+from app.core.services.people import (
+    children_of,
+    find_people,
+    get_person,
+    link_parent,
+    parents_of,
+    unlink_parent,
+    update_person,
+    withdraw_person,
+)
+from app.core.vocab import PersonKind
+from tests.factories import make_person, person_details
+
+
+def test_a_person_is_stored_with_who_created_them(database: Database, actor: User) -> None:
+    with database.write() as s:
+        person = make_person(
+            s, actor, address="12 Oak Road\nMorden", postcode="SM4 5AB", email="s@example.org"
+        )
+        person_id = person.id
+    with database.read() as s:
+        stored = get_person(s, person_id)
+        assert stored.full_name == "Siobhán O'Neill"
+        assert stored.address == "12 Oak Road\nMorden"
+        assert stored.created_by_id == actor.id
+        assert stored.created_at.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"given_name": "   "}, "given_name"),
+        ({"given_name": "A" * 101}, "given_name"),
+        ({"given_name": "Tab\tbed"}, "given_name"),
+        ({"email": "not-an-email"}, "email"),
+        ({"year_group": "3"}, "year_group"),  # a parent has no year group
+        ({"kind": PersonKind.PUPIL, "year_group": "Z"}, "year_group"),
+        ({"kind": PersonKind.PUPIL, "date_of_birth": date(2099, 1, 1)}, "date_of_birth"),
+        ({"kind": "alien"}, "kind"),
+    ],
+)
+def test_bad_details_name_the_field_and_store_nothing(
+    database: Database, actor: User, overrides: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as raised, database.write() as s:
+        make_person(s, actor, **overrides)
+    assert raised.value.field == field
+    assert raised.value.message.endswith(".")
+    with database.read() as s:
+        assert s.scalar(select(func.count(Person.id))) == 0
+
+
+def test_update_needs_the_version_the_form_was_loaded_with(database: Database, actor: User) -> None:
+    with database.write() as s:
+        person = make_person(s, actor)
+        person_id, version = person.id, person.version
+    with database.write() as s:
+        update_person(
+            s, actor, person_id, person_details(given_name="Aoife"), expected_version=version
+        )
+    with pytest.raises(Conflict), database.write() as s:
+        update_person(
+            s, actor, person_id, person_details(given_name="Zoë"), expected_version=version
+        )
+    with database.read() as s:
+        stored = get_person(s, person_id)
+        assert stored.given_name == "Aoife"
+        assert stored.updated_by_id == actor.id
+
+
+def test_withdrawn_people_leave_the_directory_but_stay_on_record(
+    database: Database, actor: User
+) -> None:
+    with database.write() as s:
+        person_id = make_person(s, actor, given_name="Łukasz", family_name="Nowak").id
+        make_person(s, actor, given_name="Ольга", family_name="Петрова")
+    with pytest.raises(ValidationError), database.write() as s:
+        withdraw_person(s, actor, person_id, "  ")
+    with database.write() as s:
+        withdraw_person(s, actor, person_id, "Entered twice by mistake")
+    with database.read() as s:
+        assert [r.full_name for r in find_people(s)] == ["Ольга Петрова"]
+        everyone = find_people(s, include_withdrawn=True)
+        assert {r.full_name for r in everyone} == {"Łukasz Nowak", "Ольга Петрова"}
+        assert get_person(s, person_id).withdrawn_reason == "Entered twice by mistake"
+
+
+def test_search_folds_case_in_any_script_and_ignores_wildcards(
+    database: Database, actor: User
+) -> None:
+    with database.write() as s:
+        make_person(s, actor, given_name="Łukasz", family_name="Kowalski")
+        make_person(s, actor, given_name="Şükrü", family_name="Yılmaz")
+        make_person(s, actor, given_name="Ольга", family_name="Иванова")
+        make_person(s, actor, given_name="Percy", family_name="100%_Real")
+    with database.read() as s:
+        assert [r.full_name for r in find_people(s, "łukasz")] == ["Łukasz Kowalski"]
+        assert [r.full_name for r in find_people(s, "ОЛЬГА")] == ["Ольга Иванова"]
+        assert [r.full_name for r in find_people(s, "yılmaz şükrü")] == ["Şükrü Yılmaz"]
+        assert [r.full_name for r in find_people(s, "%_")] == ["Percy 100%_Real"]
+        assert find_people(s, "_") == [find_people(s, "percy")[0]]
+        assert len(find_people(s, kind=PersonKind.PARENT)) == 4
+        assert find_people(s, kind=PersonKind.PUPIL) == []
+
+
+def test_parent_child_links(database: Database, actor: User) -> None:
+    with database.write() as s:
+        mum = make_person(s, actor, given_name="Nguyễn", family_name="Thị Lan")
+        dad = make_person(s, actor, given_name="Chidi", family_name="Okafor")
+        child = make_person(
+            s,
+            actor,
+            kind=PersonKind.PUPIL,
+            given_name="Zoë",
+            family_name="Okafor",
+            year_group="3",
+            class_name="3 Oak",
+            date_of_birth=date(2018, 5, 1),
+        )
+        link = link_parent(s, actor, mum.id, child.id, relationship_label="Mother")
+        link_parent(s, actor, dad.id, child.id, relationship_label="Father")
+        with pytest.raises(Conflict):
+            link_parent(s, actor, mum.id, child.id)
+        with pytest.raises(ValidationError):
+            link_parent(s, actor, child.id, mum.id)  # the wrong way round
+        ids = mum.id, dad.id, child.id, link.id
+    with database.read() as s:
+        assert [p.id for p in parents_of(s, ids[2])] == [ids[0], ids[1]]
+        assert [p.id for p in children_of(s, ids[0])] == [ids[2]]
+    with database.write() as s:
+        unlink_parent(s, actor, ids[3], "Not her child: a typing mistake")
+    with database.read() as s:
+        assert [p.id for p in parents_of(s, ids[2])] == [ids[1]]
+        assert s.scalar(select(func.count(ParentChildLink.id))) == 2  # kept, withdrawn
