@@ -98,7 +98,9 @@ def _sqlite_begin(conn: Connection) -> None:
 def create_db_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
     """An engine with Footprint's connection rules (WAL, foreign keys, busy timeout)."""
     parsed = normalise_url(url if url is not None else default_database_url())
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: error messages and logs never carry the values written (names,
+    # summaries), only the SQL, so a crash report can't leak a child's details.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             folder = Path(parsed.database).parent

@@ -117,7 +117,7 @@ def _run_upgrade(engine: Engine, target: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         else:
             # Two office PCs starting a new version at once: one migrates, the other waits.
-            raw.execute("SELECT pg_advisory_lock(%s)" % _PG_MIGRATION_LOCK)
+            raw.execute("SELECT pg_advisory_lock(%s)", (_PG_MIGRATION_LOCK,))
             raw.commit()
         config.attributes["connection"] = conn
         try:
@@ -129,7 +129,8 @@ def _run_upgrade(engine: Engine, target: str = "head") -> None:
                 if problems:
                     raise DatabaseError("The upgraded log failed its integrity check.")
             else:
-                raw.execute("SELECT pg_advisory_unlock(%s)" % _PG_MIGRATION_LOCK)
+                raw.rollback()  # a failed migration leaves an aborted transaction behind
+                raw.execute("SELECT pg_advisory_unlock(%s)", (_PG_MIGRATION_LOCK,))
                 raw.commit()
 
 

@@ -9,10 +9,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.core.errors import FootprintError
 from app.core.startup import open_log
+from app.logging_setup import configure_logging, install_crash_logger
 
 
 def run_gui(database_url: str | None = None) -> int:
     """Open the log and show the main window; returns the exit code."""
+    configure_logging()
+    install_crash_logger()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Footprint")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -60,26 +61,32 @@ def test_revision_chain_is_linear_and_named_by_date() -> None:
         assert filename[:4].isdigit() and filename[4] == "_", f"{filename} is not dated"
 
 
-def test_start_up_upgrades_an_older_log_after_backing_it_up(tmp_path: Path) -> None:
-    if "postgresql" in (url := f"sqlite:///{tmp_path / 'old.sqlite3'}"):
-        pytest.skip("file backups are for SQLite")
-    engine = create_db_engine(url)
-    script = ScriptDirectory.from_config(alembic_config())
-    revisions = list(script.walk_revisions())
-    if len(revisions) < 2:
-        # With a single revision, an "older" log is one stamped at base with data to keep.
-        upgrade_to_head(engine)
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
-        result = upgrade_to_head(engine)
-        assert result.backup is None and not result.changed
+def test_start_up_backs_up_an_older_sqlite_log_before_upgrading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE marker (note TEXT)"))
+        conn.execute(text("INSERT INTO marker VALUES ('kept in the backup')"))
+    real_head = head_revision()
+    older = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    if len(older) > 1:
+        # A real older revision: downgrade one step, then start up as the app does.
+        downgrade(engine, older[1])
     else:
-        from app.core.migrate import _run_upgrade
-
-        _run_upgrade(engine, revisions[1].revision)
-        result = upgrade_to_head(engine)
-        assert result.changed and result.backup is not None and result.backup.exists()
+        # Only one revision so far: pretend this copy of Footprint knows a newer head.
+        monkeypatch.setattr("app.core.migrate.head_revision", lambda: "f" * 12)
+        monkeypatch.setattr("app.core.migrate._run_upgrade", lambda engine: None)
+    result = upgrade_to_head(engine, backup_dir=tmp_path / "backups")
     engine.dispose()
+    assert result.changed and result.from_revision == (older[1] if len(older) > 1 else real_head)
+    assert result.backup is not None and result.backup.parent == tmp_path / "backups"
+    copy = sqlite3.connect(result.backup)
+    assert copy.execute("SELECT note FROM marker").fetchall() == [("kept in the backup",)]
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy.close()
 
 
 def test_a_log_from_a_newer_version_is_refused_and_left_alone(db_url: str) -> None:
