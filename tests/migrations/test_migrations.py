@@ -106,3 +106,39 @@ def test_a_database_of_something_else_is_refused(empty_db_url: str) -> None:
     with pytest.raises(DatabaseError, match="not a Footprint log"):
         upgrade_to_head(engine)
     engine.dispose()
+
+
+def test_the_search_revision_indexes_incidents_already_in_the_log(empty_db_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from app.core.db import Database
+    from app.core.migrate import _run_upgrade
+    from app.core.models import Incident, User
+    from app.core.services.incident_queries import IncidentFilter, find_incidents
+    from app.core.vocab import Platform, Severity, UserRole
+
+    engine = create_db_engine(empty_db_url)
+    _run_upgrade(engine, "9c41b904bfe3")  # the schema before search existed
+    with Session(engine) as s, s.begin():
+        user = User(username="dsl", display_name="DSL", role=UserRole.DSL)
+        s.add(user)
+        s.flush()
+        s.add(
+            Incident(
+                reference="SM-2025-0007",
+                seen_at=datetime(2025, 5, 1, tzinfo=UTC),
+                platform=Platform.MUMSNET,
+                summary="Thread naming the head of Year 5",
+                severity=Severity.LOW,
+                created_by_id=user.id,
+            )
+        )
+    upgrade_to_head(engine)
+    with Database(engine).read() as s:
+        found = find_incidents(s, IncidentFilter(text="mumsnet thread"))
+        assert found == []  # the platform isn't part of the text…
+        found = find_incidents(s, IncidentFilter(text="thread head"))
+        assert [r.reference for r in found] == ["SM-2025-0007"]
+    engine.dispose()

@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, false, func, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON
 from app.core.models import Incident, IncidentCategory, Involvement, Person
-from app.core.services.validation import like_pattern
+from app.core.services import search_index
 from app.core.vocab import (
     SEVERITY_RANK,
     Category,
@@ -68,7 +68,7 @@ class IncidentRow:
     withdrawn: bool = False
 
 
-def _filtered(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
+def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Select[Any]:
     if not flt.include_withdrawn:
         query = query.where(Incident.withdrawn_at.is_(None))
     if flt.statuses:
@@ -100,32 +100,17 @@ def _filtered(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
                 Involvement.withdrawn_at.is_(None),
             )
         )
-    for word in flt.text.split():
-        pattern = like_pattern(word)
-        named = exists().where(
-            Involvement.incident_id == Incident.id,
-            Involvement.withdrawn_at.is_(None),
-            Person.id == Involvement.person_id,
-            or_(
-                func.lower(Person.given_name).like(pattern, escape="\\"),
-                func.lower(Person.family_name).like(pattern, escape="\\"),
-            ),
-        )
-        query = query.where(
-            or_(
-                func.lower(Incident.summary).like(pattern, escape="\\"),
-                func.lower(Incident.url).like(pattern, escape="\\"),
-                func.lower(Incident.account_handle).like(pattern, escape="\\"),
-                func.lower(Incident.reference).like(pattern, escape="\\"),
-                named,
-            )
-        )
+    if flt.text.strip():
+        condition = search_index.matching_ids(session, flt.text)
+        if condition is None:  # only punctuation typed: nothing can match
+            return query.where(false())
+        query = query.where(condition)
     return query
 
 
 def count_incidents(session: Session, flt: IncidentFilter | None = None) -> int:
     """How many incidents match."""
-    query = _filtered(select(func.count(Incident.id)), flt or IncidentFilter())
+    query = _filtered(session, select(func.count(Incident.id)), flt or IncidentFilter())
     count: int = session.execute(query).scalar_one()
     return count
 
@@ -145,7 +130,10 @@ def find_incidents(
     query = select(Incident.id)
     page_ids = list(
         session.scalars(
-            _filtered(query, flt or IncidentFilter()).order_by(*order).limit(limit).offset(offset)
+            _filtered(session, query, flt or IncidentFilter())
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
         )
     )
     return rows_for_ids(session, page_ids)

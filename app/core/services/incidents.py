@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import LONDON, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Incident, IncidentCategory, Person, User
+from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.references import next_reference
@@ -185,6 +186,7 @@ def create_incident(session: Session, actor: User, details: IncidentDetails) -> 
             ChronologyKind.CREATED,
             f"Incident {incident.reference} recorded.",
         )
+        search_index.refresh(session, [incident.id])
     return incident
 
 
@@ -213,6 +215,7 @@ def update_incident(
         old_status = incident.status
         _apply(incident, details)
         _set_categories(session, actor, incident, details.categories)
+        search_index.refresh(session, [incident.id])
         if details.status == IncidentStatus.CLOSED and old_status != IncidentStatus.CLOSED:
             incident.closed_at = utc_now()
         elif details.status != IncidentStatus.CLOSED:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Involvement, Person, User
+from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_choice, check_text
@@ -73,6 +74,7 @@ def add_involvement(
             ChronologyKind.PERSON_ADDED,
             f"{person.full_name} added as {role.label.lower()}.",
         )
+        search_index.refresh(session, [incident_id])
     return involvement
 
 
@@ -98,6 +100,7 @@ def withdraw_involvement(
             ChronologyKind.PERSON_REMOVED,
             f"{involvement.person.full_name} removed as {involvement.role.label.lower()}: {reason}",
         )
+        search_index.refresh(session, [involvement.incident_id])
     return involvement
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import ParentChildLink, Person, User
+from app.core.services import search_index
 from app.core.services.validation import (
     atomic,
     check_choice,
@@ -113,6 +114,7 @@ def update_person(
             setattr(person, key, value)
         person.updated_by_id = actor.id
         session.flush()
+        search_index.refresh_for_person(session, person.id)
     return person
 
 

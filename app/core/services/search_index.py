@@ -1,0 +1,142 @@
+"""Search-as-you-type over incidents: SQLite FTS5, or a tsvector on PostgreSQL.
+
+Both index the same thing: a "document" per incident of folded tokens (reference,
+summary, link, account and the names of everyone involved), written by the services
+whenever one of those changes. Folding happens here in Python, identically for the
+document and the query, so "lukasz" finds "Łukasz" and "zoe" finds "Zoë" on both
+databases without extensions. Each query word matches as a prefix.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Text, column, delete, func, insert, select, table
+from sqlalchemy.orm import Session
+
+from app.core.models import Incident, Involvement, Person
+
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+        "ŀ": "l",
+    }
+)
+_TOKEN = re.compile(r"[^\W_]+")
+
+#: The index, outside the models' metadata: alembic's autogenerate leaves it alone.
+sqlite_index = table("incident_search", column("rowid", Integer), column("body", Text))
+pg_index = table(
+    "incident_search",
+    column("incident_id", Integer),
+    column("body", Text),
+    column("document"),
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Łukasz Şükrü Zoë" → "lukasz sukru zoe"."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words (letters and digits) of `text`."""
+    return _TOKEN.findall(fold(text))
+
+
+def matching_ids(session: Session, query: str) -> ColumnElement[bool] | None:
+    """A condition on Incident.id for incidents whose document matches every word of
+    `query` as a prefix; None when the query has no words."""
+    words = tokens(query)
+    if not words:
+        return None
+    if _dialect(session) == "postgresql":
+        tsquery = " & ".join(f"'{w}':*" for w in words)
+        ids: Any = select(pg_index.c.incident_id).where(
+            pg_index.c.document.op("@@")(func.to_tsquery("simple", tsquery))
+        )
+    else:
+        match = " AND ".join(f'"{w}"*' for w in words)
+        ids = select(sqlite_index.c.rowid).where(column("incident_search").op("MATCH")(match))
+    return Incident.id.in_(ids)
+
+
+def refresh(session: Session, incident_ids: Iterable[int]) -> None:
+    """Rewrite the documents of these incidents from what is stored now."""
+    ids = sorted(set(incident_ids))
+    if not ids:
+        return
+    session.flush()
+    documents = build_documents(session, ids)
+    target = pg_index if _dialect(session) == "postgresql" else sqlite_index
+    key = target.c.incident_id if target is pg_index else target.c.rowid
+    session.execute(delete(target).where(key.in_(ids)))
+    rows = [{key.name: i, "body": body} for i, body in documents.items()]
+    session.execute(insert(target), rows)
+
+
+def refresh_for_person(session: Session, person_id: int) -> None:
+    """A person's name changed: rewrite every incident they are (or were) on."""
+    ids = session.scalars(
+        select(Involvement.incident_id).where(Involvement.person_id == person_id)
+    ).all()
+    reported = session.scalars(select(Incident.id).where(Incident.reported_by_id == person_id))
+    refresh(session, [*ids, *reported])
+
+
+def rebuild(session: Session, batch: int = 2_000) -> int:
+    """Rebuild the whole index (after a bulk import); returns how many incidents."""
+    all_ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
+    for start in range(0, len(all_ids), batch):
+        refresh(session, all_ids[start : start + batch])
+    return len(all_ids)
+
+
+def build_documents(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """The folded search text of each incident."""
+    parts: dict[int, list[str]] = {}
+    for row in session.execute(
+        select(
+            Incident.id,
+            Incident.reference,
+            Incident.summary,
+            Incident.url,
+            Incident.account_handle,
+            Person.given_name,
+            Person.family_name,
+        )
+        .outerjoin(Person, Person.id == Incident.reported_by_id)
+        .where(Incident.id.in_(ids))
+    ):
+        parts[row.id] = [
+            row.reference,
+            row.summary,
+            row.url,
+            row.account_handle,
+            row.given_name or "",
+            row.family_name or "",
+        ]
+    for incident_id, given, family in session.execute(
+        select(Involvement.incident_id, Person.given_name, Person.family_name)
+        .join(Person, Person.id == Involvement.person_id)
+        .where(Involvement.incident_id.in_(ids), Involvement.withdrawn_at.is_(None))
+    ):
+        parts[incident_id] += [given, family]
+    return {i: " ".join(tokens(" ".join(p))) for i, p in parts.items()}
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
