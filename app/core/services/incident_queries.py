@@ -215,3 +215,39 @@ def _sort_key(sort: IncidentSort) -> ColumnElement[Any]:
 
 def _london_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class PersonIncidentRow:
+    """One incident on a person's page, with the role they had in it."""
+
+    incident_id: int
+    reference: str
+    seen_at: datetime
+    role: InvolvementRole
+    status: IncidentStatus
+    platform: Platform
+    summary: str
+    withdrawn: bool
+
+
+def incidents_for_person(session: Session, person_id: int) -> list[PersonIncidentRow]:
+    """Every incident a person is involved in (one row per role), newest first."""
+    rows = session.execute(
+        select(
+            Incident.id,
+            Incident.reference,
+            Incident.seen_at,
+            Involvement.role,
+            Incident.status,
+            Incident.platform,
+            Incident.summary,
+            Incident.withdrawn_at,
+        )
+        .join(Involvement, Involvement.incident_id == Incident.id)
+        .where(Involvement.person_id == person_id, Involvement.withdrawn_at.is_(None))
+        .order_by(Incident.seen_at.desc(), Incident.id.desc(), Involvement.id)
+    )
+    return [
+        PersonIncidentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] is not None) for r in rows
+    ]

@@ -1,0 +1,215 @@
+"""The register of approved pupil–adult social media links (the policy's exceptions,
+e.g. a pupil whose aunt teaches at the school): declared, approved by the headteacher,
+reviewed; withdrawn entries stay visible as withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from app.core.clock import today_london, utc_now
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.models import ContactException, Person, User
+from app.core.services.people import get_person
+from app.core.services.validation import atomic, check_past_date, check_text
+from app.core.vocab import PersonKind
+
+ADULT_KINDS = frozenset(
+    {PersonKind.STAFF, PersonKind.GOVERNOR, PersonKind.VOLUNTEER, PersonKind.CONTRACTOR}
+)
+
+
+@dataclass(frozen=True)
+class ExceptionDetails:
+    """What is declared about one link."""
+
+    pupil_id: int
+    adult_id: int
+    relationship_label: str
+    declared_on: date
+    platforms: str = ""
+    review_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    """One line of the register."""
+
+    id: int
+    pupil_name: str
+    adult_name: str
+    adult_kind: PersonKind
+    relationship_label: str
+    platforms: str
+    declared_on: date
+    approved_at: datetime | None
+    approved_by: str | None
+    review_on: date | None
+    withdrawn_at: datetime | None
+    withdrawn_reason: str | None
+    notes: str
+
+    @property
+    def status(self) -> str:
+        """Withdrawn, Awaiting approval, Review due or Approved (as the register shows it)."""
+        if self.withdrawn_at is not None:
+            return "Withdrawn"
+        if self.approved_at is None:
+            return "Awaiting approval"
+        if self.review_on is not None and self.review_on <= today_london():
+            return "Review due"
+        return "Approved"
+
+
+def _validate(session: Session, details: ExceptionDetails) -> None:
+    pupil = get_person(session, details.pupil_id)
+    adult = get_person(session, details.adult_id)
+    if pupil.kind is not PersonKind.PUPIL or pupil.withdrawn_at is not None:
+        raise ValidationError("pupil", "Choose a pupil.")
+    if adult.kind not in ADULT_KINDS or adult.withdrawn_at is not None:
+        raise ValidationError(
+            "adult", "Choose a member of staff, governor, volunteer or contractor."
+        )
+    check_text(
+        "relationship_label",
+        details.relationship_label,
+        label="The relationship",
+        max_length=200,
+        required=True,
+    )
+    check_text("platforms", details.platforms, label="The platforms", max_length=200)
+    check_text("notes", details.notes, label="The notes", max_length=2_000, multiline=True)
+    check_past_date("declared_on", details.declared_on, label="The date declared")
+    if details.review_on is not None and details.review_on <= details.declared_on:
+        raise ValidationError("review_on", "The review date must be after the date declared.")
+
+
+def add_exception(session: Session, actor: User, details: ExceptionDetails) -> ContactException:
+    """Enter a declared link; it awaits the headteacher's approval."""
+    _validate(session, details)
+    with atomic(session):
+        entry = ContactException(
+            pupil_id=details.pupil_id,
+            adult_id=details.adult_id,
+            relationship_label=details.relationship_label,
+            platforms=details.platforms,
+            declared_on=details.declared_on,
+            review_on=details.review_on,
+            notes=details.notes,
+            created_by_id=actor.id,
+        )
+        session.add(entry)
+        session.flush()
+    return entry
+
+
+def approve_exception(
+    session: Session, actor: User, exception_id: int, *, review_on: date
+) -> ContactException:
+    """Record the headteacher's approval, with the date it must be reviewed by."""
+    with atomic(session):
+        entry = _get_open(session, exception_id)
+        if entry.approved_at is not None:
+            raise Conflict("This link has already been approved.")
+        if review_on <= today_london():
+            raise ValidationError("review_on", "The review date must be in the future.")
+        entry.approved_at = utc_now()
+        entry.approved_by_id = actor.id
+        entry.review_on = review_on
+        entry.updated_by_id = actor.id
+        session.flush()
+    return entry
+
+
+def review_exception(
+    session: Session, actor: User, exception_id: int, *, next_review_on: date, note: str = ""
+) -> ContactException:
+    """Record that the link was reviewed and still stands, and when to review it next."""
+    check_text("notes", note, label="The note", max_length=1_000, multiline=True)
+    with atomic(session):
+        entry = _get_open(session, exception_id)
+        if entry.approved_at is None:
+            raise Conflict("Approve the link before reviewing it.")
+        if next_review_on <= today_london():
+            raise ValidationError("review_on", "The next review date must be in the future.")
+        entry.review_on = next_review_on
+        if note:
+            stamp = today_london().strftime("%d/%m/%Y")
+            entry.notes = f"{entry.notes}\n{stamp} reviewed: {note}".strip()
+        entry.updated_by_id = actor.id
+        session.flush()
+    return entry
+
+
+def withdraw_exception(
+    session: Session, actor: User, exception_id: int, reason: str
+) -> ContactException:
+    """End a link (it stays in the register, shown as withdrawn)."""
+    check_text(
+        "reason", reason, label="The reason", max_length=1_000, required=True, multiline=True
+    )
+    with atomic(session):
+        entry = _get_open(session, exception_id)
+        entry.withdrawn_at = utc_now()
+        entry.withdrawn_by_id = actor.id
+        entry.withdrawn_reason = reason
+        session.flush()
+    return entry
+
+
+def list_exceptions(session: Session, *, include_withdrawn: bool = True) -> list[ExceptionRow]:
+    """The register: open entries by review date (soonest first), then withdrawn ones."""
+    pupil, adult, approver = aliased(Person), aliased(Person), aliased(User)
+    query = (
+        select(ContactException, pupil, adult, approver.display_name)
+        .join(pupil, pupil.id == ContactException.pupil_id)
+        .join(adult, adult.id == ContactException.adult_id)
+        .outerjoin(approver, approver.id == ContactException.approved_by_id)
+    )
+    if not include_withdrawn:
+        query = query.where(ContactException.withdrawn_at.is_(None))
+    rows = [
+        ExceptionRow(
+            e.id,
+            p.full_name,
+            a.full_name,
+            a.kind,
+            e.relationship_label,
+            e.platforms,
+            e.declared_on,
+            e.approved_at,
+            name,
+            e.review_on,
+            e.withdrawn_at,
+            e.withdrawn_reason,
+            e.notes,
+        )
+        for e, p, a, name in session.execute(query)
+    ]
+    return sorted(
+        rows,
+        key=lambda r: (r.withdrawn_at is not None, r.review_on or date.max, r.pupil_name),
+    )
+
+
+def reviews_due(session: Session, *, on: date | None = None) -> list[ExceptionRow]:
+    """Open, approved links whose review date has arrived (most overdue first)."""
+    day = on or today_london()
+    return [
+        r
+        for r in list_exceptions(session, include_withdrawn=False)
+        if r.approved_at is not None and r.review_on is not None and r.review_on <= day
+    ]
+
+
+def _get_open(session: Session, exception_id: int) -> ContactException:
+    entry = session.get(ContactException, exception_id)
+    if entry is None:
+        raise NotFound("That entry is not in the register.")
+    if entry.withdrawn_at is not None:
+        raise Conflict("This link has been withdrawn.")
+    return entry

@@ -1,0 +1,81 @@
+"""The figures on the DSL's dashboard; each one corresponds to a filter of the lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.core.models import ChronologyEntry, Incident, User
+from app.core.services.contact_exceptions import reviews_due
+from app.core.vocab import ChronologyKind, IncidentStatus
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One recent timeline entry, across all incidents."""
+
+    incident_id: int
+    reference: str
+    occurred_at: datetime
+    kind: ChronologyKind
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """What the dashboard shows."""
+
+    open_by_status: dict[IncidentStatus, int]
+    open_safeguarding: int
+    exception_reviews_due: int
+    recent: list[ActivityRow]
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_by_status.values())
+
+
+def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardFigures:
+    """Counts of open work, and the latest activity (three small queries)."""
+    live = (Incident.withdrawn_at.is_(None), Incident.status != IncidentStatus.CLOSED)
+    by_status = {
+        status: count
+        for status, count in session.execute(
+            select(Incident.status, func.count(Incident.id)).where(*live).group_by(Incident.status)
+        )
+    }
+    open_by_status: dict[IncidentStatus, int] = {
+        s: by_status.get(s, 0) for s in IncidentStatus if s is not IncidentStatus.CLOSED
+    }
+    safeguarding = session.scalar(
+        select(func.count(Incident.id)).where(*live, Incident.safeguarding_concern.is_(True))
+    )
+    author = aliased(User)
+    recent = [
+        ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5])
+        for r in session.execute(
+            select(
+                Incident.id,
+                Incident.reference,
+                ChronologyEntry.created_at,
+                ChronologyEntry.kind,
+                author.display_name,
+                ChronologyEntry.text,
+            )
+            .join(Incident, Incident.id == ChronologyEntry.incident_id)
+            .join(author, author.id == ChronologyEntry.created_by_id)
+            .where(Incident.withdrawn_at.is_(None))
+            .order_by(ChronologyEntry.id.desc())
+            .limit(recent_limit)
+        )
+    ]
+    return DashboardFigures(
+        open_by_status=open_by_status,
+        open_safeguarding=int(safeguarding or 0),
+        exception_reviews_due=len(reviews_due(session)),
+        recent=recent,
+    )
