@@ -25,6 +25,8 @@ run: $(VENV)/.run-deps
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
+	$(BIN)/ruff check --extension spec:python build.spec
+	$(BIN)/ruff format --check --extension spec:python build.spec
 
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy app/core app/documents

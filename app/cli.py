@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_check:
         from app.selfcheck import run_self_check
 
+        _attach_windows_console()
         return run_self_check()
     if args.command == "demo":
         return _demo(args)
@@ -71,3 +72,15 @@ def _demo(args: argparse.Namespace) -> int:
         log.database.dispose()
     print(summary)
     return 0
+
+
+def _attach_windows_console() -> None:
+    """The Windows bundle is a windowed program; borrow the terminal it was started from
+    so `footprint --self-check` prints where the person typed it."""
+    if sys.platform != "win32" or getattr(sys, "frozen", False) is False:
+        return
+    import ctypes
+
+    if ctypes.windll.kernel32.AttachConsole(-1):  # -1: the parent process's console
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115 (lives until exit)
+        sys.stderr = sys.stdout
