@@ -127,3 +127,119 @@ def test_rows_carry_categories_and_names(database: Database, actor: User) -> Non
     assert rows[ids["b"]].categories == (Category.COMPLAINT_SHARED, Category.DISREPUTE)
     assert rows[ids["b"]].posters == ("Łukasz Wiśniewski",)
     assert rows[ids["a"]].posters == ()
+
+
+def test_keyset_pages_match_one_long_query_for_every_sort(database: Database, actor: User) -> None:
+    from datetime import timedelta
+
+    from app.core.models import DeletionRequest
+    from app.core.vocab import DeletionMethod
+
+    set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
+    platforms = list(Platform)
+    with database.write() as s:
+        people = [
+            make_person(s, actor, given_name=n, family_name=f"Family{i % 3}")
+            for i, n in enumerate(["Zoë", "Aoife", "Łukasz", "Şükrü"])
+        ]
+        for i in range(23):
+            incident = make_incident(
+                s,
+                actor,
+                happened_at=None,
+                seen_at=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=i % 7),  # ties
+                platform=platforms[i % len(platforms)],
+                platform_other="Bebo" if platforms[i % len(platforms)] is Platform.OTHER else "",
+                severity=list(Severity)[i % 4],
+                categories=frozenset(list(Category)[i % 5 : i % 5 + 1 + i % 2]),
+            )
+            if i % 3:
+                add_involvement(s, actor, incident.id, people[i % 4].id, InvolvementRole.POSTER)
+            if i % 4 == 0:
+                s.add(
+                    DeletionRequest(
+                        incident_id=incident.id,
+                        addressee_id=people[0].id,
+                        method=DeletionMethod.EMAIL,
+                        sent_at=datetime(2026, 11, 2, tzinfo=UTC),
+                        deadline=date(2026, 11, 4 + i % 5),
+                        created_by_id=actor.id,
+                    )
+                )
+    for sort in IncidentSort:
+        for descending in (True, False):
+            with database.read() as s:
+                whole = [
+                    r.id for r in find_incidents(s, sort=sort, descending=descending, limit=1000)
+                ]
+                paged: list[int] = []
+                cursor = None
+                while True:
+                    page = find_incidents(
+                        s, sort=sort, descending=descending, limit=4, after=cursor
+                    )
+                    if not page:
+                        break
+                    paged += [r.id for r in page]
+                    cursor = page[-1].cursor
+            assert len(whole) == 23
+            assert paged == whole, (sort, descending)
+
+
+def test_overdue_only_and_next_action_due(database: Database, actor: User) -> None:
+    from app.core.models import DeletionRequest, Escalation
+    from app.core.vocab import DeletionMethod, EscalationKind, EscalationStatus
+
+    set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
+    with database.write() as s:
+        poster = make_person(s, actor)
+        late = make_incident(s, actor)
+        follow_up_today = make_incident(s, actor)
+        fine = make_incident(s, actor)
+        answered = make_incident(s, actor)
+        for incident, deadline, outcome in [
+            (late, date(2026, 11, 19), "pending"),
+            (fine, date(2026, 11, 25), "pending"),
+            (answered, date(2026, 11, 10), "removed"),
+        ]:
+            s.add(
+                DeletionRequest(
+                    incident_id=incident.id,
+                    addressee_id=poster.id,
+                    method=DeletionMethod.LETTER,
+                    sent_at=datetime(2026, 11, 5, tzinfo=UTC),
+                    deadline=deadline,
+                    outcome=outcome,
+                    created_by_id=actor.id,
+                )
+            )
+        s.add(
+            Escalation(
+                incident_id=follow_up_today.id,
+                kind=EscalationKind.PLATFORM_REPORT,
+                escalated_at=datetime(2026, 11, 6, tzinfo=UTC),
+                status=EscalationStatus.OPEN,
+                next_follow_up_on=date(2026, 11, 20),
+                created_by_id=actor.id,
+            )
+        )
+        s.add(
+            Escalation(
+                incident_id=fine.id,
+                kind=EscalationKind.POSH,
+                escalated_at=datetime(2026, 11, 6, tzinfo=UTC),
+                status=EscalationStatus.OPEN,
+                next_follow_up_on=date(2026, 11, 22),
+                created_by_id=actor.id,
+            )
+        )
+        ids = late.id, follow_up_today.id, fine.id, answered.id
+    with database.read() as s:
+        overdue = {r.id for r in find_incidents(s, IncidentFilter(overdue_only=True))}
+        assert overdue == {ids[0], ids[1]}
+        assert count_incidents(s, IncidentFilter(overdue_only=True)) == 2
+        due = {r.id: r.next_action_due for r in find_incidents(s)}
+    assert due[ids[0]] == date(2026, 11, 19)
+    assert due[ids[1]] == date(2026, 11, 20)
+    assert due[ids[2]] == date(2026, 11, 22)  # the earlier of request and follow-up
+    assert due[ids[3]] is None

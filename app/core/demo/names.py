@@ -349,7 +349,11 @@ THIRD_PARTIES: tuple[ThirdPartySeed, ...] = (
         (Platform.FACEBOOK, Platform.TIKTOK),
     ),
     ThirdPartySeed(
-        "Jane", "Whitlock", "Local councillor (public Facebook page)", "councillor", (Platform.FACEBOOK,)
+        "Jane",
+        "Whitlock",
+        "Local councillor (public Facebook page)",
+        "councillor",
+        (Platform.FACEBOOK,),
     ),
     ThirdPartySeed(
         "snap_user_1872",
@@ -368,15 +372,19 @@ THIRD_PARTIES: tuple[ThirdPartySeed, ...] = (
         "RapidFox2012",
     ),
     ThirdPartySeed(
-        "Elmford Patriots Network",
+        "Elmford Truth Seekers",
         "",
         "Anonymous page sharing hateful material",
         "extremist",
         (Platform.FACEBOOK, Platform.X, Platform.TIKTOK),
-        "@elmfordpatriotsnet",
+        "@elmford_truthseekers",
     ),
     ThirdPartySeed(
-        "Tomasz", "Ostrowski", "Former member of staff (left last year)", "former", (Platform.FACEBOOK,)
+        "Tomasz",
+        "Ostrowski",
+        "Former member of staff (left last year)",
+        "former",
+        (Platform.FACEBOOK,),
     ),
     ThirdPartySeed(
         "Brambleford Parents Forum",

@@ -7,12 +7,13 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, false, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, false, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.core.clock import LONDON
+from app.core.clock import LONDON, today_london
 from app.core.models import Incident, IncidentCategory, Involvement, Person
 from app.core.services import search_index
+from app.core.services.due import next_action_due_expr, next_action_due_for, overdue_condition
 from app.core.vocab import (
     SEVERITY_RANK,
     Category,
@@ -29,8 +30,12 @@ class IncidentSort(StrEnum):
     REFERENCE = "reference"
     SEEN_AT = "seen_at"
     PLATFORM = "platform"
+    CATEGORIES = "categories"
+    POSTER = "poster"
+    TARGETS = "targets"
     SEVERITY = "severity"
     STATUS = "status"
+    NEXT_ACTION_DUE = "next_action_due"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class IncidentFilter:
     person_id: int | None = None
     safeguarding_only: bool = False
     open_only: bool = False
+    overdue_only: bool = False
     text: str = ""
     include_withdrawn: bool = False
 
@@ -66,6 +72,17 @@ class IncidentRow:
     posters: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     withdrawn: bool = False
+    next_action_due: date | None = None
+    #: Where the next page starts after this row (see `find_incidents`).
+    cursor: PageCursor | None = None
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """The sort value and id of the last row shown: the next page starts after it."""
+
+    value: Any
+    id: int
 
 
 def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Select[Any]:
@@ -79,6 +96,8 @@ def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Sele
         query = query.where(Incident.platform.in_(sorted(flt.platforms)))
     if flt.severities:
         query = query.where(Incident.severity.in_(sorted(flt.severities)))
+    if flt.overdue_only:
+        query = query.where(overdue_condition(today_london()))
     if flt.safeguarding_only:
         query = query.where(Incident.safeguarding_concern.is_(True))
     if flt.seen_from is not None:
@@ -122,27 +141,32 @@ def find_incidents(
     sort: IncidentSort = IncidentSort.SEEN_AT,
     descending: bool = True,
     limit: int = 100,
+    after: PageCursor | None = None,
     offset: int = 0,
 ) -> list[IncidentRow]:
-    """One page of matching incidents, sorted in SQL, with categories and names attached."""
+    """One page of matching incidents, sorted in SQL (ties broken by id), with categories,
+    names and the next action due attached. Pass the last row's `cursor` as `after` for
+    the next page (keyset paging: every page costs the same, however far down)."""
     key = _sort_key(sort)
     order = [key.desc(), Incident.id.desc()] if descending else [key.asc(), Incident.id.asc()]
-    query = select(Incident.id)
-    page_ids = list(
-        session.scalars(
-            _filtered(session, query, flt or IncidentFilter())
-            .order_by(*order)
-            .limit(limit)
-            .offset(offset)
-        )
+    query = _filtered(session, select(Incident.id, key), flt or IncidentFilter())
+    if after is not None:
+        later = tuple_(key, Incident.id)
+        bound = tuple_(literal(after.value, type_=key.type), literal(after.id))
+        query = query.where(later < bound if descending else later > bound)
+    page = session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+    return rows_for_ids(
+        session, [r[0] for r in page], cursors={r[0]: PageCursor(r[1], r[0]) for r in page}
     )
-    return rows_for_ids(session, page_ids)
 
 
-def rows_for_ids(session: Session, ids: list[int]) -> list[IncidentRow]:
-    """List rows for these incidents, in the given order (three queries for the page)."""
+def rows_for_ids(
+    session: Session, ids: list[int], *, cursors: dict[int, PageCursor] | None = None
+) -> list[IncidentRow]:
+    """List rows for these incidents, in the given order (a few queries for the page)."""
     if not ids:
         return []
+    due = next_action_due_for(session, ids)
     incidents = {
         r.id: r
         for r in session.execute(
@@ -192,6 +216,8 @@ def rows_for_ids(session: Session, ids: list[int]) -> list[IncidentRow]:
             posters=tuple(names.get((i, InvolvementRole.POSTER), ())),
             targets=tuple(names.get((i, InvolvementRole.TARGET), ())),
             withdrawn=incidents[i].withdrawn_at is not None,
+            next_action_due=due.get(i),
+            cursor=(cursors or {}).get(i),
         )
         for i in ids
         if i in incidents
@@ -199,11 +225,26 @@ def rows_for_ids(session: Session, ids: list[int]) -> list[IncidentRow]:
 
 
 def _sort_key(sort: IncidentSort) -> ColumnElement[Any]:
+    """The SQL expression a column sorts by (never NULL, so keyset comparisons hold)."""
     if sort is IncidentSort.SEVERITY:
         return case(
             {member.value: rank for member, rank in SEVERITY_RANK.items()},
             value=Incident.severity,
         )
+    if sort is IncidentSort.POSTER:
+        return _first_name_in_role(InvolvementRole.POSTER)
+    if sort is IncidentSort.TARGETS:
+        return _first_name_in_role(InvolvementRole.TARGET)
+    if sort is IncidentSort.CATEGORIES:
+        first = (
+            select(func.min(IncidentCategory.category))
+            .where(IncidentCategory.incident_id == Incident.id)
+            .scalar_subquery()
+        )
+        return func.coalesce(first, "")
+    if sort is IncidentSort.NEXT_ACTION_DUE:
+        # Nothing due sorts after every date (ascending), as "no date" reads.
+        return func.coalesce(next_action_due_expr(), date.max)
     columns: dict[IncidentSort, ColumnElement[Any]] = {
         IncidentSort.REFERENCE: Incident.reference.expression,
         IncidentSort.SEEN_AT: Incident.seen_at.expression,
@@ -211,6 +252,22 @@ def _sort_key(sort: IncidentSort) -> ColumnElement[Any]:
         IncidentSort.STATUS: Incident.status.expression,
     }
     return columns[sort]
+
+
+def _first_name_in_role(role: InvolvementRole) -> ColumnElement[Any]:
+    name = func.lower(Person.family_name + " " + Person.given_name)
+    first = (
+        select(func.min(name))
+        .select_from(Involvement)
+        .join(Person, Person.id == Involvement.person_id)
+        .where(
+            Involvement.incident_id == Incident.id,
+            Involvement.role == role,
+            Involvement.withdrawn_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    return func.coalesce(first, "")
 
 
 def _london_midnight(day: date) -> datetime:

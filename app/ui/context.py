@@ -1,0 +1,48 @@
+"""What every screen needs to reach the services: the database and the acting user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app.core.db import Database
+from app.core.errors import DatabaseError
+from app.core.models import User
+from app.core.services.users import get_user
+from app.core.startup import explain_operational_error
+
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    """Runs service calls in units of work and tells screens when data changed."""
+
+    #: Emitted after every successful write, so lists and the dashboard can refresh.
+    data_changed = Signal()
+
+    def __init__(self, database: Database, user_id: int) -> None:
+        super().__init__()
+        self.database = database
+        self.user_id = user_id
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a read session."""
+        try:
+            with self.database.read() as session:
+                return work(session)
+        except OperationalError as exc:
+            raise DatabaseError(explain_operational_error(exc)) from None
+
+    def write(self, work: Callable[[Session, User], T]) -> T:
+        """Run `work` as the acting user in one transaction; commit, then announce it."""
+        try:
+            with self.database.write() as session:
+                result = work(session, get_user(session, self.user_id))
+        except OperationalError as exc:
+            raise DatabaseError(explain_operational_error(exc)) from None
+        self.data_changed.emit()
+        return result
