@@ -1,0 +1,124 @@
+"""Saving the incident editor: fields, people, evidence and notes in one transaction.
+
+The editor collects everything the DSL does (new people on the incident, files, notes,
+corrections) and saves it with one Ctrl+S. Either all of it is stored, or — when any
+part is refused — none of it, and the form still holds everything that was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from app.core.models import Incident, User
+from app.core.services.chronology import add_note, amend_entry
+from app.core.services.evidence import (
+    add_evidence_description,
+    add_evidence_file,
+    withdraw_evidence,
+)
+from app.core.services.incidents import IncidentDetails, create_incident, update_incident
+from app.core.services.involvements import add_involvement, withdraw_involvement
+from app.core.services.validation import atomic
+from app.core.vocab import InvolvementRole
+
+
+@dataclass(frozen=True)
+class NewInvolvement:
+    """A person to add in a role."""
+
+    person_id: int
+    role: InvolvementRole
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    """A file (bytes) or, when `content` is None, a description-only entry."""
+
+    filename: str
+    content: bytes | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A record to withdraw, with the reason the DSL gave."""
+
+    id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A correction to a timeline entry."""
+
+    entry_id: int
+    text: str
+
+
+@dataclass
+class PendingChanges:
+    """Everything done in the editor since it was opened or last saved."""
+
+    involvements: list[NewInvolvement] = field(default_factory=list)
+    involvement_removals: list[Removal] = field(default_factory=list)
+    evidence: list[NewEvidence] = field(default_factory=list)
+    evidence_removals: list[Removal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.involvements,
+                self.involvement_removals,
+                self.evidence,
+                self.evidence_removals,
+                self.notes,
+                self.amendments,
+            )
+        )
+
+
+def save_incident_form(
+    session: Session,
+    actor: User,
+    details: IncidentDetails,
+    pending: PendingChanges,
+    *,
+    incident_id: int | None = None,
+    expected_version: int | None = None,
+) -> Incident:
+    """Create (no `incident_id`) or update an incident and apply the pending changes."""
+    with atomic(session):
+        if incident_id is None:
+            incident = create_incident(session, actor, details)
+        else:
+            assert expected_version is not None, "an update needs the version it was loaded at"
+            incident = update_incident(
+                session, actor, incident_id, details, expected_version=expected_version
+            )
+        for removal in pending.involvement_removals:
+            withdraw_involvement(session, actor, removal.id, removal.reason)
+        for new in pending.involvements:
+            add_involvement(session, actor, incident.id, new.person_id, new.role)
+        for removal in pending.evidence_removals:
+            withdraw_evidence(session, actor, removal.id, removal.reason)
+        for item in pending.evidence:
+            if item.content is None:
+                add_evidence_description(session, actor, incident.id, item.description)
+            else:
+                add_evidence_file(
+                    session,
+                    actor,
+                    incident.id,
+                    item.filename,
+                    item.content,
+                    description=item.description,
+                )
+        for amendment in pending.amendments:
+            amend_entry(session, actor, amendment.entry_id, amendment.text)
+        for note in pending.notes:
+            add_note(session, actor, incident.id, note)
+    return incident

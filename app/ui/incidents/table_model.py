@@ -1,0 +1,191 @@
+"""The incident list's model: rows arrive page by page from a source; no database here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.core.clock import today_london
+from app.core.services.incident_queries import IncidentRow, IncidentSort, PageCursor
+from app.core.timefmt import format_date
+from app.core.vocab import Platform
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Custom roles: the incident's id (to open it) and the raw row.
+IncidentIdRole = Qt.ItemDataRole.UserRole + 1
+RowRole = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, how it sorts in SQL, its width in characters."""
+
+    title: str
+    sort: IncidentSort
+    width_chars: int
+
+
+COLUMNS = (
+    Column("Reference", IncidentSort.REFERENCE, 13),
+    Column("Seen", IncidentSort.SEEN_AT, 11),
+    Column("Platform", IncidentSort.PLATFORM, 12),
+    Column("Categories", IncidentSort.CATEGORIES, 28),
+    Column("Poster", IncidentSort.POSTER, 18),
+    Column("Target(s)", IncidentSort.TARGETS, 18),
+    Column("Severity", IncidentSort.SEVERITY, 9),
+    Column("Status", IncidentSort.STATUS, 15),
+    Column("Next action due", IncidentSort.NEXT_ACTION_DUE, 14),
+)
+SEVERITY_COLUMN = 6
+DUE_COLUMN = 8
+
+#: A page source: (after, limit, sort, descending) → rows. The controller supplies it.
+PageSource = Callable[[PageCursor | None, int, IncidentSort, bool], list[IncidentRow]]
+
+
+def platform_text(row: IncidentRow) -> str:
+    """ "Other" shows the name the DSL typed."""
+    if row.platform is Platform.OTHER and row.platform_other:
+        return row.platform_other
+    return row.platform.label
+
+
+class IncidentTableModel(QAbstractTableModel):
+    """Shows incident rows; fetches more as the view scrolls (canFetchMore/fetchMore)."""
+
+    PAGE_SIZE = 200
+
+    def __init__(self, source: PageSource, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._rows: list[IncidentRow] = []
+        self._exhausted = False
+        self._sort = IncidentSort.SEEN_AT
+        self._descending = True
+
+    # -- loading -----------------------------------------------------------------------
+    def reload(self) -> None:
+        """Start again from the first page (after a filter, sort or data change)."""
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def set_source(self, source: PageSource) -> None:
+        """Show another selection of incidents (new filters)."""
+        self._source = source
+        self.reload()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        after = self._rows[-1].cursor if self._rows else None
+        page = self._source(after, self.PAGE_SIZE, self._sort, self._descending)
+        if len(page) < self.PAGE_SIZE:
+            self._exhausted = True
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is done by the database: remember the order and reload."""
+        self._sort = COLUMNS[column].sort
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # -- reading -----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def row_at(self, row: int) -> IncidentRow:
+        """The row shown on line `row`."""
+        return self._rows[row]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == IncidentIdRole:
+            return row.id
+        if role == RowRole:
+            return row
+        if role == Qt.ItemDataRole.FontRole and (
+            row.withdrawn or (column == DUE_COLUMN and _overdue(row.next_action_due))
+        ):
+            font = QFont()
+            font.setStrikeOut(row.withdrawn)
+            font.setBold(not row.withdrawn)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and row.withdrawn:
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        return None
+
+    @staticmethod
+    def _text(row: IncidentRow, column: int) -> str:
+        if column == 0:
+            return row.reference + (" ⚑" if row.safeguarding_concern else "")
+        if column == 1:
+            return format_date(row.seen_at)
+        if column == 2:
+            return platform_text(row)
+        if column == 3:
+            return ", ".join(c.label for c in row.categories)
+        if column == 4:
+            return ", ".join(row.posters)
+        if column == 5:
+            return ", ".join(row.targets)
+        if column == SEVERITY_COLUMN:
+            return row.severity.label
+        if column == 7:
+            return "Withdrawn" if row.withdrawn else row.status.label
+        if column == DUE_COLUMN:
+            due = row.next_action_due
+            if due is None:
+                return ""
+            return format_date(due) + (" (overdue)" if _overdue(due) else "")
+        return ""
+
+    @staticmethod
+    def _tooltip(row: IncidentRow, column: int) -> str | None:
+        if column == 0 and row.safeguarding_concern:
+            return f"{row.reference}: a safeguarding concern"
+        if column == 3:
+            return "\n".join(c.label for c in row.categories) or None
+        if column in (4, 5):
+            names = row.posters if column == 4 else row.targets
+            return "\n".join(names) or None
+        return None
+
+
+def _overdue(due: date | None) -> bool:
+    return due is not None and due < today_london()
