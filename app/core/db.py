@@ -145,12 +145,10 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; anything written in it is rolled back."""
+        """A session for reading. Closing it ends the transaction (anything written is
+        rolled back) but leaves the objects read usable as plain, detached data."""
         with self._reader() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -26,8 +26,16 @@ def run_gui(database_url: str | None = None) -> int:
     except FootprintError as exc:
         QMessageBox.critical(None, "Footprint can't open the log", exc.message)
         return 2
+    from app.core.services.school import find_settings
+    from app.ui.context import AppContext
+    from app.ui.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
 
+    with log.database.read() as session:
+        set_up = find_settings(session) is not None
+    if not set_up and not FirstRunDialog(AppContext(log.database, log.user_id)).exec():
+        log.database.dispose()
+        return 0
     window = MainWindow(log.database, log.user_id)
     window.show()
     code = app.exec()

@@ -1,48 +1,245 @@
-"""The main window (for now: the school's name and how many incidents the log holds)."""
+"""Footprint's main window: navigation, toolbar, status bar, and the open editors."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.db import Database
 from app.core.services.incident_queries import IncidentFilter, count_incidents
 from app.core.services.school import find_settings
+from app.core.services.users import get_user
+from app.ui.context import AppContext
+from app.ui.dashboard_page import DashboardPage
+from app.ui.exceptions_page import ExceptionsPage
+from app.ui.incidents.editor import IncidentEditor
+from app.ui.incidents.list_controller import IncidentListController
+from app.ui.incidents.list_view import IncidentListView
+from app.ui.people.directory import PeoplePage
+from app.ui.settings_page import SettingsPage
+
+DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
+PAGE_TITLES = (
+    "Dashboard",
+    "Incidents",
+    "People",
+    "Exceptions register",
+    "Letters",
+    "Reports",
+    "Settings",
+)
+
+
+class ComingPage(QWidget):
+    """A page a later version fills in (so the navigation is complete from the start)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
 
 
 class MainWindow(QMainWindow):
-    """Footprint's window, titled with the school's name."""
+    """The window the DSL lives in; remembers its size and layout between sessions."""
 
-    def __init__(self, database: Database, user_id: int) -> None:
+    def __init__(self, database: Database, user_id: int, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.database = database
-        self.user_id = user_id
-        self.school_label = QLabel()
-        self.school_label.setObjectName("schoolName")
-        self.school_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.school_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self.school_label.setFont(font)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("incidentCount")
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addStretch(1)
-        layout.addWidget(self.school_label)
-        layout.addWidget(self.count_label)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-        self.resize(1024, 700)
-        self.refresh()
+        self.context = AppContext(database, user_id)
+        self.settings = settings or QSettings()
+        self.editors: dict[int | None, IncidentEditor] = {}
 
-    def refresh(self) -> None:
-        """Read the school's name and the incident count again."""
-        with self.database.read() as session:
-            settings = find_settings(session)
-            school = settings.name if settings is not None else ""
-            total = count_incidents(session, IncidentFilter())
-        self.setWindowTitle(f"Footprint — {school}" if school else "Footprint")
-        self.school_label.setText(school or "No school set up yet")
-        noun = "incident" if total == 1 else "incidents"
-        self.count_label.setText(f"{total:,} {noun} in the log")
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections")
+        self.nav.addItems(list(PAGE_TITLES))
+        self.nav.setMaximumWidth(200)
+        self.dashboard = DashboardPage(self.context)
+        self.incident_view = IncidentListView()
+        self.incidents = IncidentListController(self.context, self.incident_view)
+        self.people = PeoplePage(self.context)
+        self.exceptions = ExceptionsPage(self.context)
+        self.settings_page = SettingsPage(self.context)
+        self.stack = QStackedWidget()
+        for page in (
+            self.dashboard,
+            self.incident_view,
+            self.people,
+            self.exceptions,
+            ComingPage(
+                "Letters to parents are printed from an incident. This page will list "
+                "every letter sent, and hold the school's letter templates."
+            ),
+            ComingPage("The governors' termly summary and the data export will be made here."),
+            self.settings_page,
+        ):
+            self.stack.addWidget(page)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.status_count = QLabel()
+        self.status_user = QLabel()
+        self.statusBar().addWidget(self.status_count, 1)
+        self.statusBar().addPermanentWidget(self.status_user)
+        self._build_actions()
+
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.incidents.open_requested.connect(self.open_incident)
+        self.incidents.new_requested.connect(self.new_incident)
+        self.dashboard.open_incident.connect(self.open_incident)
+        self.dashboard.show_incidents.connect(self._show_filtered)
+        self.dashboard.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
+        self.people.open_incident.connect(self.open_incident)
+        self.people.show_incidents_of.connect(self._show_person)
+        self.settings_page.school.saved.connect(self.refresh_title)
+        self.context.data_changed.connect(self.refresh_status)
+
+        self.resize(1280, 720)
+        self._restore_layout()
+        self.go(DASHBOARD)
+        self.refresh_title()
+        self.refresh_status()
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.new_action = QAction(
+            "New incident", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_incident
+        )
+        self.find_action = QAction(
+            "Search", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search
+        )
+        self.refresh_action = QAction(
+            "Refresh", self, shortcut=QKeySequence("F5"), triggered=self.refresh_all
+        )
+        self.print_action = QAction("Print", self, shortcut=QKeySequence.StandardKey.Print)
+        self.print_action.setEnabled(False)
+        self.print_action.setToolTip("Printing comes with letters and the governors' report")
+        for action in (self.new_action, self.find_action, self.refresh_action, self.print_action):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if action.toolTip() == action.text():
+                action.setToolTip(f"{action.text()} ({keys})")
+            toolbar.addAction(action)
+        for index, title in enumerate(PAGE_TITLES):
+            go = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{index + 1}"))
+            go.triggered.connect(lambda _=False, i=index: self.go(i))
+            self.addAction(go)
+
+    # -- navigation --------------------------------------------------------------------
+    def go(self, page: int) -> None:
+        """Show a section."""
+        self.nav.setCurrentRow(page)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the incident search box."""
+        self.go(INCIDENTS)
+        self.incidents.focus_search()
+
+    def _show_filtered(self, changes: dict[str, object]) -> None:
+        self.go(INCIDENTS)
+        self.incidents.show_preset(**changes)
+
+    def _show_person(self, person_id: int, name: str) -> None:
+        self.go(INCIDENTS)
+        self.incidents.show_person(person_id, name)
+
+    # -- editors -----------------------------------------------------------------------
+    def new_incident(self) -> None:
+        """Ctrl+N: a blank incident editor."""
+        self._show_editor(None)
+
+    def open_incident(self, incident_id: int) -> None:
+        """Open (or bring forward) an incident's editor."""
+        self._show_editor(incident_id)
+
+    def _show_editor(self, incident_id: int | None) -> IncidentEditor:
+        editor = self.editors.get(incident_id)
+        if editor is None:
+            editor = IncidentEditor(self.context, incident_id, self)
+            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.editors[incident_id] = editor
+            editor.finished.connect(lambda _r, key=incident_id: self.editors.pop(key, None))
+            editor.saved.connect(lambda new_id, e=editor: self._rekey(e, new_id))
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def _rekey(self, editor: IncidentEditor, incident_id: int) -> None:
+        for key, open_editor in list(self.editors.items()):
+            if open_editor is editor:
+                del self.editors[key]
+        self.editors[incident_id] = editor
+
+    # -- refreshing --------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        """F5: read everything again."""
+        self.context.data_changed.emit()
+
+    def refresh_title(self) -> None:
+        settings = self.context.read(find_settings)
+        self.setWindowTitle(f"Footprint — {settings.name}" if settings else "Footprint")
+
+    def refresh_status(self) -> None:
+        total, user = self.context.read(
+            lambda s: (count_incidents(s, IncidentFilter()), get_user(s, self.context.user_id))
+        )
+        self.status_count.setText(
+            f"{total:,} {'incident' if total == 1 else 'incidents'} in the log"
+        )
+        self.status_user.setText(f"Signed in as {user.display_name}")
+
+    # -- layout memory -----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        for key, splitter in (
+            ("main/splitter", self.splitter),
+            ("people/splitter", self.people.splitter),
+        ):
+            saved = self.settings.value(key)
+            if isinstance(saved, QByteArray):
+                splitter.restoreState(saved)
+        header = self.settings.value("incidents/header")
+        if isinstance(header, QByteArray):
+            self.incident_view.table.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        """Remember size, position and column widths for next time."""
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        self.settings.setValue("people/splitter", self.people.splitter.saveState())
+        self.settings.setValue(
+            "incidents/header", self.incident_view.table.horizontalHeader().saveState()
+        )
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors.values()):
+            if not editor.close():  # it asked about unsaved changes and was told to stay
+                event.ignore()
+                return
+        self.save_layout()
+        event.accept()

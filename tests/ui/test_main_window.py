@@ -1,34 +1,50 @@
-"""The main window shows the school and the size of the log."""
+"""The main window: title, status bar, navigation, shortcuts, remembered layout."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.core.db import Database
 from app.core.models import User
 from app.core.services.school import SchoolDetails, save_settings
-from app.ui.main_window import MainWindow
+from app.ui.main_window import EXCEPTIONS, INCIDENTS, PEOPLE, MainWindow
 from tests.factories import make_incident
 
 
-def test_window_shows_school_name_and_incident_count(
-    qtbot: QtBot, database: Database, actor: User
+def test_title_and_status_show_school_and_count(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
     with database.write() as s:
         save_settings(s, actor, SchoolDetails(name="St Aidan's & St Zoë's C of E Primary"))
         make_incident(s, actor)
         make_incident(s, actor)
-    window = MainWindow(database, actor.id)
+    window = MainWindow(database, actor.id, qsettings)
     qtbot.addWidget(window)
-    window.show()
     assert window.windowTitle() == "Footprint — St Aidan's & St Zoë's C of E Primary"
-    assert window.school_label.text() == "St Aidan's & St Zoë's C of E Primary"
-    assert window.count_label.text() == "2 incidents in the log"
+    assert window.status_count.text() == "2 incidents in the log"
+    assert window.status_user.text() == "Signed in as DSL"
 
 
-def test_an_empty_log_says_so(qtbot: QtBot, database: Database, actor: User) -> None:
-    window = MainWindow(database, actor.id)
-    qtbot.addWidget(window)
-    assert window.windowTitle() == "Footprint"
-    assert window.school_label.text() == "No school set up yet"
-    assert window.count_label.text() == "0 incidents in the log"
+def test_navigation_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentIndex() == PEOPLE
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentIndex() == EXCEPTIONS
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentIndex() == INCIDENTS
+    assert window.incident_view.search.hasFocus()
+
+
+def test_size_and_column_widths_are_remembered(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    first = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(first)
+    first.resize(760, 540)
+    first.incident_view.table.setColumnWidth(3, 321)
+    first.close()
+    second = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(second)
+    assert (second.size().width(), second.size().height()) == (760, 540)
+    assert second.incident_view.table.columnWidth(3) == 321

@@ -68,6 +68,18 @@ class PendingChanges:
     notes: list[str] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
 
+    def clear(self) -> None:
+        """Forget everything (after a save); the lists are shared, so emptied in place."""
+        for staged in (
+            self.involvements,
+            self.involvement_removals,
+            self.evidence,
+            self.evidence_removals,
+            self.notes,
+            self.amendments,
+        ):
+            staged.clear()
+
     def __bool__(self) -> bool:
         return any(
             (

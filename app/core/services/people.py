@@ -270,3 +270,30 @@ def children_of(session: Session, parent_id: int) -> list[Person]:
 
 def _values(details: PersonDetails) -> dict[str, object]:
     return {f.name: getattr(details, f.name) for f in fields(details)}
+
+
+@dataclass(frozen=True)
+class FamilyLink:
+    """A current parent–child link, seen from one side."""
+
+    link_id: int
+    other_id: int
+    other_name: str
+    relationship_label: str
+
+
+def family_links(session: Session, person_id: int) -> list[FamilyLink]:
+    """A person's current links: their children if a parent, their parents if a pupil."""
+    links = session.scalars(
+        select(ParentChildLink)
+        .where(
+            ParentChildLink.withdrawn_at.is_(None),
+            or_(ParentChildLink.parent_id == person_id, ParentChildLink.child_id == person_id),
+        )
+        .order_by(ParentChildLink.id)
+    )
+    result = []
+    for link in links:
+        other = link.child if link.parent_id == person_id else link.parent
+        result.append(FamilyLink(link.id, other.id, other.full_name, link.relationship_label))
+    return result

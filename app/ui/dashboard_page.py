@@ -1,0 +1,115 @@
+"""The dashboard: open work at a glance; each figure opens the matching list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.services.dashboard import DashboardFigures, dashboard_figures
+from app.core.services.incident_queries import IncidentFilter, count_incidents
+from app.core.timefmt import format_datetime
+from app.core.vocab import IncidentStatus
+from app.ui.context import AppContext
+from app.ui.incidents.list_view import OPEN_STATUSES
+
+
+class FigureButton(QPushButton):
+    """A big number with a caption; clicking it opens the filtered list."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.caption = caption
+        self.setMinimumHeight(self.fontMetrics().height() * 3)
+
+    def show_count(self, count: int) -> None:
+        self.setText(f"{count:,}\n{self.caption}")
+        self.setAccessibleName(f"{self.caption}: {count}")
+
+
+class DashboardPage(QWidget):
+    """Emits what to show when a figure is clicked."""
+
+    show_incidents = Signal(dict)  # keyword changes for the incident list's filters
+    show_exceptions = Signal()
+    open_incident = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.open_total = FigureButton("open incidents")
+        self.safeguarding = FigureButton("open safeguarding concerns")
+        self.overdue = FigureButton("due or overdue")
+        self.reviews = FigureButton("exception reviews due")
+        self.by_status: dict[IncidentStatus, FigureButton] = {
+            status: FigureButton(status.label.lower())
+            for status in IncidentStatus
+            if status is not IncidentStatus.CLOSED
+        }
+        headline = QGridLayout()
+        for column, button in enumerate(
+            (self.open_total, self.safeguarding, self.overdue, self.reviews)
+        ):
+            headline.addWidget(button, 0, column)
+        status_box = QGroupBox("Open incidents by status")
+        status_layout = QGridLayout(status_box)
+        for column, button in enumerate(self.by_status.values()):
+            status_layout.addWidget(button, 0, column)
+        self.recent = QTreeWidget()
+        self.recent.setAccessibleName("Recent activity")
+        self.recent.setHeaderLabels(["When", "Incident", "Who", "What"])
+        self.recent.setRootIsDecorated(False)
+        for column, width in enumerate((125, 115, 110)):
+            self.recent.setColumnWidth(column, width)
+        layout = QVBoxLayout(self)
+        layout.addLayout(headline)
+        layout.addWidget(status_box)
+        layout.addWidget(QLabel("Recent activity (double-click to open)"))
+        layout.addWidget(self.recent, 1)
+
+        self.open_total.clicked.connect(lambda: self.show_incidents.emit({"status": OPEN_STATUSES}))
+        self.safeguarding.clicked.connect(
+            lambda: self.show_incidents.emit({"status": OPEN_STATUSES, "safeguarding_only": True})
+        )
+        self.overdue.clicked.connect(lambda: self.show_incidents.emit({"overdue_only": True}))
+        self.reviews.clicked.connect(self.show_exceptions)
+        for status, button in self.by_status.items():
+            button.clicked.connect(
+                lambda _=False, s=status: self.show_incidents.emit({"status": s})
+            )
+        self.recent.itemActivated.connect(
+            lambda item, _c: self.open_incident.emit(item.data(0, Qt.ItemDataRole.UserRole))
+        )
+        context.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        figures: DashboardFigures = self.context.read(dashboard_figures)
+        overdue = self.context.read(lambda s: count_incidents(s, IncidentFilter(overdue_only=True)))
+        self.open_total.show_count(figures.open_total)
+        self.safeguarding.show_count(figures.open_safeguarding)
+        self.overdue.show_count(overdue)
+        self.reviews.show_count(figures.exception_reviews_due)
+        for status, button in self.by_status.items():
+            button.show_count(figures.open_by_status.get(status, 0))
+        self.recent.clear()
+        for row in figures.recent:
+            item = QTreeWidgetItem(
+                [
+                    format_datetime(row.occurred_at),
+                    row.reference,
+                    row.author,
+                    row.text.replace("\n", " "),
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, row.incident_id)
+            item.setToolTip(3, row.text)
+            self.recent.addTopLevelItem(item)

@@ -1,0 +1,207 @@
+"""The incident editor's Details tab: every field of the incident, laid out for 1366×768."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.vocab import Audience, Category, IncidentOutcome, IncidentStatus, Platform, Severity
+from app.ui.widgets.choices import VocabCombo
+from app.ui.widgets.dates import DateTimeField
+from app.ui.widgets.field_errors import FieldErrors, error_label
+
+
+class TriState(QComboBox):
+    """Not known / Yes / No, for facts that may not be known yet."""
+
+    def __init__(self, unknown: str = "Not known") -> None:
+        super().__init__()
+        self.addItem(unknown, None)
+        self.addItem("Yes", True)
+        self.addItem("No", False)
+
+    def value(self) -> bool | None:
+        data = self.currentData()
+        return data if isinstance(data, bool) else None
+
+    def set_value(self, value: bool | None) -> None:
+        self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+
+
+class DetailsForm(QWidget):
+    """Layout of the incident's fields; `errors` maps service field names to messages."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error)
+
+        # When and who
+        self.seen_at = DateTimeField(optional=False)
+        self.happened_at = DateTimeField(optional=True)
+        self.reported_at = DateTimeField(optional=True)
+        self.reported_by = QLineEdit()
+        self.reported_by.setReadOnly(True)
+        self.reported_by.setPlaceholderText("Nobody chosen")
+        self.choose_reporter = QPushButton("Choose…")
+        self.choose_reporter.setAccessibleName("Choose who reported it")
+        self.clear_reporter = QPushButton("Clear")
+        self.clear_reporter.setAccessibleName("Clear who reported it")
+        # Where
+        self.platform = VocabCombo(list(Platform))
+        self.platform_other = QLineEdit()
+        self.platform_other.setPlaceholderText("Name of the platform")
+        self.audience = VocabCombo(list(Audience), blank="Not known")
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://…")
+        self.account_handle = QLineEdit()
+        self.account_handle.setPlaceholderText("@account or profile name")
+        self.still_live = TriState()
+        # What
+        self.summary = QPlainTextEdit()
+        self.summary.setTabChangesFocus(True)
+        self.summary.setPlaceholderText(
+            "What was posted, where and by whom — factually. Describe offensive content; "
+            "don't copy it."
+        )
+        self.categories = QListWidget()
+        for category in Category:
+            item = QListWidgetItem(category.label)
+            item.setData(Qt.ItemDataRole.UserRole, category)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.categories.addItem(item)
+        self.severity = VocabCombo(list(Severity))
+        self.safeguarding_concern = QCheckBox("This is a safeguarding concern")
+        self.parent_informed = TriState("Not yet decided")
+        self.parent_informed_at = DateTimeField(optional=True)
+        self.parent_not_informed_reason = QLineEdit()
+        self.parent_not_informed_reason.setPlaceholderText("Why the parent has not been told")
+        # Outcome
+        self.status = VocabCombo(list(IncidentStatus))
+        self.outcome = VocabCombo(list(IncidentOutcome), blank="—")
+        self.outcome_rationale = QPlainTextEdit()
+        self.outcome_rationale.setTabChangesFocus(True)
+        self.outcome_rationale.setPlaceholderText("Why this outcome (needed to close)")
+
+        reporter = QHBoxLayout()
+        reporter.setContentsMargins(0, 0, 0, 0)
+        reporter.addWidget(self.reported_by, 1)
+        reporter.addWidget(self.choose_reporter)
+        reporter.addWidget(self.clear_reporter)
+        reporter_box = QWidget()
+        reporter_box.setLayout(reporter)
+
+        left = QFormLayout()
+        self._row(left, "seen_at", "Seen by the school", self.seen_at)
+        self._row(left, "happened_at", "Posted", self.happened_at)
+        self._row(left, "reported_at", "Reported", self.reported_at)
+        self._row(left, "reported_by_id", "Reported by", reporter_box, self.choose_reporter)
+        self._row(left, "platform", "Platform", self.platform)
+        self._row(left, "platform_other", "Other platform", self.platform_other)
+        self._row(left, "audience", "Where it was posted", self.audience)
+        self._row(left, "url", "Link", self.url)
+        self._row(left, "account_handle", "Account", self.account_handle)
+        self._row(left, "still_live", "Still live?", self.still_live)
+        self._row(left, "severity", "Severity", self.severity)
+        self._row(left, "safeguarding_concern", "", self.safeguarding_concern)
+
+        right = QFormLayout()
+        self._row(right, "categories", "Categories", self.categories)
+        self._row(right, "parent_informed", "Parent informed?", self.parent_informed)
+        self._row(right, "parent_informed_at", "When", self.parent_informed_at)
+        self._row(right, "parent_not_informed_reason", "Why not", self.parent_not_informed_reason)
+        self._row(right, "status", "Status", self.status)
+        self._row(right, "outcome", "Outcome", self.outcome)
+        self._row(right, "outcome_rationale", "Rationale", self.outcome_rationale)
+
+        columns = QGridLayout()
+        columns.addLayout(left, 0, 0)
+        columns.addLayout(right, 0, 1)
+        columns.setColumnStretch(0, 1)
+        columns.setColumnStretch(1, 1)
+        summary_box = QGroupBox("Factual summary")
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.addWidget(self.summary)
+        summary_error = error_label()
+        summary_layout.addWidget(summary_error)
+        self.summary.setAccessibleName("Factual summary")
+        self.errors.add("summary", self.summary, summary_error)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(summary_box, 1)
+        layout.addWidget(self.general_error)
+        self.categories.setMinimumHeight(self.fontMetrics().height() * 7)
+        self.summary.setMinimumHeight(self.fontMetrics().height() * 4)
+        self.outcome_rationale.setMaximumHeight(self.fontMetrics().height() * 4)
+
+        self.platform.currentIndexChanged.connect(self._platform_changed)
+        self.parent_informed.currentIndexChanged.connect(self._parent_changed)
+        self._platform_changed()
+        self._parent_changed()
+
+    def _row(
+        self,
+        form: QFormLayout,
+        field: str,
+        text: str,
+        widget: QWidget,
+        focus: QWidget | None = None,
+    ) -> None:
+        holder = QWidget()
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(1)
+        inner.addWidget(widget)
+        label = error_label()
+        inner.addWidget(label)
+        if text:
+            caption = QLabel(text)
+            caption.setBuddy(focus or widget)
+            form.addRow(caption, holder)
+        else:
+            form.addRow(holder)
+        widget.setAccessibleName(text or widget.accessibleName() or field)
+        self.errors.add(field, focus or widget, label)
+
+    def _platform_changed(self) -> None:
+        other = self.platform.value() is Platform.OTHER
+        self.platform_other.setEnabled(other)
+        if not other:
+            self.platform_other.clear()
+
+    def _parent_changed(self) -> None:
+        informed = self.parent_informed.value()
+        self.parent_informed_at.setEnabled(informed is True)
+        self.parent_not_informed_reason.setEnabled(informed is False)
+
+    def checked_categories(self) -> frozenset[Category]:
+        """The ticked categories."""
+        return frozenset(
+            self.categories.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.categories.count())
+            if self.categories.item(i).checkState() == Qt.CheckState.Checked
+        )
+
+    def set_categories(self, chosen: frozenset[Category]) -> None:
+        """Tick exactly `chosen`."""
+        for i in range(self.categories.count()):
+            item = self.categories.item(i)
+            state = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)

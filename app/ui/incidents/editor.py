@@ -1,0 +1,331 @@
+"""The incident editor window: Details, People, Evidence and Timeline, saved together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.core.clock import utc_now
+from app.core.errors import FootprintError, ValidationError
+from app.core.services.chronology import ChronologyRow, list_chronology
+from app.core.services.evidence import EvidenceRow, list_evidence
+from app.core.services.incident_form import PendingChanges, save_incident_form
+from app.core.services.incidents import IncidentDetails, details_of
+from app.core.services.involvements import InvolvementRow, list_involvements
+from app.core.services.lookups import get_incident
+from app.core.vocab import IncidentStatus, Platform, Severity
+from app.ui.context import AppContext
+from app.ui.incidents.details_form import DetailsForm
+from app.ui.incidents.evidence_panel import EvidencePanel
+from app.ui.incidents.people_panel import PeoplePanel
+from app.ui.incidents.timeline_panel import TimelinePanel
+from app.ui.people.picker import PersonPicker
+from app.ui.widgets.field_errors import error_label
+
+PEOPLE_FIELDS = {"person", "role"}
+EVIDENCE_FIELDS = {"file", "filename", "description", "captured_at"}
+TIMELINE_FIELDS = {"note", "amendment"}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything the editor shows for a saved incident, read in one session."""
+
+    id: int
+    reference: str
+    version: int
+    details: IncidentDetails
+    reporter_name: str
+    withdrawn: bool
+    people: list[InvolvementRow]
+    evidence: list[EvidenceRow]
+    timeline: list[ChronologyRow]
+
+
+def load(session: Session, incident_id: int) -> Loaded:
+    """Read an incident and its panels."""
+    incident = get_incident(session, incident_id)
+    reporter = incident.reported_by.full_name if incident.reported_by else ""
+    return Loaded(
+        incident.id,
+        incident.reference,
+        incident.version,
+        details_of(incident),
+        reporter,
+        incident.withdrawn_at is not None,
+        list_involvements(session, incident_id),
+        list_evidence(session, incident_id),
+        list_chronology(session, incident_id),
+    )
+
+
+class IncidentEditor(QDialog):
+    """One incident (or a new one). Ctrl+S saves; Esc or closing asks if unsaved."""
+
+    saved = Signal(int)
+
+    def __init__(
+        self, context: AppContext, incident_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.context = context
+        self.incident_id = incident_id
+        self.version: int | None = None
+        self.reference = ""
+        self.reported_by_id: int | None = None
+        self.pending = PendingChanges()
+        self._baseline: IncidentDetails | None = None
+
+        self.form = DetailsForm()
+        self.people = PeoplePanel(context, self.pending)
+        self.evidence = EvidencePanel(context, self.pending)
+        self.timeline = TimelinePanel(self.pending)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, "&Details")
+        self.tabs.addTab(self.people, "&People")
+        self.tabs.addTab(self.evidence, "&Evidence")
+        self.tabs.addTab(self.timeline, "&Timeline")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.message = error_label()
+        self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save everything on every tab (Ctrl+S)")
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        for button in (self.save_button, self.close_button):
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addStretch(0)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        self.resize(1180, 700)
+
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.close)
+        self.form.choose_reporter.clicked.connect(self.choose_reporter)
+        self.form.clear_reporter.clicked.connect(lambda: self._set_reporter(None, ""))
+        for panel in (self.people, self.evidence, self.timeline):
+            panel.changed.connect(self._update_tab_titles)
+
+        if incident_id is None:
+            self._start_new()
+        else:
+            self.reload()
+
+    # -- loading -------------------------------------------------------------------
+    def _start_new(self) -> None:
+        self.setWindowTitle("New incident — Footprint")
+        self.form.seen_at.set_value(utc_now())
+        self.form.platform.set_value(Platform.FACEBOOK)
+        self.form.severity.set_value(Severity.MEDIUM)
+        self.form.status.set_value(IncidentStatus.NEW)
+        self._baseline = self.collect()
+        for panel in (self.people, self.evidence, self.timeline):
+            panel.show_rows([])
+        self._update_tab_titles()
+
+    def reload(self) -> None:
+        """Read the incident again and show it (after opening or saving)."""
+        assert self.incident_id is not None
+        incident_id = self.incident_id
+        loaded = self.context.read(lambda s: load(s, incident_id))
+        self.version, self.reference = loaded.version, loaded.reference
+        self.setWindowTitle(f"{loaded.reference} — Footprint")
+        self._show_details(loaded.details, loaded.reporter_name)
+        self._baseline = self.collect()
+        self.people.show_rows(loaded.people)
+        self.evidence.show_rows(loaded.evidence, loaded.reference)
+        self.timeline.show_rows(loaded.timeline)
+        if loaded.withdrawn:
+            self.banner.setText(
+                "This incident has been withdrawn: it is kept on record but can't be changed."
+            )
+            self.banner.show()
+            self.save_button.setEnabled(False)
+        self._update_tab_titles()
+
+    def _show_details(self, d: IncidentDetails, reporter_name: str) -> None:
+        f = self.form
+        f.seen_at.set_value(d.seen_at)
+        f.happened_at.set_value(d.happened_at)
+        f.reported_at.set_value(d.reported_at)
+        self._set_reporter(d.reported_by_id, reporter_name)
+        f.platform.set_value(d.platform)
+        f.platform_other.setText(d.platform_other)
+        f.audience.set_value(d.audience)
+        f.url.setText(d.url)
+        f.account_handle.setText(d.account_handle)
+        f.still_live.set_value(d.still_live)
+        f.summary.setPlainText(d.summary)
+        f.set_categories(d.categories)
+        f.severity.set_value(d.severity)
+        f.safeguarding_concern.setChecked(d.safeguarding_concern)
+        f.parent_informed.set_value(d.parent_informed)
+        f.parent_informed_at.set_value(d.parent_informed_at)
+        f.parent_not_informed_reason.setText(d.parent_not_informed_reason)
+        f.status.set_value(d.status)
+        f.outcome.set_value(d.outcome)
+        f.outcome_rationale.setPlainText(d.outcome_rationale)
+
+    # -- the form ------------------------------------------------------------------
+    def collect(self) -> IncidentDetails:
+        """The incident the form describes (ends of single-line fields trimmed)."""
+        f = self.form
+        informed = f.parent_informed.value()
+        return IncidentDetails(
+            seen_at=f.seen_at.value() or utc_now(),
+            happened_at=f.happened_at.value(),
+            reported_at=f.reported_at.value(),
+            reported_by_id=self.reported_by_id,
+            platform=f.platform.value() or Platform.OTHER,
+            platform_other=f.platform_other.text().strip(),
+            audience=f.audience.value(),
+            url=f.url.text().strip(),
+            account_handle=f.account_handle.text().strip(),
+            still_live=f.still_live.value(),
+            summary=f.summary.toPlainText().strip(),
+            categories=f.checked_categories(),
+            severity=f.severity.value() or Severity.MEDIUM,
+            safeguarding_concern=f.safeguarding_concern.isChecked(),
+            parent_informed=informed,
+            parent_informed_at=f.parent_informed_at.value() if informed else None,
+            parent_not_informed_reason=(
+                f.parent_not_informed_reason.text().strip() if informed is False else ""
+            ),
+            status=f.status.value() or IncidentStatus.NEW,
+            outcome=f.outcome.value(),
+            outcome_rationale=f.outcome_rationale.toPlainText().strip(),
+        )
+
+    def is_dirty(self) -> bool:
+        """Anything typed or staged that is not saved."""
+        return (
+            bool(self.pending)
+            or self.collect() != self._baseline
+            or bool(self.timeline.note.toPlainText().strip())
+        )
+
+    def choose_reporter(self) -> None:
+        picker = PersonPicker(self.context, title="Who reported it?", parent=self)
+        if picker.exec() and picker.chosen is not None:
+            self._set_reporter(picker.chosen.id, picker.chosen.name)
+
+    def _set_reporter(self, person_id: int | None, name: str) -> None:
+        self.reported_by_id = person_id
+        self.form.reported_by.setText(name)
+
+    # -- saving --------------------------------------------------------------------
+    def save(self) -> bool:
+        """Save fields and everything staged, in one transaction. On a refusal the form
+        keeps everything and the message appears beside the field."""
+        if not self.save_button.isEnabled():
+            return False
+        if self.timeline.note.toPlainText().strip():
+            self.timeline.stage_note()  # a typed note is part of what the DSL means to save
+        details = self.collect()
+        pending, incident_id, version = self.pending, self.incident_id, self.version
+        self.form.errors.clear()
+        self.message.hide()
+        try:
+            incident = self.context.write(
+                lambda s, a: save_incident_form(
+                    s, a, details, pending, incident_id=incident_id, expected_version=version
+                )
+            )
+        except ValidationError as exc:
+            self._show_error(exc)
+            return False
+        except FootprintError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            return False
+        self.incident_id = incident.id
+        self.pending.clear()
+        self.people.forget_staged()
+        self.reload()
+        self.message.setText(f"Saved {self.reference}.")
+        self.message.show()
+        self.saved.emit(incident.id)
+        return True
+
+    def _show_error(self, error: ValidationError) -> None:
+        if error.field in PEOPLE_FIELDS:
+            self.tabs.setCurrentWidget(self.people)
+            panel_error = self.people.error
+        elif error.field in EVIDENCE_FIELDS:
+            self.tabs.setCurrentWidget(self.evidence)
+            panel_error = self.evidence.error
+        elif error.field in TIMELINE_FIELDS:
+            self.tabs.setCurrentWidget(self.timeline)
+            panel_error = self.timeline.error
+        else:
+            self.tabs.setCurrentWidget(self.form)
+            self.form.errors.show(error)
+            panel_error = None
+        if panel_error is not None:
+            panel_error.setText(error.message)
+            panel_error.show()
+        self.message.setText("Not saved: " + error.message)
+        self.message.show()
+
+    def _update_tab_titles(self) -> None:
+        staged_people = len(self.pending.involvements) + len(self.pending.involvement_removals)
+        staged_evidence = len(self.pending.evidence) + len(self.pending.evidence_removals)
+        staged_notes = len(self.pending.notes) + len(self.pending.amendments)
+        for index, (title, staged) in enumerate(
+            [
+                ("&Details", 0),
+                ("&People", staged_people),
+                ("&Evidence", staged_evidence),
+                ("&Timeline", staged_notes),
+            ]
+        ):
+            self.tabs.setTabText(index, f"{title} •" if staged else title)
+
+    # -- closing -------------------------------------------------------------------
+    def reject(self) -> None:
+        """Esc closes (asking first if anything is unsaved)."""
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.save_button.isEnabled() and self.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "This incident has changes that are not saved. Save them before closing?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and not self.save()
+            ):
+                event.ignore()
+                return
+        event.accept()
+        self.done(QDialog.DialogCode.Accepted)

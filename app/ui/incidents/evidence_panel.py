@@ -1,0 +1,417 @@
+"""Evidence on the incident: add by file dialog, drag and drop or paste; thumbnails; view
+or export a copy; SHA-256 shown; description-only entries for images never to be kept."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.services.evidence import (
+    EXTENSIONS,
+    MAX_EVIDENCE_BYTES,
+    EvidenceRow,
+    detect_media_type,
+    evidence_content,
+)
+from app.core.services.incident_form import NewEvidence, PendingChanges, Removal
+from app.core.vocab import EvidenceKind
+from app.ui.context import AppContext
+from app.ui.widgets.field_errors import error_label
+
+NEVER_STORE_WARNING = (
+    "Never add a nude or semi-nude image of anyone under 18, not even as evidence: "
+    "making, keeping or sharing one is a criminal offence. Don't screenshot, copy or "
+    "forward it. Describe what was seen, where and when, and follow the DSL's "
+    "procedure for sharing nudes and semi-nudes."
+)
+THUMB = QSize(56, 56)
+
+
+@dataclass
+class _Shown:
+    """What one line of the list stands for."""
+
+    saved_id: int | None
+    pending_index: int | None
+    name: str
+    content: bytes | None
+
+
+class DescriptionDialog(QDialog):
+    """Describe evidence that must not be kept, with the warning in plain view."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Describe evidence without keeping it")
+        warning = QLabel(NEVER_STORE_WARNING)
+        warning.setWordWrap(True)
+        warning.setObjectName("neverStoreWarning")
+        font = warning.font()
+        font.setBold(True)
+        warning.setFont(font)
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName("Description of what was seen")
+        self.text.setPlaceholderText("What was seen, on which account, when, and who saw it")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(warning)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        self.resize(520, 320)
+
+
+class ImageViewer(QDialog):
+    """An image shown inside the app (never written to a temporary file)."""
+
+    def __init__(self, title: str, content: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        pixmap = QPixmap()
+        pixmap.loadFromData(content)
+        label = QLabel()
+        label.setPixmap(pixmap)
+        label.setAccessibleName(title)
+        scroll = QScrollArea()
+        scroll.setWidget(label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        self.resize(min(pixmap.width() + 40, 1100), min(pixmap.height() + 40, 680))
+
+
+class EvidencePanel(QWidget):
+    """The evidence list and its actions; additions and withdrawals wait for Save."""
+
+    changed = Signal()
+
+    def __init__(
+        self, context: AppContext, pending: PendingChanges, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.pending = pending
+        self.reference = ""
+        self.saved: list[EvidenceRow] = []
+        self._thumbs: dict[int, bytes] = {}
+        self.setAcceptDrops(True)
+        self.list = QTreeWidget()
+        self.list.setAccessibleName("Evidence")
+        self.list.setHeaderLabels(["Evidence", "Type", "Size", "SHA-256", ""])
+        self.list.setRootIsDecorated(False)
+        self.list.setIconSize(THUMB)
+        for column, width in enumerate((260, 90, 70, 200)):
+            self.list.setColumnWidth(column, width)
+        self.add_file = QPushButton("Add file…")
+        self.paste = QPushButton("Paste")
+        self.paste.setToolTip("Paste a screenshot from the clipboard (Ctrl+V)")
+        self.describe = QPushButton("Describe only…")
+        self.describe.setToolTip("Record what was seen without keeping the image")
+        self.view = QPushButton("View")
+        self.export = QPushButton("Export a copy…")
+        self.withdraw = QPushButton("Withdraw…")
+        self.error = error_label()
+        hint = QLabel(
+            "Drop screenshots here, paste them, or add a file (PNG, JPEG, GIF, WebP "
+            f"or PDF, up to {MAX_EVIDENCE_BYTES // 1_048_576} MB)."
+        )
+        hint.setWordWrap(True)
+        warning = QLabel(NEVER_STORE_WARNING)
+        warning.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (
+            self.add_file,
+            self.paste,
+            self.describe,
+            self.view,
+            self.export,
+            self.withdraw,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        layout.addWidget(warning)
+        self.add_file.clicked.connect(self.choose_files)
+        self.paste.clicked.connect(self.paste_clipboard)
+        self.describe.clicked.connect(self.add_description)
+        self.view.clicked.connect(self.view_selected)
+        self.export.clicked.connect(self.export_selected)
+        self.withdraw.clicked.connect(self.withdraw_selected)
+        self.list.itemActivated.connect(lambda *_: self.view_selected())
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.activated.connect(self.paste_clipboard)
+
+    # -- showing -------------------------------------------------------------------
+    def show_rows(self, saved: list[EvidenceRow], reference: str = "") -> None:
+        """Show stored evidence (with thumbnails) and what is staged."""
+        if reference:
+            self.reference = reference
+        self.saved = saved
+        self._thumbs = {
+            row.id: self.context.read(lambda s, i=row.id: evidence_content(s, i))
+            for row in saved
+            if row.kind is EvidenceKind.FILE and row.media_type != "application/pdf"
+        }
+        self._render()
+
+    def _render(self) -> None:
+        self.list.clear()
+        withdrawn = {r.id for r in self.pending.evidence_removals}
+        for row in self.saved:
+            name = row.original_filename or row.description or "Evidence"
+            if row.kind is EvidenceKind.DESCRIPTION_ONLY:
+                name = f"Described only: {row.description}"
+            note = "withdrawn when saved" if row.id in withdrawn else ""
+            self._add_line(
+                _Shown(row.id, None, name, self._thumbs.get(row.id)),
+                row.media_type,
+                row.size_bytes,
+                row.sha256,
+                note,
+            )
+        for index, item in enumerate(self.pending.evidence):
+            if item.content is None:
+                self._add_line(
+                    _Shown(None, index, f"Described only: {item.description}", None),
+                    None,
+                    None,
+                    None,
+                    "not saved yet",
+                )
+            else:
+                self._add_line(
+                    _Shown(None, index, item.filename, item.content),
+                    detect_media_type(item.content),
+                    len(item.content),
+                    hashlib.sha256(item.content).hexdigest(),
+                    "not saved yet",
+                )
+
+    def _add_line(
+        self, shown: _Shown, media_type: str | None, size: int | None, sha256: str | None, note: str
+    ) -> None:
+        line = QTreeWidgetItem(
+            [
+                shown.name,
+                (media_type or "—").replace("image/", "").upper(),
+                _size(size),
+                (sha256 or "")[:16] + ("…" if sha256 else ""),
+                note,
+            ]
+        )
+        line.setData(0, Qt.ItemDataRole.UserRole, shown)
+        if sha256:
+            line.setToolTip(3, f"SHA-256 {sha256}")
+            line.setToolTip(0, f"{shown.name}\nSHA-256 {sha256}")
+        line.setIcon(0, self._icon(shown.content, media_type))
+        self.list.addTopLevelItem(line)
+
+    def _icon(self, content: bytes | None, media_type: str | None) -> QIcon:
+        if content is not None and media_type and media_type.startswith("image/"):
+            pixmap = QPixmap()
+            if pixmap.loadFromData(content):
+                return QIcon(
+                    pixmap.scaled(
+                        THUMB,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+        standard = (
+            QStyle.StandardPixmap.SP_FileIcon
+            if content is not None
+            else QStyle.StandardPixmap.SP_MessageBoxInformation
+        )
+        return self.style().standardIcon(standard)
+
+    # -- adding --------------------------------------------------------------------
+    def choose_files(self) -> None:
+        """File dialog; each chosen file is checked, then staged."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Add evidence",
+            "",
+            "Screenshots and PDFs (*.png *.jpg *.jpeg *.gif *.webp *.pdf);;All files (*)",
+        )
+        for path in paths:
+            self.add_path(Path(path))
+
+    def add_path(self, path: Path) -> bool:
+        """Stage one file if it is evidence Footprint can keep; say why not otherwise."""
+        self.error.hide()
+        try:
+            size = path.stat().st_size
+            if size > MAX_EVIDENCE_BYTES:
+                return self._refuse(
+                    f"“{path.name}” is {size / 1_048_576:.1f} MB; evidence files can be at most "
+                    f"{MAX_EVIDENCE_BYTES // 1_048_576} MB."
+                )
+            content = path.read_bytes()
+        except OSError as exc:
+            return self._refuse(f"“{path.name}” can't be read ({exc.strerror}).")
+        return self.add_bytes(path.name, content)
+
+    def add_bytes(self, name: str, content: bytes) -> bool:
+        """Stage bytes (from a file, a drop or the clipboard) after checking them."""
+        if not content:
+            return self._refuse(f"“{name}” is empty.")
+        if len(content) > MAX_EVIDENCE_BYTES:
+            return self._refuse(f"“{name}” is larger than {MAX_EVIDENCE_BYTES // 1_048_576} MB.")
+        if detect_media_type(content) is None:
+            return self._refuse(
+                f"“{name}” is not a picture (PNG, JPEG, GIF or WebP) or a PDF, so it can't be "
+                "kept as evidence."
+            )
+        self.error.hide()
+        self.pending.evidence.append(NewEvidence(name, content))
+        self._render()
+        self.changed.emit()
+        return True
+
+    def paste_clipboard(self) -> None:
+        """Ctrl+V: a screenshot (image) or copied files."""
+        self._take(QApplication.clipboard().mimeData(), "pasted screenshot")
+
+    def add_description(self) -> None:
+        """A description-only entry."""
+        dialog = DescriptionDialog(self)
+        if dialog.exec() and dialog.text.toPlainText().strip():
+            self.pending.evidence.append(NewEvidence("", None, dialog.text.toPlainText().strip()))
+            self._render()
+            self.changed.emit()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._take(event.mimeData(), "dropped image")
+        event.acceptProposedAction()
+
+    def _take(self, data: QMimeData, image_name: str) -> None:
+        if data.hasUrls():
+            for url in data.urls():
+                if url.isLocalFile():
+                    self.add_path(Path(url.toLocalFile()))
+        elif data.hasImage():
+            image = QImage(data.imageData())
+            buffer = QBuffer()
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            image.save(buffer, "PNG")
+            content = bytes(QByteArray(buffer.data()).data())
+            self.add_bytes(f"{image_name}.png", content)
+        else:
+            self._refuse("There is no picture on the clipboard.")
+
+    # -- acting on the selection -----------------------------------------------------
+    def _selected(self) -> _Shown | None:
+        item = self.list.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _content(self, shown: _Shown) -> bytes | None:
+        if shown.content is not None or shown.saved_id is None:
+            return shown.content
+        saved_id = shown.saved_id
+        return self.context.read(lambda s: evidence_content(s, saved_id))
+
+    def view_selected(self) -> None:
+        """Show an image in the app; PDFs are exported instead."""
+        shown = self._selected()
+        content = self._content(shown) if shown else None
+        if shown is None or content is None:
+            return
+        if detect_media_type(content) == "application/pdf":
+            self.export_selected()
+            return
+        ImageViewer(shown.name, content, self).exec()
+
+    def export_selected(self) -> None:
+        """Save a copy where the DSL chooses (checked against its SHA-256 first)."""
+        shown = self._selected()
+        content = self._content(shown) if shown else None
+        if shown is None or content is None:
+            return
+        suffix = EXTENSIONS.get(detect_media_type(content) or "", "")
+        default = (
+            shown.name if Path(shown.name).suffix else f"{self.reference or 'evidence'}{suffix}"
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Export a copy of the evidence", default)
+        if not path:
+            return
+        try:
+            Path(path).write_bytes(content)
+        except OSError as exc:
+            self._refuse(f"The copy could not be saved ({exc.strerror}).")
+
+    def withdraw_selected(self) -> None:
+        """Unstage an addition, or stage the withdrawal of saved evidence with a reason."""
+        shown = self._selected()
+        if shown is None:
+            return
+        if shown.pending_index is not None:
+            del self.pending.evidence[shown.pending_index]
+        elif shown.saved_id is not None:
+            if any(r.id == shown.saved_id for r in self.pending.evidence_removals):
+                return
+            reason, ok = QInputDialog.getText(
+                self,
+                "Withdraw evidence",
+                "Why is this evidence being withdrawn? (It stays on record, marked withdrawn.)",
+            )
+            if not ok or not reason.strip():
+                return
+            self.pending.evidence_removals.append(Removal(shown.saved_id, reason.strip()))
+        self._render()
+        self.changed.emit()
+
+    def _refuse(self, message: str) -> bool:
+        self.error.setText(message)
+        self.error.show()
+        self.list.setAccessibleDescription(message)
+        return False
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1_048_576:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1_048_576:.1f} MB"

@@ -1,0 +1,1 @@
+"""The people directory, a person's page, and choosing a person."""

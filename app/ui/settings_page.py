@@ -1,0 +1,138 @@
+"""Settings → School: who the school is and who signs letters (also the first-run form)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import FootprintError, ValidationError
+from app.core.services.school import SchoolDetails, find_settings, save_settings
+from app.ui.context import AppContext
+from app.ui.widgets.field_errors import FieldErrors, error_label
+
+
+class SchoolForm(QWidget):
+    """The school's details; `saved` fires after a successful save."""
+
+    saved = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.name = QLineEdit()
+        self.address = QPlainTextEdit()
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.fontMetrics().height() * 5)
+        self.phone = QLineEdit()
+        self.email = QLineEdit()
+        self.website = QLineEdit()
+        self.headteacher_name = QLineEdit()
+        self.dsl_names = QLineEdit()
+        self.dsl_names.setPlaceholderText("e.g. Ms A. Okafor (DSL), Mr Ł. Nowak (deputy DSL)")
+        self.complaints_url = QLineEdit()
+        self.complaints_url.setPlaceholderText("https://… (the school's complaints procedure)")
+        self.deadline_days = QSpinBox()
+        self.deadline_days.setRange(1, 20)
+        self.deadline_days.setValue(2)
+        self.deadline_days.setSuffix(" school days")
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout()
+        for field, text, widget in [
+            ("name", "School name", self.name),
+            ("address", "Address", self.address),
+            ("phone", "Phone", self.phone),
+            ("email", "Email", self.email),
+            ("website", "Website", self.website),
+            ("headteacher_name", "Headteacher", self.headteacher_name),
+            ("dsl_names", "DSL and deputies", self.dsl_names),
+            ("complaints_url", "Complaints procedure", self.complaints_url),
+            ("deletion_deadline_school_days", "Deadline for deleting a post", self.deadline_days),
+        ]:
+            holder = QWidget()
+            inner = QVBoxLayout(holder)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.addWidget(widget)
+            label = error_label()
+            inner.addWidget(label)
+            form.addRow(text, holder)
+            widget.setAccessibleName(text)
+            self.errors.add(field, widget, label)
+        self.save_button = QPushButton("Save school details")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.general, 1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.save_button.clicked.connect(self.save)
+        self.load()
+
+    def load(self) -> None:
+        settings = self.context.read(find_settings)
+        if settings is None:
+            return
+        self.name.setText(settings.name)
+        self.address.setPlainText(settings.address)
+        self.phone.setText(settings.phone)
+        self.email.setText(settings.email)
+        self.website.setText(settings.website)
+        self.headteacher_name.setText(settings.headteacher_name)
+        self.dsl_names.setText(settings.dsl_names)
+        self.complaints_url.setText(settings.complaints_url)
+        self.deadline_days.setValue(settings.deletion_deadline_school_days)
+
+    def details(self) -> SchoolDetails:
+        return SchoolDetails(
+            name=self.name.text().strip(),
+            address=self.address.toPlainText().strip(),
+            phone=self.phone.text().strip(),
+            email=self.email.text().strip(),
+            website=self.website.text().strip(),
+            headteacher_name=self.headteacher_name.text().strip(),
+            dsl_names=self.dsl_names.text().strip(),
+            complaints_url=self.complaints_url.text().strip(),
+            deletion_deadline_school_days=self.deadline_days.value(),
+        )
+
+    def save(self) -> bool:
+        details = self.details()
+        self.errors.clear()
+        try:
+            self.context.write(lambda s, a: save_settings(s, a, details))
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return False
+        except FootprintError as exc:
+            self.general.setText(exc.message)
+            self.general.show()
+            return False
+        self.general.setText("Saved.")
+        self.general.show()
+        self.saved.emit()
+        return True
+
+
+class SettingsPage(QWidget):
+    """Settings: the school, and where the log is kept."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.school = SchoolForm(context)
+        where = QLabel(f"The log: {context.database.engine.url.render_as_string()}")
+        where.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>School</b>"))
+        layout.addWidget(self.school, 1)
+        layout.addWidget(where)

@@ -1,0 +1,71 @@
+"""Validation messages shown beside the field they are about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from app.core.errors import FootprintError, ValidationError
+
+
+def error_label() -> QLabel:
+    """A hidden, word-wrapped label in the palette's error-ish colour."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setObjectName("fieldError")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    palette = label.palette()
+    # Bright text reads on both light and dark palettes; red marks it as a problem.
+    palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+    label.setPalette(palette)
+    label.hide()
+    return label
+
+
+class FieldErrors:
+    """Maps service field names to (widget, label) so a ValidationError lands by its field."""
+
+    def __init__(self, fallback: QLabel) -> None:
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._fallback = fallback
+
+    def add(self, field: str, widget: QWidget, label: QLabel) -> None:
+        """Register where `field`'s messages go."""
+        self._fields[field] = (widget, label)
+
+    def clear(self) -> None:
+        """Hide every message."""
+        for widget, label in (*self._fields.values(), (self._fallback, self._fallback)):
+            label.clear()
+            label.hide()
+            widget.setAccessibleDescription("")
+
+    def show(self, error: ValidationError) -> QWidget | None:
+        """Show the message beside its field, focus that field, and return it."""
+        self.clear()
+        widget, label = self._fields.get(error.field, (None, self._fallback))
+        label.setText(error.message)
+        label.show()
+        if widget is not None:
+            widget.setAccessibleDescription(error.message)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return widget
+
+    def message_for(self, field: str) -> str:
+        """The message now shown for `field` ("" if none)."""
+        _, label = self._fields.get(field, (None, self._fallback))
+        return label.text()
+
+
+def run_or_explain(parent: QWidget, action: Callable[[], object]) -> bool:
+    """Run a one-step action (withdraw, link, approve…); if the service refuses, say why
+    in a message box. True when it was done."""
+    try:
+        action()
+    except FootprintError as exc:
+        QMessageBox.warning(parent, "Not done", exc.message)
+        return False
+    return True

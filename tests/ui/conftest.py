@@ -1,0 +1,28 @@
+"""UI test helpers: layout memory goes to a throwaway settings file, never the user's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from app.core.db import Database
+from app.core.models import User
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def qsettings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "footprint.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, actor: User, qsettings: QSettings) -> MainWindow:
+    main = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
