@@ -189,13 +189,13 @@ class CommunityBuilder:
         rng = self.rng
         heritage = self.names.heritage()
         surname = self.names.surname(heritage)
-        count = rng.choices((1, 2, 3), weights=(72, 23, 5))[0]
+        count = rng.choices((1, 2, 3), weights=(74, 22, 4))[0]
         count = min(count, PUPILS - len(self.community.pupils))
         years = rng.sample(range(len(YEAR_GROUPS)), count)
         pupil_ids = [self._pupil(heritage, surname, year_index) for year_index in years]
         shape = rng.choices(
             ("couple", "single", "separated", "separated_step", "kinship"),
-            weights=(68, 13, 12, 5, 2),
+            weights=(66, 10, 15, 7, 2),
         )[0]
         home = self._address()
         mother_surname = surname if rng.random() < 0.7 else self.names.surname(heritage)

@@ -156,8 +156,9 @@ STREETS = _words(
 )
 BLOCKS = _words("Marlowe Court, Fenwick House, Sorrel Point, Ashdown Heights")
 
-TITLES_WOMEN = ("Mrs", "Ms", "Miss", "Ms", "Mrs", "Dr")
-TITLES_MEN = ("Mr", "Mr", "Mr", "Dr")
+# Repeated entries weight the choice: a doctor in eight.
+TITLES_WOMEN = ("Mrs", "Mrs", "Mrs", "Ms", "Ms", "Ms", "Miss", "Dr")
+TITLES_MEN = ("Mr", "Mr", "Mr", "Mr", "Mr", "Mr", "Mr", "Dr")
 
 SCHOOL_NAME = "Kestrel Vale Primary School"
 SCHOOL_DOMAIN = "kestrelvale.example.org"

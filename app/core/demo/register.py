@@ -1,0 +1,64 @@
+"""A few declared pupil–adult links for the register of contact exceptions."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.core.clock import LONDON
+from app.core.demo.community import Community
+from app.core.demo.replay import clock_at
+from app.core.models import User
+from app.core.services.contact_exceptions import (
+    ExceptionDetails,
+    add_exception,
+    approve_exception,
+)
+
+# (relationship, platforms, note, days before now declared, days to approval or None,
+# days from declaration to review)
+_LINKS = (
+    ("Aunt", "Facebook, WhatsApp", "Declared at the start of the school year.", 370, 2, 360),
+    ("Uncle", "Instagram", "Declared when the adult joined the school.", 200, 5, 365),
+    ("Godmother (family friend)", "WhatsApp", "Declared by the parent this week.", 3, None, 0),
+)
+
+
+def add_contact_exceptions(
+    session: Session, actor: User, rng: random.Random, community: Community, now: datetime
+) -> int:
+    """Declare (and mostly approve) links between staff and their young relatives at school;
+    the first is approved a year ago, so its review is due."""
+    adults = community.assistants + community.contractors
+    # Older pupils, so that a link declared a year ago is to a child already at school.
+    pupils = [p for p in community.pupils if p.year_index >= 2]
+    for label, platforms, note, declared_ago, approve_after, review_after in _LINKS:
+        pupil = rng.choice(pupils)
+        declared_on = (now - timedelta(days=declared_ago)).astimezone(LONDON).date()
+        # Paperwork is entered in office hours.
+        declared = datetime.combine(declared_on, time(10, rng.randint(0, 59)), tzinfo=LONDON)
+        with clock_at(declared):
+            entry = add_exception(
+                session,
+                actor,
+                ExceptionDetails(
+                    pupil_id=pupil.id,
+                    adult_id=rng.choice(adults),
+                    relationship_label=label,
+                    declared_on=declared_on,
+                    platforms=platforms,
+                    notes=note,
+                ),
+            )
+        if approve_after is not None:
+            approved = declared + timedelta(days=approve_after)
+            with clock_at(approved):
+                approve_exception(
+                    session,
+                    actor,
+                    entry.id,
+                    review_on=declared_on + timedelta(days=review_after),
+                )
+    return len(_LINKS)
