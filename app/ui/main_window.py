@@ -175,17 +175,21 @@ class MainWindow(QMainWindow):
             editor = IncidentEditor(self.context, incident_id, self)
             editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.editors[incident_id] = editor
-            editor.finished.connect(lambda _r, key=incident_id: self.editors.pop(key, None))
+            editor.finished.connect(lambda _r, e=editor: self._forget(e))
             editor.saved.connect(lambda new_id, e=editor: self._rekey(e, new_id))
         editor.show()
         editor.raise_()
         editor.activateWindow()
         return editor
 
-    def _rekey(self, editor: IncidentEditor, incident_id: int) -> None:
+    def _forget(self, editor: IncidentEditor) -> None:
         for key, open_editor in list(self.editors.items()):
             if open_editor is editor:
                 del self.editors[key]
+
+    def _rekey(self, editor: IncidentEditor, incident_id: int) -> None:
+        """A new incident was saved: its window now belongs to its id."""
+        self._forget(editor)
         self.editors[incident_id] = editor
 
     # -- refreshing --------------------------------------------------------------------
@@ -237,8 +241,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for editor in list(self.editors.values()):
-            if not editor.close():  # it asked about unsaved changes and was told to stay
+        for editor in self.findChildren(IncidentEditor):
+            # An editor with unsaved changes asks; "Cancel" keeps everything open.
+            if editor.isVisible() and not editor.close():
                 event.ignore()
                 return
         self.save_layout()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.db import Database
 from app.core.models import User
+from app.ui.incidents.editor import IncidentEditor
 from app.ui.main_window import MainWindow
 
 
@@ -19,10 +21,19 @@ def qsettings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, database: Database, actor: User, qsettings: QSettings) -> MainWindow:
+def window(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> Iterator[MainWindow]:
     main = MainWindow(database, actor.id, qsettings)
-    qtbot.addWidget(main)
+    qtbot.addWidget(main, before_close_func=discard_open_editors)
     main.resize(1366, 768)
     main.show()
     qtbot.waitExposed(main)
-    return main
+    yield main
+
+
+def discard_open_editors(main: MainWindow) -> None:
+    """A failed test may leave an editor with unsaved changes: close it without the
+    prompt, which would otherwise wait for an answer for ever."""
+    for editor in main.findChildren(IncidentEditor):
+        editor.discard_and_close()

@@ -18,6 +18,7 @@ class Person(Created, Updated, Withdrawable, Base):
     __table_args__ = (
         Index("ix_person_family_given", "family_name", "given_name"),
         Index("ix_person_kind", "kind"),
+        Index("ix_person_search_name", "search_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +39,8 @@ class Person(Created, Updated, Withdrawable, Base):
     # Staff and others: their role at the school; third parties: who they are.
     job_title: Mapped[str] = mapped_column(default="")
     notes: Mapped[str] = mapped_column(default="")
+    # The name folded for searching (app.core.folding), kept by the people service.
+    search_name: Mapped[str] = mapped_column(default="", server_default="")
 
     @property
     def full_name(self) -> str:

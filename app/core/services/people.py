@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.folding import tokens
 from app.core.models import ParentChildLink, Person, User
 from app.core.services import search_index
 from app.core.services.validation import (
@@ -18,7 +19,6 @@ from app.core.services.validation import (
     check_email,
     check_past_date,
     check_text,
-    like_pattern,
 )
 from app.core.vocab import YEAR_GROUPS, PersonKind
 
@@ -93,6 +93,7 @@ def create_person(session: Session, actor: User, details: PersonDetails) -> Pers
     _validate(details)
     with atomic(session):
         person = Person(created_by_id=actor.id, **_values(details))
+        person.search_name = searchable_name(details.given_name, details.family_name)
         session.add(person)
         session.flush()
     return person
@@ -112,6 +113,7 @@ def update_person(
             )
         for key, value in _values(details).items():
             setattr(person, key, value)
+        person.search_name = searchable_name(details.given_name, details.family_name)
         person.updated_by_id = actor.id
         session.flush()
         search_index.refresh_for_person(session, person.id)
@@ -161,14 +163,8 @@ def find_people(
         Person.class_name,
         Person.withdrawn_at,
     )
-    for word in text.split():
-        pattern = like_pattern(word)
-        query = query.where(
-            or_(
-                func.lower(Person.given_name).like(pattern, escape="\\"),
-                func.lower(Person.family_name).like(pattern, escape="\\"),
-            )
-        )
+    for word in tokens(text):
+        query = query.where(Person.search_name.like(f"% {word}%"))
     if kind is not None:
         query = query.where(Person.kind == kind)
     if not include_withdrawn:
@@ -266,6 +262,12 @@ def children_of(session: Session, parent_id: int) -> list[Person]:
             .order_by(ParentChildLink.id)
         )
     )
+
+
+def searchable_name(given_name: str, family_name: str) -> str:
+    """The folded words of a name, each preceded by a space, so `LIKE '% word%'` matches
+    the start of any word: "zoe" and "oka" find "Zoë Okafor"; "kaf" does not."""
+    return "".join(f" {word}" for word in tokens(f"{given_name} {family_name}"))
 
 
 def _values(details: PersonDetails) -> dict[str, object]:

@@ -9,32 +9,16 @@ databases without extensions. Each query word matches as a prefix.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Text, column, delete, func, insert, select, table
 from sqlalchemy.orm import Session
 
+from app.core.folding import fold, tokens
 from app.core.models import Incident, Involvement, Person
 
-# Letters that Unicode does not decompose into a base letter plus a mark.
-_UNDECOMPOSED = str.maketrans(
-    {
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ħ": "h",
-        "ı": "i",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-        "ð": "d",
-        "ŀ": "l",
-    }
-)
-_TOKEN = re.compile(r"[^\W_]+")
+__all__ = ["fold", "matching_ids", "rebuild", "refresh", "refresh_for_person", "tokens"]
 
 #: The index, outside the models' metadata: alembic's autogenerate leaves it alone.
 sqlite_index = table("incident_search", column("rowid", Integer), column("body", Text))
@@ -44,17 +28,6 @@ pg_index = table(
     column("body", Text),
     column("document"),
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Łukasz Şükrü Zoë" → "lukasz sukru zoe"."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def tokens(text: str) -> list[str]:
-    """The folded words (letters and digits) of `text`."""
-    return _TOKEN.findall(fold(text))
 
 
 def matching_ids(session: Session, query: str) -> ColumnElement[bool] | None:

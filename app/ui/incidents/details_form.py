@@ -82,7 +82,7 @@ class DetailsForm(QWidget):
         self.categories = QListWidget()
         for category in Category:
             item = QListWidgetItem(category.label)
-            item.setData(Qt.ItemDataRole.UserRole, category)
+            item.setData(Qt.ItemDataRole.UserRole, str(category))  # Qt keeps a plain string
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.categories.addItem(item)
@@ -194,7 +194,7 @@ class DetailsForm(QWidget):
     def checked_categories(self) -> frozenset[Category]:
         """The ticked categories."""
         return frozenset(
-            self.categories.item(i).data(Qt.ItemDataRole.UserRole)
+            Category(self.categories.item(i).data(Qt.ItemDataRole.UserRole))
             for i in range(self.categories.count())
             if self.categories.item(i).checkState() == Qt.CheckState.Checked
         )
@@ -203,5 +203,5 @@ class DetailsForm(QWidget):
         """Tick exactly `chosen`."""
         for i in range(self.categories.count()):
             item = self.categories.item(i)
-            state = item.data(Qt.ItemDataRole.UserRole) in chosen
+            state = Category(item.data(Qt.ItemDataRole.UserRole)) in chosen
             item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)

@@ -307,6 +307,13 @@ class IncidentEditor(QDialog):
             self.tabs.setTabText(index, f"{title} •" if staged else title)
 
     # -- closing -------------------------------------------------------------------
+    def discard_and_close(self) -> None:
+        """Close without saving and without asking (the DSL chose Discard)."""
+        self.pending.clear()
+        self.timeline.note.clear()
+        self._baseline = self.collect()
+        self.close()
+
     def reject(self) -> None:
         """Esc closes (asking first if anything is unsaved)."""
         self.close()

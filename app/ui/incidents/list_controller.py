@@ -12,7 +12,7 @@ from app.core.services.incident_queries import (
     count_incidents,
     find_incidents,
 )
-from app.core.vocab import Category, IncidentStatus, Platform, Severity
+from app.core.vocab import Category, Platform, Severity
 from app.ui.context import AppContext
 from app.ui.incidents.list_view import OPEN_STATUSES, IncidentListView
 from app.ui.incidents.table_model import IncidentIdRole, IncidentTableModel
@@ -62,10 +62,10 @@ class IncidentListController(QObject):
     def current_filter(self) -> IncidentFilter:
         """The filter the view's controls describe."""
         v = self.view
-        status = v.status.currentData()
+        status = v.status.value()
         return IncidentFilter(
-            statuses=frozenset({status}) if isinstance(status, IncidentStatus) else frozenset(),
-            open_only=status == OPEN_STATUSES,
+            statuses=frozenset({status}) if status is not None else frozenset(),
+            open_only=v.status.currentData() == OPEN_STATUSES,
             categories=_one(v.category.value(), Category),
             platforms=_one(v.platform.value(), Platform),
             severities=_one(v.severity.value(), Severity),
@@ -132,7 +132,7 @@ class IncidentListController(QObject):
         self.clear_filters()
         v = self.view
         if "status" in changes:
-            index = v.status.findData(changes["status"])
+            index = v.status.findData(str(changes["status"]))
             v.status.setCurrentIndex(max(index, 0))
         if changes.get("safeguarding_only"):
             v.safeguarding_only.setChecked(True)
