@@ -39,6 +39,7 @@ from app.core.models import (
     ReferenceCounter,
 )
 from app.core.services import search_index
+from app.core.services.people import searchable_name
 from app.core.services.references import format_reference
 from app.core.vocab import (
     Category,
@@ -170,12 +171,14 @@ class _Writer:
             family = rng.choice(heritage.surnames).split("/")[-1 if female else 0]
             pupil = kind == "pupil"
             year = rng.randint(0, 6)
+            given = rng.choice(heritage.girls if female else heritage.boys)
             rows.append(
                 {
                     "id": person_id,
                     "kind": kind,
-                    "given_name": rng.choice(heritage.girls if female else heritage.boys),
+                    "given_name": given,
                     "family_name": family,
+                    "search_name": searchable_name(given, family),
                     "title": "" if pupil else ("Ms" if female else "Mr"),
                     "year_group": ("R123456"[year]) if pupil else None,
                     "class_name": f"{'R123456'[year]} {'AB'[rng.randint(0, 1)]}" if pupil else None,

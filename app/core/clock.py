@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,3 +26,15 @@ def set_clock(now: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests); `None` restores the real one."""
     global _now
     _now = now if now is not None else (lambda: datetime.now(UTC))
+
+
+@contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    """Run the block with the clock stopped at `moment`, then restore whatever clock was
+    in use (the demo replays a year of casework; tests pin "now")."""
+    previous = _now
+    set_clock(lambda: moment)
+    try:
+        yield
+    finally:
+        set_clock(previous)

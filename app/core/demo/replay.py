@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 from app.core import clock
 from app.core.clock import LONDON
 
-
-@contextmanager
-def clock_at(moment: datetime) -> Iterator[None]:
-    """Run the block with the app's clock stopped at `moment`, then put the old clock back.
-
-    The services stamp created_at, closed_at and timeline entries with "now"; the demo
-    calls them as the DSL would have done over the past year, so "now" must move with it.
-    """
-    # clock.py offers set_clock but no getter: read the current one to restore it
-    # (a test may have injected its own).
-    previous = clock._now
-    clock.set_clock(lambda: moment)
-    try:
-        yield
-    finally:
-        clock.set_clock(previous)
+#: Run a block with the app's clock at a past moment (the services stamp "now").
+clock_at = clock.frozen_at
 
 
 class Timeline:

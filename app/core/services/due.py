@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.models import DeletionRequest, Escalation, Incident
@@ -55,21 +55,20 @@ def next_action_due_expr() -> ColumnElement[Any]:
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
-    """Open incidents with a request past its deadline or a follow-up that has come due."""
+    """Open incidents with a request past its deadline or a follow-up that has come due.
+
+    Written as `id IN (…)` rather than EXISTS: the few overdue requests are found first
+    through their (outcome, deadline) index, instead of probing every open incident.
+    """
+    late_requests = select(DeletionRequest.incident_id).where(
+        open_request(), DeletionRequest.deadline < today
+    )
+    due_follow_ups = select(Escalation.incident_id).where(
+        open_escalation(), Escalation.next_follow_up_on <= today
+    )
     return and_(
         Incident.status != IncidentStatus.CLOSED,
-        or_(
-            exists().where(
-                DeletionRequest.incident_id == Incident.id,
-                open_request(),
-                DeletionRequest.deadline < today,
-            ),
-            exists().where(
-                Escalation.incident_id == Incident.id,
-                open_escalation(),
-                Escalation.next_follow_up_on <= today,
-            ),
-        ),
+        or_(Incident.id.in_(late_requests), Incident.id.in_(due_follow_ups)),
     )
 
 

@@ -56,7 +56,7 @@ class IncidentFilter:
     include_withdrawn: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncidentRow:
     """One line of the incident list (plain data: the table model holds no session)."""
 
@@ -77,7 +77,7 @@ class IncidentRow:
     cursor: PageCursor | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageCursor:
     """The sort value and id of the last row shown: the next page starts after it."""
 

@@ -58,6 +58,11 @@ class _Optional(QWidget):
         self.editor.setEnabled(on)
         self.changed.emit()
 
+    def setAccessibleDescription(self, text: str) -> None:
+        """An error message belongs to the part that takes the focus, too."""
+        super().setAccessibleDescription(text)
+        self.editor.setAccessibleDescription(text)
+
     def setAccessibleName(self, name: str) -> None:
         """Name both parts, so a screen reader says what the box and the date are for."""
         super().setAccessibleName(name)
