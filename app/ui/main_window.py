@@ -64,7 +64,6 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
         self.nav.addItems(list(PAGE_TITLES))
-        self.nav.setMaximumWidth(200)
         self.dashboard = DashboardPage(self.context)
         self.incident_view = IncidentListView()
         self.incidents = IncidentListController(self.context, self.incident_view)
@@ -90,6 +89,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        nav_width = self.nav.sizeHintForColumn(0) + 24
+        self.nav.setMaximumWidth(nav_width + 60)
+        self.splitter.setSizes([nav_width, 1366 - nav_width])
         self.setCentralWidget(self.splitter)
 
         self.status_count = QLabel()

@@ -35,10 +35,11 @@ def upgrade() -> None:
         )
     else:
         # The body is already folded to plain lower-case words, so the tokenizer needs
-        # no diacritic rules of its own; rowid is the incident's id.
+        # no diacritic rules of its own; rowid is the incident's id. Prefix indexes make
+        # the first letters typed (search as you type) as quick as whole words.
         op.execute(
             "CREATE VIRTUAL TABLE incident_search USING fts5("
-            "body, tokenize = 'unicode61 remove_diacritics 0')"
+            "body, tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3')"
         )
     # Fill it for existing incidents, with the same code the services use.
     from app.core.services.search_index import rebuild

@@ -113,3 +113,14 @@ def test_any_typing_is_safe_and_never_an_error(database: Database, actor: User, 
     assert count == len(rows)
     if not tokens(typed):
         assert typed.strip() == "" or count == 0
+
+
+def test_typing_a_reference_narrows_by_reference(database: Database, actor: User) -> None:
+    with database.write() as s:
+        refs = [make_incident(s, actor).reference for _ in range(12)]
+    year = refs[0].split("-")[1]
+    assert _found(database, "sm") == list(reversed(refs))  # newest seen first
+    assert _found(database, f"SM-{year}-001") == [refs[11], refs[10], refs[9]]
+    assert _found(database, f"sm-{year}-0012") == [refs[11]]
+    assert _found(database, "sm-1999") == []
+    assert _found(database, refs[3][-4:]) == [refs[3]]  # the number alone still finds it

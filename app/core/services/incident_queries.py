@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -68,12 +69,13 @@ class IncidentRow:
     severity: Severity
     status: IncidentStatus
     safeguarding_concern: bool
-    categories: tuple[Category, ...] = ()
+    #: Category values (plain strings compare equal to the Category members).
+    categories: tuple[str, ...] = ()
     posters: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     withdrawn: bool = False
     next_action_due: date | None = None
-    #: Where the next page starts after this row (see `find_incidents`).
+    #: On a page's last row: where the next page starts (see `find_incidents`).
     cursor: PageCursor | None = None
 
 
@@ -119,12 +121,26 @@ def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Sele
                 Involvement.withdrawn_at.is_(None),
             )
         )
-    if flt.text.strip():
+    if reference := reference_prefix(flt.text):
+        # Typing a reference: its own unique index answers at every keystroke, where
+        # "SM", "2026"… would match nearly every incident in the full-text index.
+        # A range, not LIKE, so the index serves on SQLite (whose LIKE ignores case).
+        query = query.where(Incident.reference >= reference, Incident.reference < reference + "~")
+    elif flt.text.strip():
         condition = search_index.matching_ids(session, flt.text)
         if condition is None:  # only punctuation typed: nothing can match
             return query.where(false())
         query = query.where(condition)
     return query
+
+
+_REFERENCE = re.compile(r"\s*sm(?:-\d{0,4}(?:-\d{0,6})?)?\s*", re.IGNORECASE)
+
+
+def reference_prefix(text: str) -> str | None:
+    """ "sm-2026-00" → "SM-2026-00" when the text is the start of a reference, else None."""
+    match = _REFERENCE.fullmatch(text)
+    return match.group(0).strip().upper() if match else None
 
 
 def count_incidents(session: Session, flt: IncidentFilter | None = None) -> int:
@@ -155,9 +171,10 @@ def find_incidents(
         bound = tuple_(literal(after.value, type_=key.type), literal(after.id))
         query = query.where(later < bound if descending else later > bound)
     page = session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
-    return rows_for_ids(
-        session, [r[0] for r in page], cursors={r[0]: PageCursor(r[1], r[0]) for r in page}
-    )
+    # Only the last row needs a cursor; and few objects per row keep Python's collector
+    # quick when the list holds the whole log (100,000 rows).
+    cursors = {page[-1][0]: PageCursor(page[-1][1], page[-1][0])} if page else {}
+    return rows_for_ids(session, [r[0] for r in page], cursors=cursors)
 
 
 def rows_for_ids(
@@ -183,13 +200,13 @@ def rows_for_ids(
             ).where(Incident.id.in_(ids))
         )
     }
-    categories: dict[int, list[Category]] = {}
+    categories: dict[int, list[str]] = {}
     for incident_id, category in session.execute(
         select(IncidentCategory.incident_id, IncidentCategory.category)
         .where(IncidentCategory.incident_id.in_(ids))
         .order_by(IncidentCategory.incident_id, IncidentCategory.category)
     ):
-        categories.setdefault(incident_id, []).append(category)
+        categories.setdefault(incident_id, []).append(str(category))
     names: dict[tuple[int, InvolvementRole], list[str]] = {}
     for incident_id, role, given, family in session.execute(
         select(Involvement.incident_id, Involvement.role, Person.given_name, Person.family_name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +60,7 @@ class DetailsForm(QWidget):
         self.reported_by = QLineEdit()
         self.reported_by.setReadOnly(True)
         self.reported_by.setPlaceholderText("Nobody chosen")
+        self.reported_by.setAccessibleName("Reported by")
         self.choose_reporter = QPushButton("Choose…")
         self.choose_reporter.setAccessibleName("Choose who reported it")
         self.clear_reporter = QPushButton("Clear")
@@ -151,6 +154,7 @@ class DetailsForm(QWidget):
         self.summary.setMinimumHeight(self.fontMetrics().height() * 4)
         self.outcome_rationale.setMaximumHeight(self.fontMetrics().height() * 4)
 
+        self._set_tab_order()
         self.platform.currentIndexChanged.connect(self._platform_changed)
         self.parent_informed.currentIndexChanged.connect(self._parent_changed)
         self._platform_changed()
@@ -179,6 +183,35 @@ class DetailsForm(QWidget):
             form.addRow(holder)
         widget.setAccessibleName(text or widget.accessibleName() or field)
         self.errors.add(field, focus or widget, label)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the form as it reads: down the left column, down the right, then
+        the summary (creation order would differ)."""
+        chain: list[QWidget] = [
+            *self.seen_at.focus_chain(),
+            *self.happened_at.focus_chain(),
+            *self.reported_at.focus_chain(),
+            self.choose_reporter,
+            self.clear_reporter,
+            self.platform,
+            self.platform_other,
+            self.audience,
+            self.url,
+            self.account_handle,
+            self.still_live,
+            self.severity,
+            self.safeguarding_concern,
+            self.categories,
+            self.parent_informed,
+            *self.parent_informed_at.focus_chain(),
+            self.parent_not_informed_reason,
+            self.status,
+            self.outcome,
+            self.outcome_rationale,
+            self.summary,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _platform_changed(self) -> None:
         other = self.platform.value() is Platform.OTHER

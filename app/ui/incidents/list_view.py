@@ -114,6 +114,10 @@ class IncidentListView(QWidget):
 
     def apply_column_widths(self) -> None:
         """Explicit widths from each column's typical length (never measured over rows)."""
-        average = self.fontMetrics().averageCharWidth()
+        metrics = self.table.fontMetrics()
         for index, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(index, column.width_chars * average + 16)
+            text = max(
+                metrics.horizontalAdvance(column.sample),
+                metrics.horizontalAdvance(column.title) + 16,
+            )
+            self.table.setColumnWidth(index, text + 14)

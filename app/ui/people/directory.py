@@ -61,6 +61,7 @@ class PeoplePage(QWidget):
         self.list.setHeaderLabels(["Name", "Kind", "Class"])
         self.list.setRootIsDecorated(False)
         self.list.setColumnWidth(0, 220)
+        self.list.setColumnWidth(1, 100)
         self.count = QLabel()
 
         self.name = QLabel()
@@ -123,6 +124,7 @@ class PeoplePage(QWidget):
         self.splitter.addWidget(left_box)
         self.splitter.addWidget(right_box)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([440, 700])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 

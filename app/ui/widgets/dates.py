@@ -53,10 +53,15 @@ class _Optional(QWidget):
         self.known.toggled.connect(self._toggled)
         self._toggled(self.known.isChecked())
         self.setFocusProxy(self.known if optional else editor)
+        QWidget.setTabOrder(self.known, editor)
 
     def _toggled(self, on: bool) -> None:
         self.editor.setEnabled(on)
         self.changed.emit()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The parts that take the focus, in order (for a form's tab order)."""
+        return [self.known, self.editor] if self.optional else [self.editor]
 
     def setAccessibleDescription(self, text: str) -> None:
         """An error message belongs to the part that takes the focus, too."""
