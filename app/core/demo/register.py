@@ -20,9 +20,9 @@ from app.core.services.contact_exceptions import (
 # (relationship, platforms, note, days before now declared, days to approval or None,
 # days from declaration to review)
 _LINKS = (
-    ("Aunt", "Facebook, WhatsApp", "Declared at the start of the school year.", 370, 2, 360),
-    ("Uncle", "Instagram", "Declared when the adult joined the school.", 200, 5, 365),
-    ("Godmother (family friend)", "WhatsApp", "Declared by the parent this week.", 3, None, 0),
+    ("Aunt or uncle", "Facebook, WhatsApp", "Declared at the start of the year.", 370, 2, 360),
+    ("Cousin (adult)", "Instagram", "Declared when the adult joined the school.", 200, 5, 365),
+    ("Godparent (family friend)", "WhatsApp", "Declared by the parent this week.", 3, None, 0),
 )
 
 
