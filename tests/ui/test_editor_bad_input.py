@@ -113,3 +113,42 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_form(
     press(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: None not in window.editors)
     assert _stored(database) == (0, 0, 0)
+
+
+def test_a_dropped_screenshot_is_staged_and_a_withdrawal_keeps_the_record(
+    qtbot: QtBot, window: MainWindow, database: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QColor, QDropEvent, QImage
+    from PySide6.QtWidgets import QInputDialog
+
+    editor = _new_editor(qtbot, window)
+    shot = tmp_path / "Screenshot 2026-11-20.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    image.save(str(shot))
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(shot))])
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    editor.evidence.dropEvent(drop)
+    assert editor.evidence.list.topLevelItem(0).text(0) == "Screenshot 2026-11-20.png"
+    press(editor, Qt.Key.Key_S, CTRL)
+    assert _stored(database)[:2] == (1, 1)
+
+    def reason(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("Recorded twice")
+        dialog.accept()
+
+    when_modal(reason, kind=QInputDialog)
+    qtbot.mouseClick(editor.withdraw_button, Qt.MouseButton.LeftButton)
+    assert editor.banner.isVisible() and not editor.save_button.isEnabled()
+    with database.read() as s:
+        incident = s.scalars(select(Incident)).one()
+        assert incident.withdrawn_reason == "Recorded twice"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -24,7 +25,7 @@ from app.core.errors import FootprintError, ValidationError
 from app.core.services.chronology import ChronologyRow, list_chronology
 from app.core.services.evidence import EvidenceRow, list_evidence
 from app.core.services.incident_form import PendingChanges, save_incident_form
-from app.core.services.incidents import IncidentDetails, details_of
+from app.core.services.incidents import IncidentDetails, details_of, withdraw_incident
 from app.core.services.involvements import InvolvementRow, list_involvements
 from app.core.services.lookups import get_incident
 from app.core.vocab import IncidentStatus, Platform, Severity
@@ -108,11 +109,17 @@ class IncidentEditor(QDialog):
         self.save_button.setToolTip("Save everything on every tab (Ctrl+S)")
         self.save_button.setDefault(False)
         self.save_button.setAutoDefault(False)
+        self.withdraw_button = QPushButton("Withdraw incident…")
+        self.withdraw_button.setToolTip(
+            "For an incident recorded in error or twice: it stays on record, marked withdrawn"
+        )
+        self.withdraw_button.setAutoDefault(False)
         self.close_button = QPushButton("Close")
         self.close_button.setAutoDefault(False)
-        for button in (self.save_button, self.close_button):
+        for button in (self.save_button, self.close_button, self.withdraw_button):
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.withdraw_button)
         buttons.addWidget(self.message, 1)
         buttons.addStretch(0)
         buttons.addWidget(self.save_button)
@@ -126,6 +133,7 @@ class IncidentEditor(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
+        self.withdraw_button.clicked.connect(self.withdraw)
         self.form.choose_reporter.clicked.connect(self.choose_reporter)
         self.form.clear_reporter.clicked.connect(lambda: self._set_reporter(None, ""))
         for panel in (self.people, self.evidence, self.timeline):
@@ -139,6 +147,7 @@ class IncidentEditor(QDialog):
     # -- loading -------------------------------------------------------------------
     def _start_new(self) -> None:
         self.setWindowTitle("New incident — Footprint")
+        self.withdraw_button.hide()
         self.form.seen_at.set_value(utc_now())
         self.form.platform.set_value(Platform.FACEBOOK)
         self.form.severity.set_value(Severity.MEDIUM)
@@ -166,6 +175,8 @@ class IncidentEditor(QDialog):
             )
             self.banner.show()
             self.save_button.setEnabled(False)
+            self.withdraw_button.setEnabled(False)
+        self.withdraw_button.show()
         self._update_tab_titles()
 
     def _show_details(self, d: IncidentDetails, reporter_name: str) -> None:
@@ -271,6 +282,28 @@ class IncidentEditor(QDialog):
         self.message.show()
         self.saved.emit(incident.id)
         return True
+
+    def withdraw(self) -> None:
+        """Withdraw an incident recorded in error (asks why; nothing is deleted)."""
+        if self.incident_id is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            "Withdraw this incident",
+            f"Why is {self.reference} being withdrawn (e.g. recorded twice)? It stays on "
+            "record, marked withdrawn, with your reason.",
+        )
+        if not ok or not reason.strip():
+            return
+        incident_id = self.incident_id
+        try:
+            self.context.write(lambda s, a: withdraw_incident(s, a, incident_id, reason.strip()))
+        except FootprintError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            return
+        self.pending.clear()
+        self.reload()
 
     def _show_error(self, error: ValidationError) -> None:
         if error.field in PEOPLE_FIELDS:
