@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from app.core.db import Database, create_db_engine
 from app.core.errors import DatabaseError
 from app.core.migrate import UpgradeResult, upgrade_to_head
+from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
 
 
@@ -29,7 +30,9 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
         upgrade = upgrade_to_head(engine)
         database = Database(engine)
         with database.write() as session:
-            user_id = ensure_default_user(session).id
+            user = ensure_default_user(session)
+            ensure_default_terms(session, user)
+            user_id = user.id
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseError(explain_operational_error(exc)) from None

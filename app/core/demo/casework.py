@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON
 from app.core.demo.replay import Timeline, clock_at
-from app.core.demo.terms import TermDates, add_school_days
 from app.core.models import DeletionRequest, Escalation, Incident, Person, User
+from app.core.rules.school_days import SchoolCalendar
 from app.core.services.chronology import add_note, record
 from app.core.services.incidents import details_of, update_incident
 from app.core.timefmt import format_date
@@ -88,7 +88,7 @@ class Caseworker:
         session: Session,
         actor: User,
         rng: random.Random,
-        terms: list[TermDates],
+        terms: SchoolCalendar,
         deadline_days: int,
     ) -> None:
         self.session = session
@@ -126,7 +126,7 @@ class Caseworker:
         assert addressee is not None
         method = self._method(addressee)
         sent = timeline.after(1, 30)
-        deadline = add_school_days(sent.astimezone(LONDON).date(), self.deadline_days, self.terms)
+        deadline = self.terms.add_school_days(sent.astimezone(LONDON).date(), self.deadline_days)
         with clock_at(sent):
             request = DeletionRequest(
                 incident_id=incident.id,
@@ -202,8 +202,8 @@ class Caseworker:
     def escalate(self, incident: Incident, timeline: Timeline, kind: EscalationKind) -> Escalation:
         """Escalate, with the reference number the other body gave."""
         when = timeline.after(1, 48)
-        follow_up = add_school_days(
-            when.astimezone(LONDON).date(), self.rng.randint(3, 10), self.terms
+        follow_up = self.terms.add_school_days(
+            when.astimezone(LONDON).date(), self.rng.randint(3, 10)
         )
         reference = self._reference(kind, when)
         with clock_at(when):

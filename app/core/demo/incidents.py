@@ -22,8 +22,8 @@ from app.core.demo.scenarios import (
     TRIAGE_NOTES,
     Scenario,
 )
-from app.core.demo.terms import TermDates, academic_year_of, is_school_day
 from app.core.models import Incident, User
+from app.core.rules.school_days import SchoolCalendar, academic_year_of
 from app.core.services.evidence import add_evidence_description
 from app.core.services.incidents import IncidentDetails, create_incident
 from app.core.services.involvements import add_involvement
@@ -82,7 +82,7 @@ class IncidentBuilder:
         actor: User,
         rng: random.Random,
         community: Community,
-        terms: list[TermDates],
+        terms: SchoolCalendar,
         deadline_days: int,
         now: datetime,
     ) -> None:
@@ -129,7 +129,7 @@ class IncidentBuilder:
         for _ in range(6):
             day = (self.now - timedelta(days=rng.uniform(low, high))).astimezone(LONDON).date()
             # Fewer posts reach the school in the holidays.
-            if is_school_day(day, self.terms) or rng.random() < 0.35:
+            if self.terms.is_school_day(day) or rng.random() < 0.35:
                 break
         hour = rng.choices((7, 8, 12, 15, 16, 17, 19, 20, 21), weights=(2, 3, 2, 3, 3, 2, 3, 3, 2))
         local = datetime.combine(day, time(hour[0], rng.randint(0, 59)), tzinfo=LONDON)

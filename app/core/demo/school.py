@@ -14,7 +14,6 @@ from app.core.demo.community import Community, CommunityBuilder
 from app.core.demo.incidents import IncidentBuilder
 from app.core.demo.register import add_contact_exceptions
 from app.core.demo.replay import clock_at
-from app.core.demo.terms import academic_year_of, terms_for
 from app.core.errors import Conflict
 from app.core.models import (
     ChronologyEntry,
@@ -24,9 +23,10 @@ from app.core.models import (
     Involvement,
     Person,
     SchoolSettings,
-    SchoolTerm,
 )
+from app.core.rules.school_days import academic_year_of
 from app.core.services.school import SchoolDetails, save_settings
+from app.core.services.terms import ensure_default_terms, school_calendar
 from app.core.services.users import get_user
 from app.core.timefmt import format_date
 from app.core.vocab import IncidentStatus
@@ -43,24 +43,12 @@ def build_demo_school(session: Session, user_id: int, *, seed: int = 2026) -> st
     rng = random.Random(seed)
     now = utc_now()
     academic_year = academic_year_of(now.astimezone(LONDON).date())
-    # Last year's terms hold the oldest incidents; next year's, deadlines set in July.
-    terms = [t for year in range(academic_year - 1, academic_year + 2) for t in terms_for(year)]
     with clock_at(now - timedelta(days=_SET_UP_DAYS_AGO)):
         save_settings(session, actor, _school_details())
-        session.add_all(
-            SchoolTerm(
-                academic_year=t.academic_year,
-                name=t.name,
-                starts_on=t.starts_on,
-                ends_on=t.ends_on,
-                half_term_starts_on=t.half_term_starts_on,
-                half_term_ends_on=t.half_term_ends_on,
-                created_by_id=actor.id,
-            )
-            for t in terms
-        )
-        session.flush()
+        # Last year's terms hold the oldest incidents; next year's, deadlines set in July.
+        ensure_default_terms(session, actor, around=now.astimezone(LONDON).date())
         community = CommunityBuilder(session, actor, rng, academic_year).build()
+    terms = school_calendar(session)
     links = add_contact_exceptions(session, actor, rng, community, now)
     IncidentBuilder(session, actor, rng, community, terms, DEADLINE_SCHOOL_DAYS, now).build()
     return _summary(session, community, links, seed)
@@ -68,7 +56,8 @@ def build_demo_school(session: Session, user_id: int, *, seed: int = 2026) -> st
 
 def refuse_unless_empty(session: Session) -> None:
     """Conflict if the log holds anything a school entered: demo data must never mix in."""
-    for model in (SchoolSettings, SchoolTerm, Person, Incident):
+    # Default term dates don't count: Footprint adds them itself at start-up.
+    for model in (SchoolSettings, Person, Incident):
         if session.scalars(select(model.id).limit(1)).first() is not None:
             raise Conflict(
                 "This log already holds a school's records, so the demonstration school "

@@ -1,0 +1,1 @@
+"""Rules that need no database: school days, term dates, next-step guidance."""
