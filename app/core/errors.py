@@ -36,3 +36,13 @@ class NotFound(FootprintError):
 
 class DatabaseError(FootprintError):
     """The database can't be opened or used as asked (missing, locked, too new, on a share)."""
+
+
+class DecisionNeeded(NotAllowed):
+    """The action needs the DSL's recorded decision first (e.g. closing with requests still
+    open); `decision` names which, `items` lists what is outstanding."""
+
+    def __init__(self, decision: str, message: str, items: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.decision = decision
+        self.items = items or []

@@ -161,9 +161,19 @@ class ChronologyKind(Vocabulary):
     ESCALATION = "escalation"
     LETTER = "letter"
     WITHDRAWN = "withdrawn"
+    NO_ESCALATION_DECISION = "no_escalation_decision"
+    CLOSED_WITH_OPEN_ITEMS = "closed_with_open_items"
 
 
-_label(ChronologyKind, {"person_added": "Person added", "person_removed": "Person removed"})
+_label(
+    ChronologyKind,
+    {
+        "person_added": "Person added",
+        "person_removed": "Person removed",
+        "no_escalation_decision": "Decision not to escalate",
+        "closed_with_open_items": "Closed with items open",
+    },
+)
 
 
 class DeletionMethod(Vocabulary):

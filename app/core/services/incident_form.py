@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.models import Incident, User
 from app.core.services.chronology import add_note, amend_entry
+from app.core.services.closing import CloseDecisions
 from app.core.services.evidence import (
     add_evidence_description,
     add_evidence_file,
@@ -101,15 +102,22 @@ def save_incident_form(
     *,
     incident_id: int | None = None,
     expected_version: int | None = None,
+    decisions: CloseDecisions | None = None,
 ) -> Incident:
-    """Create (no `incident_id`) or update an incident and apply the pending changes."""
+    """Create (no `incident_id`) or update an incident and apply the pending changes.
+    People and evidence go in before the fields, so that closing sees them."""
     with atomic(session):
         if incident_id is None:
-            incident = create_incident(session, actor, details)
+            incident = create_incident(session, actor, details, decisions=decisions)
         else:
             assert expected_version is not None, "an update needs the version it was loaded at"
             incident = update_incident(
-                session, actor, incident_id, details, expected_version=expected_version
+                session,
+                actor,
+                incident_id,
+                details,
+                expected_version=expected_version,
+                decisions=decisions,
             )
         for removal in pending.involvement_removals:
             withdraw_involvement(session, actor, removal.id, removal.reason)

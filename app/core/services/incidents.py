@@ -14,6 +14,7 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Incident, IncidentCategory, Person, User
 from app.core.services import search_index
 from app.core.services.chronology import record
+from app.core.services.closing import CloseDecisions, check_and_record_closing
 from app.core.services.lookups import get_incident
 from app.core.services.references import next_reference
 from app.core.services.validation import (
@@ -167,7 +168,13 @@ def validate_details(session: Session, details: IncidentDetails) -> None:
             )
 
 
-def create_incident(session: Session, actor: User, details: IncidentDetails) -> Incident:
+def create_incident(
+    session: Session,
+    actor: User,
+    details: IncidentDetails,
+    *,
+    decisions: CloseDecisions | None = None,
+) -> Incident:
     """Record a new incident with the next reference number for the year it was seen."""
     validate_details(session, details)
     with atomic(session):
@@ -186,6 +193,8 @@ def create_incident(session: Session, actor: User, details: IncidentDetails) -> 
             ChronologyKind.CREATED,
             f"Incident {incident.reference} recorded.",
         )
+        if details.status == IncidentStatus.CLOSED:
+            check_and_record_closing(session, actor, incident, decisions or CloseDecisions())
         search_index.refresh(session, [incident.id])
     return incident
 
@@ -197,8 +206,10 @@ def update_incident(
     details: IncidentDetails,
     *,
     expected_version: int,
+    decisions: CloseDecisions | None = None,
 ) -> Incident:
-    """Save the form: each changed field is listed in one chronology entry."""
+    """Save the form: each changed field is listed in one chronology entry. Closing may
+    raise DecisionNeeded until `decisions` carries the reasons asked for."""
     validate_details(session, details)
     with atomic(session):
         incident = get_incident(session, incident_id)
@@ -222,6 +233,8 @@ def update_incident(
             incident.closed_at = None
         incident.updated_by_id = actor.id
         session.flush()
+        if details.status == IncidentStatus.CLOSED and old_status != IncidentStatus.CLOSED:
+            check_and_record_closing(session, actor, incident, decisions or CloseDecisions())
         if old_status != details.status:
             record(
                 session,
