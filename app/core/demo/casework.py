@@ -18,6 +18,7 @@ from app.core.demo.replay import Timeline, clock_at
 from app.core.models import DeletionRequest, Escalation, Incident, Person, User
 from app.core.rules.school_days import SchoolCalendar
 from app.core.services.chronology import add_note, record
+from app.core.services.closing import CloseDecisions
 from app.core.services.incidents import details_of, update_incident
 from app.core.timefmt import format_date
 from app.core.vocab import (
@@ -102,7 +103,14 @@ class Caseworker:
         with clock_at(when):
             add_note(self.session, self.actor, incident.id, text, occurred_at=when)
 
-    def move(self, incident: Incident, when: datetime, **changes: Any) -> None:
+    def move(
+        self,
+        incident: Incident,
+        when: datetime,
+        *,
+        decisions: CloseDecisions | None = None,
+        **changes: Any,
+    ) -> None:
         """Save the incident form with some fields changed (status, outcome …)."""
         with clock_at(when):
             update_incident(
@@ -111,6 +119,7 @@ class Caseworker:
                 incident.id,
                 replace(details_of(incident), **changes),
                 expected_version=incident.version,
+                decisions=decisions,
             )
 
     def request_deletion(

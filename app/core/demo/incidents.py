@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from app.core.demo.scenarios import (
 )
 from app.core.models import Incident, User
 from app.core.rules.school_days import SchoolCalendar, academic_year_of
+from app.core.services.closing import CloseDecisions
 from app.core.services.evidence import add_evidence_description
 from app.core.services.incidents import IncidentDetails, create_incident
 from app.core.services.involvements import add_involvement
@@ -201,7 +203,7 @@ class IncidentBuilder:
 
     def _work(self, incident: Incident, plan: _Plan, cast: Cast, timeline: Timeline) -> None:
         rng, sc, work = self.rng, plan.scenario, self.work
-        informed: dict[str, object] = {}
+        informed: dict[str, Any] = {}
         if cast.pupils_involved:
             if incident.safeguarding_concern and rng.random() < 0.15:
                 informed = {
@@ -242,6 +244,7 @@ class IncidentBuilder:
             work.move(
                 incident,
                 timeline.after(1, 96),
+                decisions=CLOSING_DECISIONS,
                 status=St.CLOSED,
                 outcome=outcome,
                 outcome_rationale=RATIONALES[outcome],
@@ -325,6 +328,14 @@ class IncidentBuilder:
         month = seen.astimezone(LONDON).month
         events = EVENTS_BY_MONTH[month] + EVENTS_BY_MONTH[(month - 2) % 12 + 1]
         return template.format(year=cast.year_label, event=self.rng.choice(events))
+
+
+#: What the DSL says when Footprint asks, on closing, about loose ends.
+CLOSING_DECISIONS = CloseDecisions(
+    open_items_reason="The outcome is reached; the remaining follow-ups are no longer needed.",
+    no_escalation_reason="Discussed with the deputy DSL: handled in school, with the "
+    "family, under the behaviour policy; no referral needed.",
+)
 
 
 def _fits(scenario: Scenario, status: IncidentStatus) -> bool:
