@@ -383,3 +383,31 @@ def test_a_safeguarding_concern_needs_a_decision_not_to_escalate(
         other = make_incident(s, actor, safeguarding_concern=True).id
         record_no_escalation_decision(s, actor, other, "Handled in school.")
     _close(database, actor, other)
+
+
+def test_due_items_list_the_most_urgent_first(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    from app.core.services.due import due_items
+
+    _request(database, actor, setup)  # deadline Wednesday 25/11
+    with database.write() as s:
+        create_escalation(
+            s,
+            actor,
+            setup["incident"],
+            kind=EscalationKind.PLATFORM_REPORT,
+            escalated_at=MONDAY,
+            reference_number="FB-1",
+            next_follow_up_on=date(2026, 11, 27),
+        )
+    with database.read() as s:
+        assert due_items(s, date(2026, 11, 25)) == []
+        items = due_items(s, date(2026, 11, 30))
+    assert [(i.kind, i.due_on) for i in items] == [
+        ("request", date(2026, 11, 25)),
+        ("follow_up", date(2026, 11, 27)),
+    ]
+    assert items[0].what == "Deletion request to Siobhán O'Neill: deadline passed"
+    assert items[0].days_overdue(date(2026, 11, 30)) == 5
+    assert items[1].what == "Follow up: Report to the platform (FB-1)"

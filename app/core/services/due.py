@@ -3,13 +3,15 @@ due" column and "overdue only" filter, the dashboard and the start-up notice."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.core.models import DeletionRequest, Escalation, Incident
+from app.core.models import DeletionRequest, Escalation, Incident, Person
+from app.core.services.contact_exceptions import reviews_due
 from app.core.vocab import DeletionOutcome, EscalationStatus, IncidentStatus
 
 
@@ -98,3 +100,80 @@ def next_action_due_for(session: Session, ids: list[int]) -> dict[int, date]:
             if day is not None and (incident_id not in due or day < due[incident_id]):
                 due[incident_id] = day
     return due
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something due or overdue, for the dashboard (most urgent first)."""
+
+    kind: str  # "request", "follow_up" or "review"
+    due_on: date
+    what: str
+    incident_id: int | None
+    reference: str | None
+    record_id: int
+
+    def days_overdue(self, today: date) -> int:
+        """Days since it fell due (0 when due today)."""
+        return (today - self.due_on).days
+
+
+def due_items(session: Session, today: date) -> list[DueItem]:
+    """Requests past their deadline, follow-ups due, exception reviews due; oldest first."""
+    late = session.execute(
+        select(
+            DeletionRequest.id,
+            DeletionRequest.deadline,
+            Incident.id,
+            Incident.reference,
+            Person.given_name,
+            Person.family_name,
+        )
+        .join(Incident, Incident.id == DeletionRequest.incident_id)
+        .join(Person, Person.id == DeletionRequest.addressee_id)
+        .where(
+            open_request(),
+            DeletionRequest.deadline < today,
+            Incident.status != IncidentStatus.CLOSED,
+            Incident.withdrawn_at.is_(None),
+        )
+    )
+    items: list[DueItem] = []
+    for request_id, deadline, incident_id, reference, given, family in late:
+        assert deadline is not None  # open_request() requires one
+        what = f"Deletion request to {given} {family}".strip() + ": deadline passed"
+        items.append(DueItem("request", deadline, what, incident_id, reference, request_id))
+    follow_ups = session.execute(
+        select(
+            Escalation.id,
+            Escalation.next_follow_up_on,
+            Escalation.kind,
+            Escalation.reference_number,
+            Incident.id,
+            Incident.reference,
+        )
+        .join(Incident, Incident.id == Escalation.incident_id)
+        .where(
+            open_escalation(),
+            Escalation.next_follow_up_on <= today,
+            Incident.status != IncidentStatus.CLOSED,
+            Incident.withdrawn_at.is_(None),
+        )
+    )
+    for escalation_id, follow_up, kind, number, incident_id, reference in follow_ups:
+        assert follow_up is not None  # open_escalation() requires one
+        what = f"Follow up: {kind.label}" + (f" ({number})" if number else "")
+        items.append(DueItem("follow_up", follow_up, what, incident_id, reference, escalation_id))
+    items += [
+        DueItem(
+            "review",
+            row.review_on,
+            f"Review the link between {row.pupil_name} and {row.adult_name}",
+            None,
+            None,
+            row.id,
+        )
+        for row in reviews_due(session, on=today)
+        if row.review_on is not None
+    ]
+    return sorted(items, key=lambda item: (item.due_on, item.kind, item.record_id))
