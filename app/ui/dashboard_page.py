@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.clock import today_london
 from app.core.services.dashboard import DashboardFigures, dashboard_figures
+from app.core.services.due import DueItem, due_items
 from app.core.services.incident_queries import IncidentFilter, count_incidents
-from app.core.timefmt import format_datetime
+from app.core.timefmt import format_date, format_datetime
 from app.core.vocab import IncidentStatus
 from app.ui.context import AppContext
 from app.ui.incidents.list_view import OPEN_STATUSES
@@ -47,7 +49,7 @@ class DashboardPage(QWidget):
         self.context = context
         self.open_total = FigureButton("open incidents")
         self.safeguarding = FigureButton("open safeguarding concerns")
-        self.overdue = FigureButton("due or overdue")
+        self.overdue = FigureButton("incidents with something overdue")
         self.reviews = FigureButton("exception reviews due")
         self.by_status: dict[IncidentStatus, FigureButton] = {
             status: FigureButton(status.label.lower())
@@ -63,6 +65,13 @@ class DashboardPage(QWidget):
         status_layout = QGridLayout(status_box)
         for column, button in enumerate(self.by_status.values()):
             status_layout.addWidget(button, 0, column)
+        self.due = QTreeWidget()
+        self.due.setAccessibleName("Due and overdue, most urgent first")
+        self.due.setHeaderLabels(["Due", "Overdue by", "Incident", "What"])
+        self.due.setRootIsDecorated(False)
+        for column, width in enumerate((95, 95, 115)):
+            self.due.setColumnWidth(column, width)
+        self.due_items: list[DueItem] = []
         self.recent = QTreeWidget()
         self.recent.setAccessibleName("Recent activity")
         self.recent.setHeaderLabels(["When", "Incident", "Who", "What"])
@@ -72,6 +81,8 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(headline)
         layout.addWidget(status_box)
+        layout.addWidget(QLabel("Due and overdue, most urgent first (double-click to open)"))
+        layout.addWidget(self.due, 1)
         layout.addWidget(QLabel("Recent activity (double-click to open)"))
         layout.addWidget(self.recent, 1)
 
@@ -85,11 +96,19 @@ class DashboardPage(QWidget):
             button.clicked.connect(
                 lambda _=False, s=status: self.show_incidents.emit({"status": s})
             )
+        self.due.itemActivated.connect(self._open_due)
         self.recent.itemActivated.connect(
             lambda item, _c: self.open_incident.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
         context.data_changed.connect(self.refresh)
         self.refresh()
+
+    def _open_due(self, item: QTreeWidgetItem, _column: int) -> None:
+        due = self.due_items[item.data(0, Qt.ItemDataRole.UserRole)]
+        if due.incident_id is None:
+            self.show_exceptions.emit()
+        else:
+            self.open_incident.emit(due.incident_id)
 
     def refresh(self) -> None:
         figures: DashboardFigures = self.context.read(dashboard_figures)
@@ -100,6 +119,17 @@ class DashboardPage(QWidget):
         self.reviews.show_count(figures.exception_reviews_due)
         for status, button in self.by_status.items():
             button.show_count(figures.open_by_status.get(status, 0))
+        today = today_london()
+        self.due_items = self.context.read(lambda s: due_items(s, today))
+        self.due.clear()
+        for index, due in enumerate(self.due_items):
+            late = due.days_overdue(today)
+            overdue = "due today" if late == 0 else f"{late} day{'s' if late != 1 else ''}"
+            item = QTreeWidgetItem(
+                [format_date(due.due_on), overdue, due.reference or "Register", due.what]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, index)
+            self.due.addTopLevelItem(item)
         self.recent.clear()
         for row in figures.recent:
             item = QTreeWidgetItem(

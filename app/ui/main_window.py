@@ -5,9 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -52,6 +55,37 @@ class ComingPage(QWidget):
         layout.addWidget(label)
 
 
+class DueNotice(QFrame):
+    """A non-modal notice at the top of the window when something is overdue at start."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.show_me = QPushButton("Show me")
+        self.dismiss = QPushButton("Dismiss")
+        row = QHBoxLayout(self)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.show_me)
+        row.addWidget(self.dismiss)
+        self.dismiss.clicked.connect(self.hide)
+        self.hide()
+
+    def announce(self, count: int) -> None:
+        """Say how many things are due or overdue (nothing to say: stay hidden)."""
+        if not count:
+            self.hide()
+            return
+        things = "thing is" if count == 1 else "things are"
+        self.text.setText(
+            f"{count} {things} due or overdue: deletion requests past their "
+            "deadline, follow-ups or reviews. They are listed on the dashboard."
+        )
+        self.setAccessibleName(self.text.text())
+        self.show()
+
+
 class MainWindow(QMainWindow):
     """The window the DSL lives in; remembers its size and layout between sessions."""
 
@@ -84,6 +118,7 @@ class MainWindow(QMainWindow):
             self.settings_page,
         ):
             self.stack.addWidget(page)
+        self.notice = DueNotice()
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
@@ -92,7 +127,12 @@ class MainWindow(QMainWindow):
         nav_width = self.nav.sizeHintForColumn(0) + 24
         self.nav.setMaximumWidth(nav_width + 60)
         self.splitter.setSizes([nav_width, 1366 - nav_width])
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.notice)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.status_count = QLabel()
         self.status_user = QLabel()
@@ -110,12 +150,14 @@ class MainWindow(QMainWindow):
         self.people.show_incidents_of.connect(self._show_person)
         self.settings_page.school.saved.connect(self.refresh_title)
         self.context.data_changed.connect(self.refresh_status)
+        self.notice.show_me.clicked.connect(lambda: (self.go(DASHBOARD), self.notice.hide()))
 
         self.resize(1280, 720)
         self._restore_layout()
         self.go(DASHBOARD)
         self.refresh_title()
         self.refresh_status()
+        self.notice.announce(len(self.dashboard.due_items))
 
     def _build_actions(self) -> None:
         toolbar = QToolBar("Main")
@@ -204,6 +246,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Footprint — {settings.name}" if settings else "Footprint")
 
     def refresh_status(self) -> None:
+        """Status bar, and the count of due and overdue items beside "Dashboard"."""
+        due = len(self.dashboard.due_items)
+        self.nav.item(DASHBOARD).setText(f"Dashboard ({due} due)" if due else "Dashboard")
+        self._refresh_status_bar()
+
+    def _refresh_status_bar(self) -> None:
         total, user = self.context.read(
             lambda s: (count_incidents(s, IncidentFilter()), get_user(s, self.context.user_id))
         )

@@ -187,8 +187,23 @@ def test_record_find_correct_and_close(
         assert s.get(Incident, incident_id).status is IncidentStatus.NEW  # type: ignore[union-attr]
     editor.form.outcome.set_value(IncidentOutcome.POST_REMOVED)
     qtbot.keyClicks(editor.form.outcome_rationale, "Removed the same day; checked at 16:00.")
+
+    # A safeguarding concern that was never escalated: Footprint asks for the decision.
+    def decide(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        assert "never escalated" in dialog.labelText()
+        dialog.setTextValue("Talked it through with the deputy DSL: handled in school.")
+        dialog.accept()
+
+    when_modal(decide, kind=QInputDialog)
     press(editor, Qt.Key.Key_S, CTRL)
     with database.read() as s:
+        decision = next(
+            r
+            for r in list_chronology(s, incident_id)
+            if r.kind is ChronologyKind.NO_ESCALATION_DECISION
+        )
+        assert decision.text.endswith("handled in school.")
         closed = s.get(Incident, incident_id)
         assert closed is not None and closed.status is IncidentStatus.CLOSED
         assert closed.outcome is IncidentOutcome.POST_REMOVED

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.core.clock import utc_now
-from app.core.errors import FootprintError, ValidationError
+from app.core.errors import DecisionNeeded, FootprintError, ValidationError
 from app.core.services.chronology import ChronologyRow, list_chronology
+from app.core.services.closing import OPEN_ITEMS, CloseDecisions
 from app.core.services.evidence import EvidenceRow, list_evidence
 from app.core.services.incident_form import PendingChanges, save_incident_form
 from app.core.services.incidents import IncidentDetails, details_of, withdraw_incident
@@ -30,6 +31,7 @@ from app.core.services.involvements import InvolvementRow, list_involvements
 from app.core.services.lookups import get_incident
 from app.core.vocab import IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
+from app.ui.incidents.casework_panel import CaseworkPanel
 from app.ui.incidents.details_form import DetailsForm
 from app.ui.incidents.evidence_panel import EvidencePanel
 from app.ui.incidents.people_panel import PeoplePanel
@@ -96,11 +98,17 @@ class IncidentEditor(QDialog):
         self.people = PeoplePanel(context, self.pending)
         self.evidence = EvidencePanel(context, self.pending)
         self.timeline = TimelinePanel(self.pending)
+        self.casework = CaseworkPanel(context)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.form, "&Details")
-        self.tabs.addTab(self.people, "&People")
-        self.tabs.addTab(self.evidence, "&Evidence")
-        self.tabs.addTab(self.timeline, "&Timeline")
+        self._tab_titles: list[tuple[QWidget, str]] = [
+            (self.form, "&Details"),
+            (self.people, "&People"),
+            (self.casework, "&Requests && escalations"),
+            (self.evidence, "&Evidence"),
+            (self.timeline, "&Timeline"),
+        ]
+        for widget, title in self._tab_titles:
+            self.tabs.addTab(widget, title)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.hide()
@@ -138,6 +146,8 @@ class IncidentEditor(QDialog):
         self.form.clear_reporter.clicked.connect(lambda: self._set_reporter(None, ""))
         for panel in (self.people, self.evidence, self.timeline):
             panel.changed.connect(self._update_tab_titles)
+        self.casework.changed.connect(self._casework_saved)
+        self.casework.mark_safeguarding.connect(self._mark_safeguarding)
 
         if incident_id is None:
             self._start_new()
@@ -155,6 +165,7 @@ class IncidentEditor(QDialog):
         self._baseline = self.collect()
         for panel in (self.people, self.evidence, self.timeline):
             panel.show_rows([])
+        self.casework.show_incident(None)
         self._update_tab_titles()
 
     def reload(self) -> None:
@@ -169,6 +180,7 @@ class IncidentEditor(QDialog):
         self.people.show_rows(loaded.people)
         self.evidence.show_rows(loaded.evidence, loaded.reference)
         self.timeline.show_rows(loaded.timeline)
+        self.casework.show_incident(loaded.id)
         if loaded.withdrawn:
             self.banner.setText(
                 "This incident has been withdrawn: it is kept on record but can't be changed."
@@ -261,27 +273,60 @@ class IncidentEditor(QDialog):
         pending, incident_id, version = self.pending, self.incident_id, self.version
         self.form.errors.clear()
         self.message.hide()
-        try:
-            incident = self.context.write(
-                lambda s, a: save_incident_form(
-                    s, a, details, pending, incident_id=incident_id, expected_version=version
+        decisions = CloseDecisions()
+        while True:
+            try:
+                incident = self.context.write(
+                    lambda s, a, d=decisions: save_incident_form(
+                        s,
+                        a,
+                        details,
+                        pending,
+                        incident_id=incident_id,
+                        expected_version=version,
+                        decisions=d,
+                    )
                 )
-            )
-        except ValidationError as exc:
-            self._show_error(exc)
-            return False
-        except FootprintError as exc:
-            self.message.setText(exc.message)
-            self.message.show()
-            return False
-        self.incident_id = incident.id
+                break
+            except DecisionNeeded as needed:
+                reason = self._ask_reason(needed)
+                if reason is None:
+                    self.message.setText("Not closed: nothing was saved.")
+                    self.message.show()
+                    return False
+                decisions = (
+                    replace(decisions, open_items_reason=reason)
+                    if needed.decision == OPEN_ITEMS
+                    else replace(decisions, no_escalation_reason=reason)
+                )
+            except ValidationError as exc:
+                self._show_error(exc)
+                return False
+            except FootprintError as exc:
+                self.message.setText(exc.message)
+                self.message.show()
+                return False
+        self._saved(incident.id)
+        return True
+
+    def _ask_reason(self, needed: DecisionNeeded) -> str | None:
+        """Ask for the reason the rules need (None if the DSL thinks better of it)."""
+        title = (
+            "Close with items still open?"
+            if needed.decision == OPEN_ITEMS
+            else "Close without escalating?"
+        )
+        text, ok = QInputDialog.getMultiLineText(self, title, needed.message + "\n\nReason:")
+        return text.strip() if ok and text.strip() else None
+
+    def _saved(self, new_id: int) -> None:
+        self.incident_id = new_id
         self.pending.clear()
         self.people.forget_staged()
         self.reload()
         self.message.setText(f"Saved {self.reference}.")
         self.message.show()
-        self.saved.emit(incident.id)
-        return True
+        self.saved.emit(new_id)
 
     def withdraw(self) -> None:
         """Withdraw an incident recorded in error (asks why; nothing is deleted)."""
@@ -326,18 +371,26 @@ class IncidentEditor(QDialog):
         self.message.show()
 
     def _update_tab_titles(self) -> None:
-        staged_people = len(self.pending.involvements) + len(self.pending.involvement_removals)
-        staged_evidence = len(self.pending.evidence) + len(self.pending.evidence_removals)
-        staged_notes = len(self.pending.notes) + len(self.pending.amendments)
-        for index, (title, staged) in enumerate(
-            [
-                ("&Details", 0),
-                ("&People", staged_people),
-                ("&Evidence", staged_evidence),
-                ("&Timeline", staged_notes),
-            ]
-        ):
-            self.tabs.setTabText(index, f"{title} •" if staged else title)
+        staged = {
+            self.people: len(self.pending.involvements) + len(self.pending.involvement_removals),
+            self.evidence: len(self.pending.evidence) + len(self.pending.evidence_removals),
+            self.timeline: len(self.pending.notes) + len(self.pending.amendments),
+        }
+        for index, (widget, title) in enumerate(self._tab_titles):
+            self.tabs.setTabText(index, f"{title} •" if staged.get(widget) else title)
+
+    def _casework_saved(self) -> None:
+        """A request or escalation was saved from its dialog: show the new timeline
+        entries (the form and anything staged are left as they are)."""
+        assert self.incident_id is not None
+        incident_id = self.incident_id
+        self.timeline.show_rows(self.context.read(lambda s: list_chronology(s, incident_id)))
+
+    def _mark_safeguarding(self) -> None:
+        self.form.safeguarding_concern.setChecked(True)
+        self.tabs.setCurrentWidget(self.form)
+        self.message.setText("Marked as a safeguarding concern: save to keep it.")
+        self.message.show()
 
     # -- closing -------------------------------------------------------------------
     def discard_and_close(self) -> None:

@@ -1,0 +1,368 @@
+"""Dialogs for deletion requests and escalations; each saves at once through a service
+and shows a refusal beside the field it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.core.clock import utc_now
+from app.core.errors import FootprintError, ValidationError
+from app.core.models import User
+from app.core.rules.transitions import (
+    ESCALATION_STATUSES,
+    REFERENCE_LABELS,
+    REFERENCE_REQUIRED,
+    REMOVAL_OUTCOMES,
+    REQUEST_OUTCOMES,
+)
+from app.core.services.deletion_requests import (
+    RequestRow,
+    create_request,
+    default_deadline,
+    record_outcome,
+    record_reply,
+    send_second_request,
+)
+from app.core.services.escalations import EscalationRow, create_escalation, update_escalation
+from app.core.vocab import DeletionMethod, DeletionOutcome, EscalationKind, EscalationStatus
+from app.ui.context import AppContext
+from app.ui.widgets.choices import VocabCombo
+from app.ui.widgets.dates import DateField, DateTimeField
+from app.ui.widgets.field_errors import FieldErrors, error_label
+
+
+class ServiceDialog(QDialog):
+    """A small form: rows registered by field name, Save runs one service call."""
+
+    def __init__(self, context: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(520)
+
+    def add_row(self, field: str, text: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(widget)
+        label = error_label()
+        inner.addWidget(label)
+        caption = QLabel(text)
+        caption.setBuddy(widget)
+        self.form.addRow(caption, holder)
+        widget.setAccessibleName(text)
+        self.errors.add(field, widget, label)
+        return holder
+
+    def say(self, text: str) -> None:
+        self.intro.setText(text)
+        self.intro.show()
+
+    def run(self, work: Callable[[Session, User], object]) -> bool:
+        """Save; on a refusal keep the dialog open with the message in place."""
+        self.errors.clear()
+        try:
+            self.context.write(work)
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return False
+        except FootprintError as exc:
+            self.general.setText(exc.message)
+            self.general.show()
+            return False
+        self.accept()
+        return True
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+
+def _notes() -> QPlainTextEdit:
+    notes = QPlainTextEdit()
+    notes.setTabChangesFocus(True)
+    notes.setMaximumHeight(90)
+    return notes
+
+
+class RequestDialog(ServiceDialog):
+    """Ask a poster to delete the post; the deadline follows the school-day rule."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        incident_id: int,
+        posters: list[tuple[int, str]],
+        *,
+        person_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, "Ask for the post to be deleted", parent)
+        self.incident_id = incident_id
+        self.addressee = QComboBox()
+        for poster_id, name in posters:
+            self.addressee.addItem(name, poster_id)
+        if person_id is not None:
+            self.addressee.setCurrentIndex(max(self.addressee.findData(person_id), 0))
+        self.method = VocabCombo(list(DeletionMethod))
+        self.sent_at = DateTimeField(optional=True, tick_text="Sent")
+        self.sent_at.set_value(utc_now())
+        self.deadline = DateField(optional=False)
+        self.notes = _notes()
+        self.add_row("addressee", "To", self.addressee)
+        self.add_row("method", "How", self.method)
+        self.add_row("sent_at", "Sent", self.sent_at)
+        self.add_row("deadline", "Deadline", self.deadline)
+        self.add_row("notes", "Notes", self.notes)
+        if not posters:
+            self.say("Nobody is recorded as the poster yet: add them on the People tab first.")
+        self.sent_at.changed.connect(self._suggest_deadline)
+        self._suggest_deadline()
+
+    def _suggest_deadline(self) -> None:
+        sent = self.sent_at.value()
+        self.deadline.setEnabled(sent is not None)
+        if sent is not None:
+            self.deadline.set_value(self.context.read(lambda s: default_deadline(s, sent)))
+
+    def save(self) -> None:
+        incident_id, addressee = self.incident_id, self.addressee.currentData()
+        method = self.method.value() or DeletionMethod.LETTER
+        sent, notes = self.sent_at.value(), self.notes.toPlainText().strip()
+        deadline = self.deadline.value() if sent is not None else None
+        if addressee is None:
+            self.errors.show(ValidationError("addressee", "Choose who the request goes to."))
+            return
+        self.run(
+            lambda s, a: create_request(
+                s,
+                a,
+                incident_id,
+                addressee_id=addressee,
+                method=method,
+                sent_at=sent,
+                deadline=deadline,
+                notes=notes,
+            )
+        )
+
+
+class SecondRequestDialog(ServiceDialog):
+    """A second request, linked to the first (which is recorded as "no reply")."""
+
+    def __init__(
+        self, context: AppContext, request: RequestRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, f"Second request to {request.addressee_name}", parent)
+        self.request = request
+        self.say(
+            "The first request is recorded as “no reply” if it is still open. The "
+            "letter can say what the school may do next: report the post to the "
+            "platform, seek the helpline's advice, or involve the police."
+        )
+        self.method = VocabCombo(list(DeletionMethod))
+        self.method.set_value(DeletionMethod.LETTER)
+        self.sent_at = DateTimeField(optional=False)
+        self.notes = _notes()
+        self.add_row("method", "How", self.method)
+        self.add_row("sent_at", "Sent", self.sent_at)
+        self.add_row("notes", "Notes", self.notes)
+
+    def save(self) -> None:
+        request_id, method = self.request.id, self.method.value() or DeletionMethod.LETTER
+        sent, notes = self.sent_at.value() or utc_now(), self.notes.toPlainText().strip()
+        self.run(
+            lambda s, a: send_second_request(
+                s, a, request_id, method=method, sent_at=sent, notes=notes
+            )
+        )
+
+
+class ReplyDialog(ServiceDialog):
+    """What the poster said, and when."""
+
+    def __init__(
+        self, context: AppContext, request: RequestRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, f"Reply from {request.addressee_name}", parent)
+        self.request = request
+        self.reply_at = DateTimeField(optional=False)
+        self.summary = _notes()
+        self.summary.setPlaceholderText("The gist of the reply (don't copy offensive words)")
+        self.add_row("reply_at", "Received", self.reply_at)
+        self.add_row("reply_summary", "What they said", self.summary)
+
+    def save(self) -> None:
+        request_id, when = self.request.id, self.reply_at.value() or utc_now()
+        summary = self.summary.toPlainText().strip()
+        self.run(lambda s, a: record_reply(s, a, request_id, reply_at=when, summary=summary))
+
+
+class OutcomeDialog(ServiceDialog):
+    """Removed, partly removed, refused, no reply or withdrawn; removal is checked."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        request: RequestRow,
+        *,
+        outcome: DeletionOutcome | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, f"Outcome of the request to {request.addressee_name}", parent)
+        self.request = request
+        choices = sorted(REQUEST_OUTCOMES[request.outcome], key=list(DeletionOutcome).index)
+        self.outcome = VocabCombo(choices)
+        if outcome is not None:
+            self.outcome.set_value(outcome)
+        self.verified_at = DateTimeField(optional=False)
+        self.note = _notes()
+        self.add_row("outcome", "Outcome", self.outcome)
+        self.verified_row = self.add_row("verified_at", "Checked it had gone", self.verified_at)
+        self.add_row("notes", "Note", self.note)
+        self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        self._outcome_changed()
+
+    def _outcome_changed(self) -> None:
+        self.form.setRowVisible(self.verified_row, self.outcome.value() in REMOVAL_OUTCOMES)
+
+    def save(self) -> None:
+        outcome = self.outcome.value()
+        if outcome is None:
+            return
+        verified = self.verified_at.value() if outcome in REMOVAL_OUTCOMES else None
+        request_id, note = self.request.id, self.note.toPlainText().strip()
+        self.run(
+            lambda s, a: record_outcome(s, a, request_id, outcome, verified_at=verified, note=note)
+        )
+
+
+class EscalationDialog(ServiceDialog):
+    """Escalate: to whom, when, their reference, a contact and the next follow-up."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        incident_id: int,
+        *,
+        kind: EscalationKind | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, "Escalate this incident", parent)
+        self.incident_id = incident_id
+        self.kind = VocabCombo(list(EscalationKind))
+        if kind is not None:
+            self.kind.set_value(kind)
+        self.escalated_at = DateTimeField(optional=False)
+        self.reference = QLineEdit()
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText("Name, team or phone number")
+        self.follow_up = DateField(optional=True, tick_text="Follow up by")
+        self.follow_up.set_value(None)
+        self.notes = _notes()
+        self.add_row("kind", "To", self.kind)
+        self.add_row("escalated_at", "When", self.escalated_at)
+        self.add_row("reference_number", "Reference", self.reference)
+        self.add_row("contact", "Contact", self.contact)
+        self.add_row("next_follow_up_on", "Follow-up", self.follow_up)
+        self.add_row("notes", "Notes", self.notes)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.value()
+        label = REFERENCE_LABELS.get(kind, "reference") if kind else "reference"
+        required = " (required)" if kind in REFERENCE_REQUIRED else ""
+        self.reference.setPlaceholderText(label[0].upper() + label[1:] + required)
+
+    def save(self) -> None:
+        kind = self.kind.value()
+        if kind is None:
+            return
+        incident_id, when = self.incident_id, self.escalated_at.value() or utc_now()
+        reference, contact = self.reference.text().strip(), self.contact.text().strip()
+        follow_up: date | None = self.follow_up.value()
+        notes = self.notes.toPlainText().strip()
+        self.run(
+            lambda s, a: create_escalation(
+                s,
+                a,
+                incident_id,
+                kind=kind,
+                escalated_at=when,
+                reference_number=reference,
+                contact=contact,
+                next_follow_up_on=follow_up,
+                notes=notes,
+            )
+        )
+
+
+class EscalationUpdateDialog(ServiceDialog):
+    """Move an escalation on, or set its next follow-up."""
+
+    def __init__(
+        self, context: AppContext, escalation: EscalationRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, f"Update: {escalation.kind.label}", parent)
+        self.escalation = escalation
+        statuses = [
+            escalation.status,
+            *sorted(ESCALATION_STATUSES[escalation.status], key=list(EscalationStatus).index),
+        ]
+        self.status = VocabCombo(statuses)
+        self.reference = QLineEdit(escalation.reference_number)
+        self.follow_up = DateField(optional=True, tick_text="Follow up by")
+        self.follow_up.set_value(escalation.next_follow_up_on)
+        self.outcome = _notes()
+        self.outcome.setPlaceholderText("What happened (needed to close)")
+        self.add_row("status", "Status", self.status)
+        self.add_row("reference_number", "Reference", self.reference)
+        self.add_row("next_follow_up_on", "Follow-up", self.follow_up)
+        self.add_row("outcome", "Outcome", self.outcome)
+
+    def save(self) -> None:
+        status = self.status.value() or self.escalation.status
+        escalation_id, reference = self.escalation.id, self.reference.text().strip()
+        follow_up = None if status is EscalationStatus.CLOSED_NFA else self.follow_up.value()
+        outcome = self.outcome.toPlainText().strip()
+        self.run(
+            lambda s, a: update_escalation(
+                s,
+                a,
+                escalation_id,
+                status=status,
+                outcome=outcome,
+                next_follow_up_on=follow_up,
+                reference_number=reference,
+            )
+        )
