@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import FootprintError, ValidationError
 from app.core.services.school import SchoolDetails, find_settings, save_settings
 from app.ui.context import AppContext
+from app.ui.terms_editor import TermsEditor
 from app.ui.widgets.field_errors import FieldErrors, error_label
 
 
@@ -133,9 +135,12 @@ class SettingsPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.school = SchoolForm(context)
+        self.terms = TermsEditor(context)
         where = QLabel(f"The log: {context.database.engine.url.render_as_string()}")
         where.setWordWrap(True)
+        tabs = QTabWidget()
+        tabs.addTab(self.school, "School")
+        tabs.addTab(self.terms, "Term dates")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>School</b>"))
-        layout.addWidget(self.school, 1)
+        layout.addWidget(tabs, 1)
         layout.addWidget(where)

@@ -17,7 +17,7 @@ def default_terms(academic_year: int) -> list[Term]:
     `academic_year`, each with a one-week half term."""
     start, end = academic_year, academic_year + 1
     autumn_half = _last_weekday_of_month(start, 10, 0)
-    spring_starts = _weekday_on_or_after(date(end, 1, 4), 0)
+    spring_starts = _first_weekday_from(date(end, 1, 4))
     spring_half = _weekday_on_or_after(date(end, 2, 15), 0)
     spring_ends = _weekday_on_or_before(date(end, 3, 31), 4)
     summer_half = _last_weekday_of_month(end, 5, 0)

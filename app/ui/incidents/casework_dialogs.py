@@ -3,25 +3,17 @@ and shows a refusal beside the field it is about."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from app.core.clock import utc_now
-from app.core.errors import FootprintError, ValidationError
-from app.core.models import User
+from app.core.errors import ValidationError
 from app.core.rules.transitions import (
     ESCALATION_STATUSES,
     REFERENCE_LABELS,
@@ -42,69 +34,7 @@ from app.core.vocab import DeletionMethod, DeletionOutcome, EscalationKind, Esca
 from app.ui.context import AppContext
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.dates import DateField, DateTimeField
-from app.ui.widgets.field_errors import FieldErrors, error_label
-
-
-class ServiceDialog(QDialog):
-    """A small form: rows registered by field name, Save runs one service call."""
-
-    def __init__(self, context: AppContext, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setWindowTitle(title)
-        self.form = QFormLayout()
-        self.general = error_label()
-        self.errors = FieldErrors(self.general)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.intro.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.general)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(520)
-
-    def add_row(self, field: str, text: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        inner = QVBoxLayout(holder)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addWidget(widget)
-        label = error_label()
-        inner.addWidget(label)
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        self.form.addRow(caption, holder)
-        widget.setAccessibleName(text)
-        self.errors.add(field, widget, label)
-        return holder
-
-    def say(self, text: str) -> None:
-        self.intro.setText(text)
-        self.intro.show()
-
-    def run(self, work: Callable[[Session, User], object]) -> bool:
-        """Save; on a refusal keep the dialog open with the message in place."""
-        self.errors.clear()
-        try:
-            self.context.write(work)
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        except FootprintError as exc:
-            self.general.setText(exc.message)
-            self.general.show()
-            return False
-        self.accept()
-        return True
-
-    def save(self) -> None:
-        raise NotImplementedError
+from app.ui.widgets.service_dialog import ServiceDialog
 
 
 def _notes() -> QPlainTextEdit:

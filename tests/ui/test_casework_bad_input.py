@@ -1,0 +1,124 @@
+"""Bad input in the request and escalation dialogs: a clear message beside the field, the
+dialog stays open with what was typed, nothing is saved. And term dates are editable."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from app.core.clock import set_clock
+from app.core.db import Database
+from app.core.models import DeletionRequest, Escalation, User
+from app.core.services.deletion_requests import create_request, list_requests
+from app.core.services.involvements import add_involvement
+from app.core.services.terms import ensure_default_terms, list_terms
+from app.core.vocab import DeletionMethod, EscalationKind, InvolvementRole, TermName
+from app.ui.context import AppContext
+from app.ui.incidents.casework_dialogs import EscalationDialog, ReplyDialog
+from app.ui.terms_editor import TermDialog
+from tests.factories import make_incident, make_person
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def incident_id(database: Database, actor: User) -> int:
+    set_clock(lambda: MONDAY)
+    with database.write() as s:
+        ensure_default_terms(s, actor)
+        incident = make_incident(
+            s, actor, seen_at=datetime(2026, 11, 20, tzinfo=UTC), happened_at=None
+        )
+        poster = make_person(s, actor)
+        add_involvement(s, actor, incident.id, poster.id, InvolvementRole.POSTER)
+        create_request(
+            s,
+            actor,
+            incident.id,
+            addressee_id=poster.id,
+            method=DeletionMethod.EMAIL,
+            sent_at=MONDAY,
+        )
+        return incident.id
+
+
+def _count(database: Database, model: type) -> int:
+    with database.read() as s:
+        return int(s.scalar(select(func.count(model.id))) or 0)
+
+
+def test_a_required_reference_left_empty(
+    qtbot: QtBot, database: Database, actor: User, incident_id: int
+) -> None:
+    dialog = EscalationDialog(AppContext(database, actor.id), incident_id, kind=EscalationKind.POSH)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.contact, "Helpline adviser, Tuesday call")
+    dialog.save()
+    assert dialog.errors.message_for("reference_number") == (
+        "Give the helpline case number: it is how the school follows this up."
+    )
+    assert dialog.result() == 0 and dialog.contact.text() == "Helpline adviser, Tuesday call"
+    assert _count(database, Escalation) == 0
+
+
+def test_a_follow_up_date_in_the_past(
+    qtbot: QtBot, database: Database, actor: User, incident_id: int
+) -> None:
+    dialog = EscalationDialog(
+        AppContext(database, actor.id), incident_id, kind=EscalationKind.PLATFORM_REPORT
+    )
+    qtbot.addWidget(dialog)
+    dialog.follow_up.set_value(date(2026, 11, 2))
+    dialog.save()
+    assert dialog.errors.message_for("next_follow_up_on") == (
+        "The follow-up date can't be in the past."
+    )
+    assert _count(database, Escalation) == 0
+
+
+def test_a_reply_dated_before_sending(
+    qtbot: QtBot, database: Database, actor: User, incident_id: int
+) -> None:
+    with database.read() as s:
+        [request] = list_requests(s, incident_id)
+    dialog = ReplyDialog(AppContext(database, actor.id), request)
+    qtbot.addWidget(dialog)
+    dialog.reply_at.set_value(datetime(2026, 11, 22, 12, tzinfo=UTC))
+    qtbot.keyClicks(dialog.summary, "Said it was only a joke")
+    dialog.save()
+    assert dialog.errors.message_for("reply_at") == (
+        "The reply can't have come before the request was sent."
+    )
+    assert dialog.summary.toPlainText() == "Said it was only a joke"
+    with database.read() as s:
+        assert s.scalars(select(DeletionRequest)).one().reply_received_at is None
+
+
+def test_term_dates_are_changed_in_settings(
+    qtbot: QtBot, database: Database, actor: User, incident_id: int
+) -> None:
+    context = AppContext(database, actor.id)
+    with database.read() as s:
+        autumn = next(
+            t for t in list_terms(s) if (t.academic_year, t.name) == (2026, TermName.AUTUMN)
+        )
+    dialog = TermDialog(context, autumn)
+    qtbot.addWidget(dialog)
+    dialog.ends_on.set_value(date(2026, 8, 1))
+    dialog.save()
+    assert dialog.errors.message_for("ends_on") == "The term must end after it starts."
+    dialog.ends_on.set_value(date(2026, 12, 16))
+    dialog.half_start.set_value(date(2026, 10, 19))
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with database.read() as s:
+        changed = next(
+            t for t in list_terms(s) if (t.academic_year, t.name) == (2026, TermName.AUTUMN)
+        )
+    assert (changed.ends_on, changed.half_term_starts_on) == (
+        date(2026, 12, 16),
+        date(2026, 10, 19),
+    )
