@@ -31,8 +31,9 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy app/core app/documents
 
+# Every test on SQLite (the PostgreSQL address, if set, is for test-postgres only).
 pytest: $(VENV)/.test-deps
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	env -u FOOTPRINT_TEST_DATABASE_URL QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 # The core and migration tests again on PostgreSQL, when a server is given
 # (.ci/run starts a throwaway one and sets FOOTPRINT_TEST_DATABASE_URL).

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
@@ -14,8 +15,10 @@ from app.core.errors import DatabaseError
 from app.core.models import User
 from app.core.services.users import get_user
 from app.core.startup import explain_operational_error
+from app.logging_setup import sanitised_traceback
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class AppContext(QObject):
@@ -44,5 +47,16 @@ class AppContext(QObject):
                 result = work(session, get_user(session, self.user_id))
         except OperationalError as exc:
             raise DatabaseError(explain_operational_error(exc)) from None
+        except SQLAlchemyError as exc:
+            # Anything else the database refuses: nothing was saved, and the screen that
+            # asked keeps what was typed. The log gets where it failed, never the message
+            # (PostgreSQL's quotes the row, names included).
+            log.error(
+                "database error while saving: %s", sanitised_traceback(type(exc), exc.__traceback__)
+            )
+            raise DatabaseError(
+                "The log could not save this (the database reported an error). Nothing was "
+                "saved; what you typed is still on screen."
+            ) from None
         self.data_changed.emit()
         return result

@@ -234,3 +234,38 @@ def test_times_come_back_timezone_aware_and_equal(database: Database, actor: Use
         assert stored.seen_at == seen
         assert stored.seen_at.utcoffset() == timedelta(0)
         assert stored.created_at.tzinfo is not None
+
+
+def test_every_save_keeps_the_old_text_and_moves_the_version_on(
+    database: Database, actor: User
+) -> None:
+    with database.write() as s:
+        incident = make_incident(s, actor, summary="Mr X posted that Miss Y hit his son.")
+        incident_id, version = incident.id, incident.version
+    with database.write() as s:
+        details = details_of(get_incident(s, incident_id))
+        update_incident(
+            s,
+            actor,
+            incident_id,
+            replace(details, summary="Mr X posted an allegation about a teacher."),
+            expected_version=version,
+        )
+    with database.read() as s:
+        entry = next(e for e in list_chronology(s, incident_id) if e.kind is ChronologyKind.UPDATED)
+        assert "“Mr X posted that Miss Y hit his son.”" in entry.text
+        assert "“Mr X posted an allegation about a teacher.”" in entry.text
+        version = get_incident(s, incident_id).version
+    with database.write() as s:  # categories alone: the version still moves on
+        details = details_of(get_incident(s, incident_id))
+        update_incident(
+            s,
+            actor,
+            incident_id,
+            replace(details, categories=frozenset({Category.DISREPUTE})),
+            expected_version=version,
+        )
+    with database.read() as s:
+        assert get_incident(s, incident_id).version == version + 1
+    with pytest.raises(Conflict), database.write() as s:
+        update_incident(s, actor, incident_id, details, expected_version=version)

@@ -97,3 +97,62 @@ def test_the_environment_variable_chooses_the_database(
     assert default_database_url().endswith("x.sqlite3")
     monkeypatch.delenv("FOOTPRINT_DATABASE_URL")
     assert default_database_url().endswith("footprint.sqlite3")
+
+
+def test_two_pcs_saving_one_incident_at_once_get_a_conflict_not_a_crash(
+    db_url: str, actor: User
+) -> None:
+    from dataclasses import replace
+
+    from app.core.errors import Conflict
+    from app.core.services.incidents import details_of, update_incident
+    from app.core.services.lookups import get_incident
+    from app.core.vocab import Severity
+
+    setup = Database(create_db_engine(db_url))
+    with setup.write() as s:
+        incident = make_incident(s, get_user(s, actor.id))
+        incident_id, version = incident.id, incident.version
+        details = details_of(incident)
+    setup.dispose()
+    pcs = [Database(create_db_engine(db_url)) for _ in range(2)]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(db: Database, severity: Severity) -> None:
+        try:
+            with db.write() as s:
+                get_incident(s, incident_id)  # both read the same version…
+                try:
+                    start.wait(timeout=1)  # …then both save
+                except threading.BrokenBarrierError:
+                    pass  # SQLite: the other PC is already queued behind this one
+                update_incident(
+                    s,
+                    get_user(s, actor.id),
+                    incident_id,
+                    replace(details, severity=severity),
+                    expected_version=version,
+                )
+            outcomes.append("saved")
+        except Conflict:
+            outcomes.append("conflict")
+        except BaseException as exc:  # anything else is the bug this test is about
+            outcomes.append(f"error: {type(exc).__name__}")
+
+    threads = [
+        threading.Thread(target=save, args=(db, sev))
+        for db, sev in zip(pcs, (Severity.HIGH, Severity.LOW), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for db in pcs:
+        db.dispose()
+    # On SQLite the second writer waits for the first (BEGIN IMMEDIATE) and the barrier
+    # times out; on PostgreSQL both reach the UPDATE. Either way: one save, no crash.
+    assert outcomes.count("saved") == 1, outcomes
+    assert all(o in ("saved", "conflict") or o == "error: BrokenBarrierError" for o in outcomes), (
+        outcomes
+    )

@@ -232,6 +232,9 @@ def update_incident(
         elif details.status != IncidentStatus.CLOSED:
             incident.closed_at = None
         incident.updated_by_id = actor.id
+        # Set explicitly: a change to the categories alone touches only their rows, and
+        # the incident row must still move on (its version guards against lost updates).
+        incident.updated_at = utc_now()
         session.flush()
         if details.status == IncidentStatus.CLOSED and old_status != IncidentStatus.CLOSED:
             check_and_record_closing(session, actor, incident, decisions or CloseDecisions())
@@ -307,11 +310,16 @@ def _person_name(session: Session, person_id: object) -> str:
     return person.full_name if person is not None else ""
 
 
+TEXT_FIELDS = frozenset({"summary", "outcome_rationale", "parent_not_informed_reason"})
+
+
 def _show(name: str, value: object) -> str:
     if value is None or value == "":
         return "(blank)"
-    if name in ("summary", "outcome_rationale", "parent_not_informed_reason"):
-        return "(edited)"
+    if name in TEXT_FIELDS:
+        # The whole text, old and new: the first account is evidence, and the incident
+        # row keeps only the latest.
+        return f"“{value}”"
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, bool):

@@ -10,10 +10,12 @@ from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.clock import today_london, utc_now
-from app.core.errors import ValidationError
+from app.core.errors import Conflict, ValidationError
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -119,6 +121,17 @@ def like_pattern(word: str) -> str:
 
 @contextmanager
 def atomic(session: Session) -> Iterator[None]:
-    """Run a service's writes in a savepoint: if it fails, none of its writes remain."""
-    with session.begin_nested():
-        yield
+    """Run a service's writes in a savepoint: if it fails, none of its writes remain.
+    Two office PCs saving the same record at the same moment is a Conflict, said plainly."""
+    try:
+        with session.begin_nested():
+            yield
+    except StaleDataError:
+        raise Conflict(
+            "Someone else saved this record at the same moment, so your changes were not "
+            "saved. They are still in the form: reopen the record and enter them again."
+        ) from None
+    except IntegrityError:
+        raise Conflict(
+            "Another change was saved at the same moment, so this one was not. Try again."
+        ) from None
