@@ -78,7 +78,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a power cut must not lose an incident the DSL was told was saved.
+    cursor.execute("PRAGMA synchronous=FULL")
+    # Deleted content (a destroyed image) is overwritten, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
     # SQLite's own lower() folds only ASCII; searching "łukasz" must find "Łukasz".
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
@@ -149,6 +152,18 @@ class Database:
         rolled back) but leaves the objects read usable as plain, detached data."""
         with self._reader() as session:
             yield session
+
+    def scrub_freed_space(self) -> None:
+        """After erasing content: push it out of SQLite's write-ahead log (whose pages
+        still hold the old bytes) or, on PostgreSQL, vacuum the dead row versions away."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # outside any transaction
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM evidence")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -49,7 +49,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     if type_ == "type" and type(obj).__module__ == "app.core.models.base":
         impl = obj.impl
         if isinstance(impl, DateTime):
-            return f"DateTime(timezone={impl.timezone})"
+            return f"sa.DateTime(timezone={impl.timezone})"
         return f"sa.String(length={impl.length})"
     return False
 

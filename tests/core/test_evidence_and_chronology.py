@@ -190,3 +190,35 @@ def test_chronology_entries_can_not_be_changed_or_deleted(database: Database, ac
     with database.read() as s:
         entry = s.get(ChronologyEntry, entry_id)
         assert entry is not None and entry.text == "original"
+
+
+def test_an_image_that_must_not_be_kept_is_erased_from_the_file(
+    database: Database, actor: User
+) -> None:
+    import os
+    from pathlib import Path
+
+    from app.core.services.evidence import destroy_evidence_content
+
+    marker = os.urandom(48)  # bytes that can only come from this image
+    content = PNG + marker * 20
+    with database.write() as s:
+        incident_id = make_incident(s, actor).id
+        evidence_id = add_evidence_file(s, actor, incident_id, "mistake.png", content).id
+    with pytest.raises(ValidationError), database.write() as s:
+        destroy_evidence_content(s, actor, evidence_id, " ")
+    with database.write() as s:
+        destroy_evidence_content(
+            s, actor, evidence_id, "Indecent image of a pupil added by mistake"
+        )
+    database.scrub_freed_space()
+    with database.read() as s:
+        [row] = list_evidence(s, incident_id)
+        assert row.destroyed_at is not None and row.sha256 == hashlib.sha256(content).hexdigest()
+        with pytest.raises(NotFound):
+            evidence_content(s, evidence_id)
+        assert "Stored file destroyed: mistake.png" in list_chronology(s, incident_id)[0].text
+    if database.is_sqlite:
+        path = Path(str(database.engine.url.database))
+        stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        assert marker not in stored

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.core.clock import utc_now
 from app.core.db import Database
-from app.core.models import ChronologyEntry, Evidence, Incident
+from app.core.models import ChronologyEntry, Evidence, Incident, User
 from app.core.vocab import Category
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.main_window import MainWindow
@@ -152,3 +152,38 @@ def test_a_dropped_screenshot_is_staged_and_a_withdrawal_keeps_the_record(
     with database.read() as s:
         incident = s.scalars(select(Incident)).one()
         assert incident.withdrawn_reason == "Recorded twice"
+
+
+def test_withdrawing_with_unsaved_changes_asks_first_and_does_not_crash(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.core.services.incident_form import NewInvolvement
+    from app.core.vocab import InvolvementRole
+    from tests.factories import make_incident, make_person
+
+    with database.write() as s:
+        incident_id = make_incident(s, actor).id
+        person_id = make_person(s, actor).id
+    window.open_incident(incident_id)
+    editor = window.editors[incident_id]
+    editor.pending.involvements.append(NewInvolvement(person_id, InvolvementRole.WITNESS))
+    editor.people._staged_names.append(("Siobhán O'Neill", "Parent/carer"))
+
+    def discard(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        when_modal(reason, kind=QInputDialog)
+        box.button(QMessageBox.StandardButton.Discard).click()
+
+    def reason(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("Recorded twice")
+        dialog.accept()
+
+    when_modal(discard, kind=QMessageBox)
+    qtbot.mouseClick(editor.withdraw_button, Qt.MouseButton.LeftButton)
+    assert editor.banner.isVisible() and not editor.save_button.isEnabled()
+    assert editor.people.list.topLevelItemCount() == 0
+    with database.read() as s:
+        assert s.get(Incident, incident_id).withdrawn_reason == "Recorded twice"  # type: ignore[union-attr]

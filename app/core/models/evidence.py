@@ -29,3 +29,7 @@ class Evidence(Created, Withdrawable, Base):
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Loaded only when asked for: lists of evidence never pull the bytes.
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # An image that must not be kept (added by mistake) has its bytes destroyed; the
+    # record of it (fingerprint, size, who, when, why) stays.
+    content_destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    content_destroyed_reason: Mapped[str | None]

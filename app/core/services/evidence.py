@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.clock import utc_now
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Evidence, User
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
@@ -50,6 +50,7 @@ class EvidenceRow:
     sha256: str | None
     captured_at: datetime | None
     added_at: datetime
+    destroyed_at: datetime | None = None
 
 
 def detect_media_type(content: bytes) -> str | None:
@@ -179,6 +180,36 @@ def withdraw_evidence(session: Session, actor: User, evidence_id: int, reason: s
     return evidence
 
 
+def destroy_evidence_content(
+    session: Session, actor: User, evidence_id: int, reason: str
+) -> Evidence:
+    """Erase a stored file's bytes (an image that must never be kept, added by mistake).
+    The entry stays: its SHA-256 and size, who destroyed it, when and why. Call
+    `Database.scrub_freed_space()` after the commit so the bytes leave the file too."""
+    check_text(
+        "reason", reason, label="The reason", max_length=1_000, required=True, multiline=True
+    )
+    with atomic(session):
+        evidence = session.get(Evidence, evidence_id)
+        if evidence is None or evidence.kind is not EvidenceKind.FILE:
+            raise NotFound("There is no stored file for that evidence.")
+        if evidence.content_destroyed_at is not None:
+            raise Conflict("That file has already been destroyed.")
+        evidence.content = None
+        evidence.content_destroyed_at = utc_now()
+        evidence.content_destroyed_reason = reason
+        session.flush()
+        record(
+            session,
+            actor,
+            get_incident(session, evidence.incident_id),
+            ChronologyKind.EVIDENCE_WITHDRAWN,
+            f"Stored file destroyed: {evidence.original_filename or 'pasted image'} "
+            f"(SHA-256 {evidence.sha256}). Reason: {reason}",
+        )
+    return evidence
+
+
 def list_evidence(session: Session, incident_id: int) -> list[EvidenceRow]:
     """An incident's current evidence, oldest first, without the bytes."""
     rows = session.scalars(
@@ -197,6 +228,7 @@ def list_evidence(session: Session, incident_id: int) -> list[EvidenceRow]:
             e.sha256,
             e.captured_at,
             e.created_at,
+            e.content_destroyed_at,
         )
         for e in rows
     ]

@@ -147,6 +147,7 @@ class IncidentEditor(QDialog):
         for panel in (self.people, self.evidence, self.timeline):
             panel.changed.connect(self._update_tab_titles)
         self.casework.changed.connect(self._casework_saved)
+        self.evidence.destroyed.connect(self._evidence_destroyed)
         self.casework.mark_safeguarding.connect(self._mark_safeguarding)
 
         if incident_id is None:
@@ -332,6 +333,22 @@ class IncidentEditor(QDialog):
         """Withdraw an incident recorded in error (asks why; nothing is deleted)."""
         if self.incident_id is None:
             return
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "This incident has changes that are not saved. Save them before withdrawing it?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save and not self.save():
+                return
+            if answer == QMessageBox.StandardButton.Discard:
+                self._forget_changes()
         reason, ok = QInputDialog.getText(
             self,
             "Withdraw this incident",
@@ -347,7 +364,7 @@ class IncidentEditor(QDialog):
             self.message.setText(exc.message)
             self.message.show()
             return
-        self.pending.clear()
+        self._forget_changes()
         self.reload()
 
     def _show_error(self, error: ValidationError) -> None:
@@ -386,6 +403,17 @@ class IncidentEditor(QDialog):
         incident_id = self.incident_id
         self.timeline.show_rows(self.context.read(lambda s: list_chronology(s, incident_id)))
 
+    def _evidence_destroyed(self) -> None:
+        """An image was erased (saved at once): show the evidence and timeline as stored,
+        leaving the form and anything staged as they are."""
+        assert self.incident_id is not None
+        incident_id = self.incident_id
+        evidence, timeline = self.context.read(
+            lambda s: (list_evidence(s, incident_id), list_chronology(s, incident_id))
+        )
+        self.evidence.show_rows(evidence)
+        self.timeline.show_rows(timeline)
+
     def _mark_safeguarding(self) -> None:
         self.form.safeguarding_concern.setChecked(True)
         self.tabs.setCurrentWidget(self.form)
@@ -393,10 +421,15 @@ class IncidentEditor(QDialog):
         self.message.show()
 
     # -- closing -------------------------------------------------------------------
+    def _forget_changes(self) -> None:
+        """Drop everything staged or typed in the panels (the form is re-read by reload)."""
+        self.pending.clear()
+        self.people.forget_staged()
+        self.timeline.note.clear()
+
     def discard_and_close(self) -> None:
         """Close without saving and without asking (the DSL chose Discard)."""
-        self.pending.clear()
-        self.timeline.note.clear()
+        self._forget_changes()
         self._baseline = self.collect()
         self.close()
 

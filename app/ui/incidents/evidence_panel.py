@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import FootprintError, ValidationError
 from app.core.services.evidence import (
     EXTENSIONS,
     MAX_EVIDENCE_BYTES,
     EvidenceRow,
+    destroy_evidence_content,
     detect_media_type,
     evidence_content,
 )
@@ -125,6 +127,7 @@ class EvidencePanel(QWidget):
         self.reference = ""
         self.saved: list[EvidenceRow] = []
         self._thumbs: dict[int, bytes] = {}
+        self._damaged: set[int] = set()
         self.setAcceptDrops(True)
         self.list = QTreeWidget()
         self.list.setAccessibleName("Evidence")
@@ -141,6 +144,11 @@ class EvidencePanel(QWidget):
         self.view = QPushButton("View")
         self.export = QPushButton("Export a copy…")
         self.withdraw = QPushButton("Withdraw…")
+        self.destroy = QPushButton("Destroy the stored image…")
+        self.destroy.setToolTip(
+            "For an image that must never be kept (e.g. added by mistake): erases the file "
+            "at once; its fingerprint and the reason stay on record"
+        )
         self.error = error_label()
         hint = QLabel(
             "Drop screenshots here, paste them, or add a file (PNG, JPEG, GIF, WebP "
@@ -172,6 +180,7 @@ class EvidencePanel(QWidget):
         self.view.clicked.connect(self.view_selected)
         self.export.clicked.connect(self.export_selected)
         self.withdraw.clicked.connect(self.withdraw_selected)
+        self.destroy.clicked.connect(self.destroy_selected)
         self.list.itemActivated.connect(lambda *_: self.view_selected())
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -183,11 +192,19 @@ class EvidencePanel(QWidget):
         if reference:
             self.reference = reference
         self.saved = saved
-        self._thumbs = {
-            row.id: self.context.read(lambda s, i=row.id: evidence_content(s, i))
-            for row in saved
-            if row.kind is EvidenceKind.FILE and row.media_type != "application/pdf"
-        }
+        self._thumbs = {}
+        self._damaged = set()
+        for row in saved:
+            if (
+                row.kind is not EvidenceKind.FILE
+                or row.destroyed_at is not None
+                or row.media_type == "application/pdf"
+            ):
+                continue
+            try:
+                self._thumbs[row.id] = self.context.read(lambda s, i=row.id: evidence_content(s, i))
+            except ValidationError:
+                self._damaged.add(row.id)  # shown as damaged; the incident still opens
         self._render()
 
     def _render(self) -> None:
@@ -198,6 +215,10 @@ class EvidencePanel(QWidget):
             if row.kind is EvidenceKind.DESCRIPTION_ONLY:
                 name = f"Described only: {row.description}"
             note = "withdrawn when saved" if row.id in withdrawn else ""
+            if row.destroyed_at is not None:
+                note = "stored file destroyed"
+            elif row.id in self._damaged:
+                note = "DAMAGED: no longer matches its fingerprint"
             self._add_line(
                 _Shown(row.id, None, name, self._thumbs.get(row.id)),
                 row.media_type,
@@ -399,6 +420,34 @@ class EvidencePanel(QWidget):
             self.pending.evidence_removals.append(Removal(shown.saved_id, reason.strip()))
         self._render()
         self.changed.emit()
+
+    def destroy_selected(self) -> None:
+        """Erase a saved image at once (after a clear warning and a reason)."""
+        shown = self._selected()
+        row = next((r for r in self.saved if shown and r.id == shown.saved_id), None)
+        if row is None or row.kind is not EvidenceKind.FILE or row.destroyed_at is not None:
+            self._refuse("Choose a saved file to destroy.")
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            "Destroy the stored image",
+            "This erases the file from the log now; it can't be undone. Its fingerprint, "
+            "who destroyed it and why stay on record. Copies in backups made earlier still "
+            "hold it: ask whoever looks after the backups to delete them.\n\nWhy?",
+        )
+        if not ok or not reason.strip():
+            return
+        evidence_id = row.id
+        try:
+            self.context.write(
+                lambda s, a: destroy_evidence_content(s, a, evidence_id, reason.strip())
+            )
+            self.context.database.scrub_freed_space()
+        except FootprintError as exc:
+            self._refuse(exc.message)
+            return
+        self._thumbs.pop(evidence_id, None)
+        self.destroyed.emit()
 
     def _refuse(self, message: str) -> bool:
         self.error.setText(message)
