@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from app.core.db import Database, create_db_engine
 from app.core.errors import DatabaseError
 from app.core.migrate import UpgradeResult, upgrade_to_head
+from app.core.services import search_index
 from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
 
@@ -32,6 +33,7 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
         with database.write() as session:
             user = ensure_default_user(session)
             ensure_default_terms(session, user)
+            search_index.ensure_built(session)
             user_id = user.id
     except OperationalError as exc:
         engine.dispose()

@@ -1,8 +1,9 @@
 """incident search index: FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL
 
 The index is not a model (alembic's autogenerate is told to ignore it): the services
-keep it up to date (app/core/services/search_index.py), and this revision fills it for
-the incidents a log already holds.
+keep it up to date (app/core/services/search_index.py). A log that already holds
+incidents has its index built at the next start (search_index.ensure_built), so this
+revision needs no application code.
 
 Revision ID: 0a35056603bd
 Revises: 9c41b904bfe3
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision: str = "0a35056603bd"
 down_revision: str | None = "9c41b904bfe3"
@@ -41,10 +41,6 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE incident_search USING fts5("
             "body, tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3')"
         )
-    # Fill it for existing incidents, with the same code the services use.
-    from app.core.services.search_index import rebuild
-
-    rebuild(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:

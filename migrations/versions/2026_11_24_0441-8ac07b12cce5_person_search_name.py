@@ -7,6 +7,8 @@ Create Date: 2026-11-24 04:41:18.687167
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -23,8 +25,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("search_name", sa.Text(), server_default="", nullable=False))
         batch_op.create_index("ix_person_search_name", ["search_name"], unique=False)
 
-    # Fill it for the people already in the log, with the rule the service uses.
-    from app.core.services.people import searchable_name
+    # Fill it for the people already in the log. The rule is copied here (from
+    # app/core/folding.py and people.searchable_name as they stood) so that this revision
+    # never depends on code that may change later.
 
     person = sa.table(
         "person",
@@ -41,6 +44,30 @@ def upgrade() -> None:
             .where(person.c.id == row.id)
             .values(search_name=searchable_name(row.given_name, row.family_name))
         )
+
+
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+        "ŀ": "l",
+    }
+)
+
+
+def searchable_name(given_name: str, family_name: str) -> str:
+    text = unicodedata.normalize(
+        "NFKD", f"{given_name} {family_name}".casefold().translate(_UNDECOMPOSED)
+    )
+    folded = "".join(c for c in text if not unicodedata.combining(c))
+    return "".join(f" {word}" for word in re.findall(r"[^\W_]+", folded))
 
 
 def downgrade() -> None:

@@ -222,3 +222,23 @@ def test_an_image_that_must_not_be_kept_is_erased_from_the_file(
         path = Path(str(database.engine.url.database))
         stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
         assert marker not in stored
+
+
+def test_the_database_itself_refuses_to_rewrite_the_timeline(
+    database: Database, actor: User
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError as DriverError
+
+    with database.write() as s:
+        incident_id = make_incident(s, actor).id
+        entry_id = add_note(s, actor, incident_id, "original").id
+    for sql in (
+        "UPDATE chronology_entry SET text = 'rewritten' WHERE id = :id",
+        "DELETE FROM chronology_entry WHERE id = :id",
+    ):
+        with pytest.raises(DriverError, match="append-only"), database.write() as s:
+            s.execute(text(sql), {"id": entry_id})
+    with database.read() as s:
+        entry = s.get(ChronologyEntry, entry_id)
+        assert entry is not None and entry.text == "original"

@@ -113,7 +113,6 @@ def test_the_search_revision_indexes_incidents_already_in_the_log(empty_db_url: 
 
     from sqlalchemy.orm import Session
 
-    from app.core.db import Database
     from app.core.migrate import _run_upgrade
     from app.core.models import Incident, User
     from app.core.services.incident_queries import IncidentFilter, find_incidents
@@ -135,10 +134,38 @@ def test_the_search_revision_indexes_incidents_already_in_the_log(empty_db_url: 
                 created_by_id=user.id,
             )
         )
-    upgrade_to_head(engine)
-    with Database(engine).read() as s:
+    engine.dispose()
+    log = open_log(empty_db_url)  # upgrades, then builds the index for what is there
+    with log.database.read() as s:
         found = find_incidents(s, IncidentFilter(text="mumsnet thread"))
         assert found == []  # the platform isn't part of the text…
         found = find_incidents(s, IncidentFilter(text="thread head"))
         assert [r.reference for r in found] == ["SM-2025-0007"]
+    log.database.dispose()
+
+
+def test_the_person_revision_folds_names_already_in_the_log(empty_db_url: str) -> None:
+    from app.core.migrate import _run_upgrade
+
+    engine = create_db_engine(empty_db_url)
+    _run_upgrade(engine, "0a35056603bd")  # just before person.search_name
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO app_user (id, username, display_name, role, is_active, "
+                "created_at) VALUES (1, 'dsl', 'DSL', 'dsl', true, '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO person (id, kind, given_name, family_name, title, address, postcode, "
+                "email, phone, job_title, notes, created_at, created_by_id, version) VALUES "
+                "(1, 'parent', 'Łukasz', 'O''Brien-Şahin', '', '', '', '', '', '', '', "
+                "'2026-01-01', 1, 1)"
+            )
+        )
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT search_name FROM person WHERE id = 1")).scalar_one()
     engine.dispose()
+    assert stored == " lukasz o brien sahin"  # as the service folded names then

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from app.core.folding import fold, tokens
 from app.core.models import Incident, Involvement, Person
 
-__all__ = ["fold", "matching_ids", "rebuild", "refresh", "refresh_for_person", "tokens"]
+__all__ = [
+    "ensure_built",
+    "fold",
+    "matching_ids",
+    "rebuild",
+    "refresh",
+    "refresh_for_person",
+    "tokens",
+]
 
 #: The index, outside the models' metadata: alembic's autogenerate leaves it alone.
 sqlite_index = table("incident_search", column("rowid", Integer), column("body", Text))
@@ -76,6 +84,16 @@ def rebuild(session: Session, batch: int = 2_000) -> int:
     for start in range(0, len(all_ids), batch):
         refresh(session, all_ids[start : start + batch])
     return len(all_ids)
+
+
+def ensure_built(session: Session) -> int:
+    """Build the index if the log holds incidents but the index is empty (a log from
+    before search existed, or a bulk import); returns how many were indexed."""
+    target = pg_index if _dialect(session) == "postgresql" else sqlite_index
+    has_incidents = session.scalars(select(Incident.id).limit(1)).first() is not None
+    if not has_incidents or session.execute(select(target.c.body).limit(1)).first():
+        return 0
+    return rebuild(session)
 
 
 def build_documents(session: Session, ids: Sequence[int]) -> dict[int, str]:
