@@ -104,8 +104,9 @@ def save_incident_form(
     expected_version: int | None = None,
     decisions: CloseDecisions | None = None,
 ) -> Incident:
-    """Create (no `incident_id`) or update an incident and apply the pending changes.
-    People and evidence go in before the fields, so that closing sees them."""
+    """Create (no `incident_id`) or update an incident, then apply the pending changes.
+    (Closing checks requests and escalations, which are saved from their own dialogs, so
+    the fields can go first.)"""
     with atomic(session):
         if incident_id is None:
             incident = create_incident(session, actor, details, decisions=decisions)

@@ -180,6 +180,8 @@ class IncidentTableModel(QAbstractTableModel):
             due = row.next_action_due
             if due is None:
                 return ""
+            if due == today_london():
+                return format_date(due) + " (due today)"
             return format_date(due) + (" (overdue)" if _overdue(due) else "")
         return ""
 
@@ -196,4 +198,6 @@ class IncidentTableModel(QAbstractTableModel):
 
 
 def _overdue(due: date | None) -> bool:
-    return due is not None and due < today_london()
+    """Past due, or due today (the same rule as the "overdue only" filter: a follow-up
+    due today is already work to do)."""
+    return due is not None and due <= today_london()
