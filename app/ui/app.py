@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -12,10 +14,28 @@ from app.core.startup import open_log
 from app.logging_setup import configure_logging, install_crash_logger
 
 
+def install_error_dialog(log_path: Path) -> None:
+    """After the crash logger: tell the user, in words, that something went wrong."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        previous(kind, value, tb)
+        QMessageBox.critical(
+            QApplication.activeWindow(),
+            "Something went wrong",
+            "Footprint met a problem it didn't expect. What you were doing may not have been "
+            "saved; everything saved before is safe. If it happens again, tell whoever looks "
+            f"after Footprint and give them the log file (it holds no names):\n{log_path}",
+        )
+
+    sys.excepthook = hook
+
+
 def run_gui(database_url: str | None = None) -> int:
     """Open the log and show the main window; returns the exit code."""
-    configure_logging()
+    log_path = configure_logging()
     install_crash_logger()
+    install_error_dialog(log_path)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Footprint")

@@ -12,15 +12,28 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from app.core.models import Incident, User
-from app.core.services.chronology import add_note, amend_entry
+from app.core.services.chronology import ChronologyRow, add_note, amend_entry, list_chronology
 from app.core.services.closing import CloseDecisions
 from app.core.services.evidence import (
+    EvidenceRow,
     add_evidence_description,
     add_evidence_file,
+    list_evidence,
     withdraw_evidence,
 )
-from app.core.services.incidents import IncidentDetails, create_incident, update_incident
-from app.core.services.involvements import add_involvement, withdraw_involvement
+from app.core.services.incidents import (
+    IncidentDetails,
+    create_incident,
+    details_of,
+    update_incident,
+)
+from app.core.services.involvements import (
+    InvolvementRow,
+    add_involvement,
+    list_involvements,
+    withdraw_involvement,
+)
+from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic
 from app.core.vocab import InvolvementRole
 
@@ -143,3 +156,35 @@ def save_incident_form(
         for note in pending.notes:
             add_note(session, actor, incident.id, note)
     return incident
+
+
+@dataclass(frozen=True)
+class IncidentForm:
+    """Everything the incident window shows for a saved incident, read in one session."""
+
+    id: int
+    reference: str
+    version: int
+    details: IncidentDetails
+    reporter_name: str
+    withdrawn: bool
+    people: list[InvolvementRow]
+    evidence: list[EvidenceRow]
+    timeline: list[ChronologyRow]
+
+
+def load_incident_form(session: Session, incident_id: int) -> IncidentForm:
+    """Read an incident and its panels, as plain data."""
+    incident = get_incident(session, incident_id)
+    reporter = incident.reported_by.full_name if incident.reported_by else ""
+    return IncidentForm(
+        incident.id,
+        incident.reference,
+        incident.version,
+        details_of(incident),
+        reporter,
+        incident.withdrawn_at is not None,
+        list_involvements(session, incident_id),
+        list_evidence(session, incident_id),
+        list_chronology(session, incident_id),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -18,17 +18,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from app.core.clock import utc_now
 from app.core.errors import DecisionNeeded, FootprintError, ValidationError
-from app.core.services.chronology import ChronologyRow, list_chronology
+from app.core.services.chronology import list_chronology
 from app.core.services.closing import OPEN_ITEMS, CloseDecisions
-from app.core.services.evidence import EvidenceRow, list_evidence
-from app.core.services.incident_form import PendingChanges, save_incident_form
-from app.core.services.incidents import IncidentDetails, details_of, withdraw_incident
-from app.core.services.involvements import InvolvementRow, list_involvements
-from app.core.services.lookups import get_incident
+from app.core.services.evidence import list_evidence
+from app.core.services.incident_form import (
+    PendingChanges,
+    load_incident_form,
+    save_incident_form,
+)
+from app.core.services.incidents import IncidentDetails, withdraw_incident
 from app.core.vocab import IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
 from app.ui.incidents.casework_panel import CaseworkPanel
@@ -42,38 +43,6 @@ from app.ui.widgets.field_errors import error_label
 PEOPLE_FIELDS = {"person", "role"}
 EVIDENCE_FIELDS = {"file", "filename", "description", "captured_at"}
 TIMELINE_FIELDS = {"note", "amendment"}
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """Everything the editor shows for a saved incident, read in one session."""
-
-    id: int
-    reference: str
-    version: int
-    details: IncidentDetails
-    reporter_name: str
-    withdrawn: bool
-    people: list[InvolvementRow]
-    evidence: list[EvidenceRow]
-    timeline: list[ChronologyRow]
-
-
-def load(session: Session, incident_id: int) -> Loaded:
-    """Read an incident and its panels."""
-    incident = get_incident(session, incident_id)
-    reporter = incident.reported_by.full_name if incident.reported_by else ""
-    return Loaded(
-        incident.id,
-        incident.reference,
-        incident.version,
-        details_of(incident),
-        reporter,
-        incident.withdrawn_at is not None,
-        list_involvements(session, incident_id),
-        list_evidence(session, incident_id),
-        list_chronology(session, incident_id),
-    )
 
 
 class IncidentEditor(QDialog):
@@ -173,7 +142,7 @@ class IncidentEditor(QDialog):
         """Read the incident again and show it (after opening or saving)."""
         assert self.incident_id is not None
         incident_id = self.incident_id
-        loaded = self.context.read(lambda s: load(s, incident_id))
+        loaded = self.context.read(lambda s: load_incident_form(s, incident_id))
         self.version, self.reference = loaded.version, loaded.reference
         self.setWindowTitle(f"{loaded.reference} — Footprint")
         self._show_details(loaded.details, loaded.reporter_name)
