@@ -129,6 +129,10 @@ class IncidentStatus(Vocabulary):
     CLOSED = "closed"
 
 
+#: Workflow order, for sorting by status (SQL sorts on this rank, not on the text).
+STATUS_RANK = {status: rank for rank, status in enumerate(IncidentStatus, start=1)}
+
+
 class IncidentOutcome(Vocabulary):
     POST_REMOVED = "post_removed"
     POST_PARTLY_REMOVED = "post_partly_removed"

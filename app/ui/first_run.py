@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
-from app.core.errors import FootprintError
+from app.ui.background import run_with_progress
 from app.ui.context import AppContext
 from app.ui.settings_page import SchoolForm
 
@@ -51,10 +51,13 @@ class FirstRunDialog(QDialog):
             return
         from app.core.demo import build_demo_school
 
-        try:
-            self.context.write(lambda s, a: build_demo_school(s, a.id))
-        except FootprintError as exc:
-            QMessageBox.warning(self, "The demonstration school could not be loaded", exc.message)
+        _, error = run_with_progress(
+            self,
+            "Building the demonstration school…",
+            lambda: self.context.write(lambda s, a: build_demo_school(s, a.id)),
+        )
+        if error is not None:
+            QMessageBox.warning(self, "The demonstration school could not be loaded", error)
             return
         self.demo_loaded = True
         self.accept()

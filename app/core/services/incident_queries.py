@@ -17,6 +17,7 @@ from app.core.services import search_index
 from app.core.services.due import next_action_due_expr, next_action_due_for, overdue_condition
 from app.core.vocab import (
     SEVERITY_RANK,
+    STATUS_RANK,
     Category,
     IncidentStatus,
     InvolvementRole,
@@ -248,6 +249,11 @@ def _sort_key(sort: IncidentSort) -> ColumnElement[Any]:
             {member.value: rank for member, rank in SEVERITY_RANK.items()},
             value=Incident.severity,
         )
+    if sort is IncidentSort.STATUS:
+        return case(
+            {member.value: rank for member, rank in STATUS_RANK.items()},
+            value=Incident.status,
+        )
     if sort is IncidentSort.POSTER:
         return _first_name_in_role(InvolvementRole.POSTER)
     if sort is IncidentSort.TARGETS:
@@ -266,7 +272,6 @@ def _sort_key(sort: IncidentSort) -> ColumnElement[Any]:
         IncidentSort.REFERENCE: Incident.reference.expression,
         IncidentSort.SEEN_AT: Incident.seen_at.expression,
         IncidentSort.PLATFORM: Incident.platform.expression,
-        IncidentSort.STATUS: Incident.status.expression,
     }
     return columns[sort]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from app.core.errors import FootprintError, ValidationError
@@ -18,8 +18,9 @@ def error_label() -> QLabel:
     label.setObjectName("fieldError")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     palette = label.palette()
-    # Bright text reads on both light and dark palettes; red marks it as a problem.
-    palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+    # A red dark enough for 4.5:1 contrast on a light window, light enough on a dark one.
+    dark_window = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark_window else "#a8071a"))
     label.setPalette(palette)
     label.hide()
     return label
