@@ -54,7 +54,35 @@ def _actions(facts: IncidentFacts, now: datetime = NOW) -> list[tuple[str, objec
 
 
 def test_a_parent_poster_is_asked_to_delete() -> None:
-    assert _actions(_facts(Category.COMPLAINT_SHARED)) == [("request_deletion", 1)]
+    assert _actions(_facts(Category.RUDE_OR_INSULTING)) == [("request_deletion", 1)]
+
+
+def test_a_complaint_on_social_media_also_points_to_the_complaints_procedure() -> None:
+    assert _actions(_facts(Category.COMPLAINT_SHARED)) == [
+        ("request_deletion", 1),
+        ("escalate", K.COMPLAINTS_PROCEDURE),
+    ]
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        Category.BULLYING,
+        Category.IMAGE_WITHOUT_CONSENT,
+        Category.UNDERAGE_USE,
+        Category.IMPERSONATION,
+        Category.DISREPUTE,
+        Category.OTHERWISE_INAPPROPRIATE,
+    ],
+)
+@pytest.mark.parametrize(
+    "kind", [PersonKind.PARENT, PersonKind.GOVERNOR, PersonKind.VOLUNTEER, PersonKind.CONTRACTOR]
+)
+def test_anyone_in_the_school_community_is_asked_to_delete(
+    category: Category, kind: PersonKind
+) -> None:
+    poster = PosterFact(7, "Aoife Byrne", kind)
+    assert _actions(_facts(category, posters=[poster]))[0] == ("request_deletion", 7)
 
 
 @pytest.mark.parametrize(
@@ -66,9 +94,11 @@ def test_a_parent_poster_is_asked_to_delete() -> None:
     ],
 )
 def test_categories_that_go_beyond_the_school(category: Category, expected: EscalationKind) -> None:
-    actions = _actions(_facts(category))
-    assert actions[0] == ("escalate", expected)
-    assert ("request_deletion", 1) in actions
+    steps = next_steps(_facts(category), now=NOW, today=TODAY)
+    assert (steps[0].action, steps[0].escalation_kind) == (StepAction.ESCALATE, expected)
+    # Evidence first: nobody is asked to delete what may be evidence of a crime.
+    assert "Capture the evidence first" in steps[1].advice
+    assert all(s.action is not StepAction.REQUEST_DELETION for s in steps)
     done = _facts(category, escalations=[EscalationFact(expected, NOW, EscalationStatus.OPEN)])
     assert ("escalate", expected) not in _actions(done)
 
@@ -123,7 +153,8 @@ def test_pupil_staff_contact_goes_to_the_dsl_or_the_headteacher() -> None:
     flagged = _actions(_facts(Category.PUPIL_STAFF_CONTACT, posters=[PUPIL], safeguarding=True))
     assert ("mark_safeguarding", None) not in flagged
     from_staff = _actions(_facts(Category.PUPIL_STAFF_CONTACT, posters=[STAFF]))
-    assert ("escalate", K.HEADTEACHER) in from_staff
+    # Headteacher and LADO, without alerting the adult: no request, no code-of-conduct step.
+    assert from_staff == [("escalate", K.HEADTEACHER), ("escalate", K.LADO)]
 
 
 def test_nothing_to_do_for_praise_closed_or_removed() -> None:
@@ -132,3 +163,14 @@ def test_nothing_to_do_for_praise_closed_or_removed() -> None:
     assert _actions(_facts(Category.BULLYING, status=IncidentStatus.CLOSED)) == []
     gone = RequestFact(9, PARENT.person_id, DeletionOutcome.REMOVED, True, date(2026, 11, 20))
     assert _actions(_facts(Category.BULLYING, requests=[gone])) == []
+
+
+def test_removal_counts_for_the_poster_whose_post_came_down() -> None:
+    other = PosterFact(5, "Chidi Okafor", PersonKind.PARENT)
+    gone = RequestFact(9, PARENT.person_id, DeletionOutcome.REMOVED, True, date(2026, 11, 20))
+    both = _facts(Category.BULLYING, posters=[PARENT, other], requests=[gone])
+    assert _actions(both) == [("request_deletion", 5)]
+    mixed = _facts(Category.BULLYING, posters=[PARENT, STRANGER], requests=[gone])
+    assert _actions(mixed) == [("escalate", K.PLATFORM_REPORT)]
+    partly = RequestFact(9, PARENT.person_id, DeletionOutcome.PARTLY_REMOVED, True, None)
+    assert _actions(_facts(Category.BULLYING, requests=[partly]))[0] == ("second_request", 1)

@@ -132,8 +132,9 @@ def test_every_request_outcome_step(
         with database.read() as s:
             assert list_requests(s, setup["incident"])[0].outcome is target
     else:
-        with pytest.raises(NotAllowed), database.write() as s:
+        with pytest.raises(NotAllowed, match="can't become") as raised, database.write() as s:
             record_outcome(s, actor, request_id, target, verified_at=verified)
+        assert target.label.lower() in raised.value.message
 
 
 def _path_to(outcome: DeletionOutcome) -> list[DeletionOutcome]:
@@ -201,7 +202,7 @@ def test_a_second_request_follows_the_first(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
     first = _request(database, actor, setup)
-    set_clock(lambda: MONDAY + timedelta(days=3))
+    set_clock(lambda: MONDAY + timedelta(days=3, hours=2))
     with database.write() as s:
         second = send_second_request(
             s, actor, first, method=DeletionMethod.EMAIL, sent_at=MONDAY + timedelta(days=3)
@@ -308,7 +309,7 @@ def test_every_escalation_status_step(
         with database.write() as s:
             update_escalation(s, actor, escalation_id, status=target, outcome=outcome)
     else:
-        with pytest.raises(NotAllowed), database.write() as s:
+        with pytest.raises(NotAllowed, match="can't become"), database.write() as s:
             update_escalation(s, actor, escalation_id, status=target, outcome=outcome)
 
 
@@ -411,3 +412,98 @@ def test_due_items_list_the_most_urgent_first(
     assert items[0].what == "Deletion request to Siobhán O'Neill: deadline passed"
     assert items[0].days_overdue(date(2026, 11, 30)) == 5
     assert items[1].what == "Follow up: Report to the platform (FB-1)"
+
+
+def test_the_deadline_counts_from_the_day_at_the_school_not_in_utc(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    # 23:30 UTC on Sunday 21 June is 00:30 on Monday 22 June in London (summer time).
+    sent = datetime(2026, 6, 21, 23, 30, tzinfo=UTC)
+    with database.write() as s:
+        ensure_default_terms(s, actor, around=date(2026, 6, 1))
+        incident = make_incident(s, actor, seen_at=sent - timedelta(hours=1), happened_at=None)
+        add_involvement(s, actor, incident.id, setup["poster"], InvolvementRole.POSTER)
+        request = create_request(
+            s,
+            actor,
+            incident.id,
+            addressee_id=setup["poster"],
+            method=DeletionMethod.EMAIL,
+            sent_at=sent,
+        )
+        assert request.deadline == date(2026, 6, 24)  # Monday + 2 school days
+
+
+def test_due_today_is_not_overdue_anywhere_and_tomorrow_it_is_everywhere(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    from app.core.services.due import due_items
+    from app.core.services.incident_queries import IncidentFilter, find_incidents
+
+    _request(database, actor, setup)  # deadline Wednesday 25/11
+    for moment, expected in (
+        (datetime(2026, 11, 25, 16, tzinfo=UTC), False),
+        (datetime(2026, 11, 26, 8, tzinfo=UTC), True),
+    ):
+        set_clock(lambda m=moment: m)
+        with database.read() as s:
+            [row] = find_incidents(s, IncidentFilter())
+            in_filter = [r.id for r in find_incidents(s, IncidentFilter(overdue_only=True))]
+            dashboard = due_items(s, moment.date())
+        assert row.overdue is expected
+        assert bool(in_filter) is expected
+        assert bool(dashboard) is expected
+        assert row.next_action_due == date(2026, 11, 25)
+
+
+def test_a_closed_incident_takes_no_new_casework(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    _close(database, actor, setup["incident"], CloseDecisions(no_escalation_reason="n/a"))
+    with pytest.raises(NotAllowed, match="reopen"), database.write() as s:
+        create_request(
+            s,
+            actor,
+            setup["incident"],
+            addressee_id=setup["poster"],
+            method=DeletionMethod.EMAIL,
+            sent_at=MONDAY,
+        )
+    with pytest.raises(NotAllowed, match="reopen"), database.write() as s:
+        create_escalation(
+            s, actor, setup["incident"], kind=EscalationKind.PLATFORM_REPORT, escalated_at=MONDAY
+        )
+
+
+def test_removal_closes_the_same_persons_other_requests(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    first = _request(database, actor, setup)
+    set_clock(lambda: MONDAY + timedelta(days=3, hours=2))
+    with database.write() as s:
+        second = send_second_request(
+            s, actor, first, method=DeletionMethod.EMAIL, sent_at=MONDAY + timedelta(days=3)
+        ).id
+        record_outcome(
+            s,
+            actor,
+            first,
+            DeletionOutcome.REMOVED,
+            verified_at=MONDAY + timedelta(days=3, hours=1),
+        )
+    with database.read() as s:
+        rows = {r.id: r for r in list_requests(s, setup["incident"])}
+    assert rows[second].outcome is DeletionOutcome.REMOVED
+
+
+def test_no_reply_is_refused_once_a_reply_was_recorded(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    request_id = _request(database, actor, setup)
+    set_clock(lambda: MONDAY + timedelta(days=5))
+    with database.write() as s:
+        record_reply(
+            s, actor, request_id, reply_at=MONDAY + timedelta(days=1), summary="Will think about it"
+        )
+    with pytest.raises(NotAllowed, match="reply was recorded"), database.write() as s:
+        record_outcome(s, actor, request_id, DeletionOutcome.NO_REPLY)

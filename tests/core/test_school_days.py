@@ -27,6 +27,8 @@ CALENDAR = SchoolCalendar([*default_terms(2025), *default_terms(2026)])
     ("sent", "days", "deadline", "why"),
     [
         (date(2026, 11, 24), 2, date(2026, 11, 26), "Tuesday → Thursday"),
+        (date(2026, 5, 1), 2, date(2026, 5, 6), "May Day bank holiday in term time"),
+        (date(2027, 5, 28), 1, date(2027, 6, 7), "spring bank holiday and half term 2027"),
         (date(2026, 11, 26), 2, date(2026, 11, 30), "Thursday → Monday (weekend skipped)"),
         (date(2026, 11, 28), 2, date(2026, 12, 1), "sent on a Saturday"),
         (date(2026, 4, 2), 2, date(2026, 4, 14), "Easter: holidays then Tuesday"),

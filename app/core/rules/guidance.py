@@ -22,6 +22,15 @@ from app.core.vocab import (
     PersonKind,
 )
 
+#: Posts that may be evidence of a crime or of extremism.
+EVIDENCE_CATEGORIES = frozenset(
+    {Category.POTENTIALLY_ILLEGAL, Category.AGGRESSIVE, Category.EXTREMISM}
+)
+#: Adults at the school whose contact with a pupil may be an allegation.
+ADULT_STAFF = frozenset(
+    {PersonKind.STAFF, PersonKind.GOVERNOR, PersonKind.VOLUNTEER, PersonKind.CONTRACTOR}
+)
+
 
 class StepAction(StrEnum):
     """What the step's button does."""
@@ -89,7 +98,13 @@ def next_steps(facts: IncidentFacts, *, now: datetime, today: date) -> list[Step
         return [Step("Nothing to pursue: this is praise.", "The post is a positive mention.")]
     steps: list[Step] = []
     escalated = {e.kind for e in facts.escalations}
-    removed = any(r.outcome is DeletionOutcome.REMOVED for r in facts.requests)
+    removed_for = {r.addressee_id for r in facts.requests if r.outcome is DeletionOutcome.REMOVED}
+    # A post that may be a crime or extremist is evidence: capture it and take the
+    # police's or Prevent's advice before anyone is asked to delete it.
+    evidence_first = bool(facts.categories & EVIDENCE_CATEGORIES)
+    staff_contact = Category.PUPIL_STAFF_CONTACT in facts.categories and any(
+        p.kind in ADULT_STAFF for p in facts.posters
+    )
 
     dangerous = facts.categories & {Category.POTENTIALLY_ILLEGAL, Category.AGGRESSIVE}
     police = {EscalationKind.POLICE_EMERGENCY, EscalationKind.POLICE_NON_EMERGENCY}
@@ -111,14 +126,40 @@ def next_steps(facts: IncidentFacts, *, now: datetime, today: date) -> list[Step
                 EscalationKind.PREVENT,
             )
         )
+    if evidence_first:
+        steps.append(
+            Step(
+                "Capture the evidence first (screenshots with the date, link and account), and "
+                "ask for the post to be deleted only once the police or Prevent agree.",
+                "Deleting it now could destroy evidence.",
+            )
+        )
     if Category.PUPIL_STAFF_CONTACT in facts.categories:
         steps.extend(_contact_steps(facts, escalated))
 
-    for poster in facts.posters:
-        steps.extend(_request_steps(facts, poster, removed, today))
-    third_party = any(p.kind is PersonKind.THIRD_PARTY for p in facts.posters) or not facts.posters
-    if third_party and not removed and facts.still_live is not False:
-        steps.extend(_platform_steps(escalated, facts.escalations, now))
+    if not evidence_first and not staff_contact:
+        for poster in facts.posters:
+            if poster.person_id not in removed_for:
+                steps.extend(_request_steps(facts, poster, today))
+            if (
+                Category.COMPLAINT_SHARED in facts.categories
+                and poster.kind is PersonKind.PARENT
+                and EscalationKind.COMPLAINTS_PROCEDURE not in escalated
+            ):
+                steps.append(
+                    Step(
+                        f"Point {poster.name} to the school's complaints procedure.",
+                        "Concerns are best raised with the school; the complaints procedure is "
+                        "there if that doesn't resolve them.",
+                        StepAction.ESCALATE,
+                        EscalationKind.COMPLAINTS_PROCEDURE,
+                    )
+                )
+    outsiders = [p for p in facts.posters if p.kind is PersonKind.THIRD_PARTY]
+    if (outsiders or not facts.posters) and facts.still_live is not False:
+        steps.extend(
+            _platform_steps(escalated, facts.escalations, now, identified=bool(facts.posters))
+        )
 
     for poster in facts.posters:
         if poster.kind is PersonKind.PUPIL and EscalationKind.BEHAVIOUR_POLICY not in escalated:
@@ -132,6 +173,7 @@ def next_steps(facts: IncidentFacts, *, now: datetime, today: date) -> list[Step
             )
         if (
             poster.kind is PersonKind.STAFF
+            and not staff_contact
             and EscalationKind.STAFF_CODE_OF_CONDUCT not in escalated
         ):
             steps.append(
@@ -147,11 +189,7 @@ def next_steps(facts: IncidentFacts, *, now: datetime, today: date) -> list[Step
 
 def _contact_steps(facts: IncidentFacts, escalated: set[EscalationKind]) -> list[Step]:
     pupils = [p for p in facts.posters if p.kind is PersonKind.PUPIL]
-    adults = [
-        p
-        for p in facts.posters
-        if p.kind in SCHOOL_COMMUNITY - {PersonKind.PUPIL, PersonKind.PARENT}
-    ]
+    adults = [p for p in facts.posters if p.kind in ADULT_STAFF]
     steps = []
     if pupils and not facts.safeguarding_concern:
         steps.append(
@@ -162,23 +200,32 @@ def _contact_steps(facts: IncidentFacts, escalated: set[EscalationKind]) -> list
                 StepAction.MARK_SAFEGUARDING,
             )
         )
-    if adults and EscalationKind.HEADTEACHER not in escalated:
-        steps.append(
-            Step(
-                "A member of staff contacted a pupil: tell the headteacher (and check the "
-                "exceptions register).",
-                "Contact by staff goes to the headteacher; it may be a disciplinary matter.",
-                StepAction.ESCALATE,
-                EscalationKind.HEADTEACHER,
+    if adults:
+        if EscalationKind.HEADTEACHER not in escalated:
+            steps.append(
+                Step(
+                    "An adult at the school contacted a pupil: tell the headteacher (the chair of "
+                    "governors if it concerns the headteacher) without alerting the adult, and "
+                    "check the exceptions register.",
+                    "Contact by staff goes to the headteacher; it may be an allegation.",
+                    StepAction.ESCALATE,
+                    EscalationKind.HEADTEACHER,
+                )
             )
-        )
+        if EscalationKind.LADO not in escalated:
+            steps.append(
+                Step(
+                    "Ask the LADO for advice before anything is said to the adult.",
+                    "Concerns about adults working with children go to the LADO.",
+                    StepAction.ESCALATE,
+                    EscalationKind.LADO,
+                )
+            )
     return steps
 
 
-def _request_steps(
-    facts: IncidentFacts, poster: PosterFact, removed: bool, today: date
-) -> list[Step]:
-    if poster.kind not in SCHOOL_COMMUNITY or removed or facts.still_live is False:
+def _request_steps(facts: IncidentFacts, poster: PosterFact, today: date) -> list[Step]:
+    if poster.kind not in SCHOOL_COMMUNITY or facts.still_live is False:
         return []
     theirs = [r for r in facts.requests if r.addressee_id == poster.person_id]
     if not theirs:
@@ -197,7 +244,11 @@ def _request_steps(
         and latest.deadline is not None
         and latest.deadline < today
     )
-    if overdue or latest.outcome in (DeletionOutcome.NO_REPLY, DeletionOutcome.REFUSED):
+    if overdue or latest.outcome in (
+        DeletionOutcome.NO_REPLY,
+        DeletionOutcome.REFUSED,
+        DeletionOutcome.PARTLY_REMOVED,
+    ):
         when = (
             f"the deadline ({format_date(latest.deadline)}) has passed"
             if overdue
@@ -222,13 +273,22 @@ def _request_steps(
 
 
 def _platform_steps(
-    escalated: set[EscalationKind], escalations: list[EscalationFact], now: datetime
+    escalated: set[EscalationKind],
+    escalations: list[EscalationFact],
+    now: datetime,
+    *,
+    identified: bool,
 ) -> list[Step]:
     if EscalationKind.PLATFORM_REPORT not in escalated:
+        why = (
+            "The poster is outside the school community."
+            if identified
+            else "The poster isn't identified."
+        )
         return [
             Step(
                 "Report the post to the platform.",
-                "The poster is outside the school community.",
+                why,
                 StepAction.ESCALATE,
                 EscalationKind.PLATFORM_REPORT,
             )

@@ -13,8 +13,19 @@ from app.core.models import ChronologyEntry, DeletionRequest, Escalation, Incide
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_text
-from app.core.vocab import ChronologyKind, DeletionOutcome, EscalationStatus
+from app.core.vocab import ChronologyKind, DeletionOutcome, EscalationKind, EscalationStatus
 
+#: The outside bodies that count as escalating a safeguarding concern (the school's own
+#: procedures, the platform or the complaints procedure do not).
+SAFEGUARDING_ESCALATIONS = frozenset(
+    {
+        EscalationKind.POLICE_EMERGENCY,
+        EscalationKind.POLICE_NON_EMERGENCY,
+        EscalationKind.CHILDRENS_SOCIAL_CARE,
+        EscalationKind.LADO,
+        EscalationKind.PREVENT,
+    }
+)
 OPEN_ITEMS = "open_items"
 NO_ESCALATION = "no_escalation"
 

@@ -19,7 +19,13 @@ from app.core.services.school import find_settings
 from app.core.services.terms import school_calendar
 from app.core.services.validation import atomic, check_aware, check_choice, check_text
 from app.core.timefmt import format_date, format_datetime
-from app.core.vocab import ChronologyKind, DeletionMethod, DeletionOutcome, InvolvementRole
+from app.core.vocab import (
+    ChronologyKind,
+    DeletionMethod,
+    DeletionOutcome,
+    IncidentStatus,
+    InvolvementRole,
+)
 
 DEFAULT_DEADLINE_DAYS = 2
 
@@ -82,7 +88,7 @@ def create_request(
     check_aware("sent_at", sent_at, label="The date sent")
     with atomic(session):
         incident = get_incident(session, incident_id)
-        _refuse_if_withdrawn(incident)
+        _refuse_if_not_open(incident)
         addressee = _poster(session, incident, addressee_id)
         if sent_at is not None:
             _check_after_seen(incident, sent_at, "sent_at", "The request")
@@ -224,6 +230,8 @@ def record_outcome(
                 )
         elif verified_at is not None:
             raise ValidationError("verified_at", "A removal date goes with “removed” only.")
+        if outcome is DeletionOutcome.NO_REPLY and request.reply_received_at is not None:
+            raise NotAllowed("A reply was recorded, so the outcome can't be “no reply”.")
         if outcome is DeletionOutcome.NO_REPLY and (
             request.deadline is None or request.deadline >= today_london()
         ):
@@ -252,7 +260,51 @@ def record_outcome(
             text + (f". {note}" if note else "."),
             occurred_at=verified_at,
         )
+        if outcome is DeletionOutcome.REMOVED:
+            _close_others_after_removal(session, actor, incident, request, verified_at)
     return request
+
+
+def _close_others_after_removal(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    removed: DeletionRequest,
+    verified_at: datetime | None,
+) -> None:
+    """The post is down: that person's other open requests on this incident are moot."""
+    others = session.scalars(
+        select(DeletionRequest).where(
+            DeletionRequest.incident_id == incident.id,
+            DeletionRequest.addressee_id == removed.addressee_id,
+            DeletionRequest.id != removed.id,
+            DeletionRequest.withdrawn_at.is_(None),
+            DeletionRequest.outcome.in_(
+                [
+                    DeletionOutcome.PENDING,
+                    DeletionOutcome.NO_REPLY,
+                    DeletionOutcome.REFUSED,
+                    DeletionOutcome.PARTLY_REMOVED,
+                ]
+            ),
+        )
+    ).all()
+    for other in others:
+        sent = other.sent_at is not None
+        other.outcome = DeletionOutcome.REMOVED if sent else DeletionOutcome.WITHDRAWN
+        other.removal_verified_at = verified_at if sent else None
+        other.updated_by_id = actor.id
+    if others:
+        session.flush()
+        record(
+            session,
+            actor,
+            incident,
+            ChronologyKind.DELETION_REQUEST,
+            f"{len(others)} other request(s) to {removed.addressee.full_name} closed: "
+            "the post is down.",
+            occurred_at=verified_at,
+        )
 
 
 def send_second_request(
@@ -344,7 +396,9 @@ def _request(session: Session, request_id: int) -> tuple[DeletionRequest, Incide
     request = session.get(DeletionRequest, request_id)
     if request is None or request.withdrawn_at is not None:
         raise NotFound("That deletion request does not exist.")
-    return request, get_incident(session, request.incident_id)
+    incident = get_incident(session, request.incident_id)
+    _refuse_if_not_open(incident)
+    return request, incident
 
 
 def _poster(session: Session, incident: Incident, person_id: int) -> Person:
@@ -370,6 +424,8 @@ def _check_after_seen(incident: Incident, moment: datetime, field: str, what: st
         raise ValidationError(field, f"{what} can't be before the post was seen.")
 
 
-def _refuse_if_withdrawn(incident: Incident) -> None:
+def _refuse_if_not_open(incident: Incident) -> None:
     if incident.withdrawn_at is not None:
         raise Conflict("This incident has been withdrawn and can't be changed.")
+    if incident.status is IncidentStatus.CLOSED:
+        raise NotAllowed("This incident is closed: reopen it (set its status) first.")

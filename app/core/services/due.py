@@ -70,6 +70,7 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     )
     return and_(
         Incident.status != IncidentStatus.CLOSED,
+        Incident.withdrawn_at.is_(None),
         or_(Incident.id.in_(late_requests), Incident.id.in_(due_follow_ups)),
     )
 

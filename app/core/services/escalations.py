@@ -23,7 +23,7 @@ from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_choice, check_text
 from app.core.timefmt import format_date, format_datetime
-from app.core.vocab import ChronologyKind, EscalationKind, EscalationStatus
+from app.core.vocab import ChronologyKind, EscalationKind, EscalationStatus, IncidentStatus
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,7 @@ def create_escalation(
     _check_follow_up(next_follow_up_on)
     with atomic(session):
         incident = get_incident(session, incident_id)
-        if incident.withdrawn_at is not None:
-            raise Conflict("This incident has been withdrawn and can't be changed.")
+        _refuse_if_not_open(incident)
         if escalated_at < incident.seen_at.replace(second=0, microsecond=0):
             raise ValidationError(
                 "escalated_at", "It can't have been escalated before the post was seen."
@@ -128,12 +127,24 @@ def update_escalation(
     check_text("outcome", outcome, label="The outcome", max_length=5_000, multiline=True)
     if reference_number is not None:
         check_text("reference_number", reference_number, label="The reference", max_length=100)
-    _check_follow_up(next_follow_up_on)
     with atomic(session):
         escalation = session.get(Escalation, escalation_id)
         if escalation is None or escalation.withdrawn_at is not None:
             raise NotFound("That escalation does not exist.")
         incident = get_incident(session, escalation.incident_id)
+        _refuse_if_not_open(incident)
+        if next_follow_up_on != escalation.next_follow_up_on:
+            _check_follow_up(next_follow_up_on)  # a date already set may since have passed
+        if (
+            reference_number is not None
+            and not reference_number.strip()
+            and escalation.kind in REFERENCE_REQUIRED
+        ):
+            raise ValidationError(
+                "reference_number",
+                f"Keep the {REFERENCE_LABELS[escalation.kind]}: it is how "
+                "the school follows this up.",
+            )
         if status is not escalation.status and status not in ESCALATION_STATUSES[escalation.status]:
             raise NotAllowed(
                 f"An escalation that is “{escalation.status.label.lower()}” can't become "
@@ -223,6 +234,13 @@ def list_escalations(session: Session, incident_id: int) -> list[EscalationRow]:
         )
         for e in rows
     ]
+
+
+def _refuse_if_not_open(incident: Incident) -> None:
+    if incident.withdrawn_at is not None:
+        raise Conflict("This incident has been withdrawn and can't be changed.")
+    if incident.status is IncidentStatus.CLOSED:
+        raise NotAllowed("This incident is closed: reopen it (set its status) first.")
 
 
 def _check_follow_up(day: date | None) -> None:

@@ -76,6 +76,8 @@ class IncidentRow:
     targets: tuple[str, ...] = ()
     withdrawn: bool = False
     next_action_due: date | None = None
+    #: By the one rule for "overdue" (services/due.py), as the filter and dashboard use.
+    overdue: bool = False
     #: On a page's last row: where the next page starts (see `find_incidents`).
     cursor: PageCursor | None = None
 
@@ -185,6 +187,11 @@ def rows_for_ids(
     if not ids:
         return []
     due = next_action_due_for(session, ids)
+    overdue = set(
+        session.scalars(
+            select(Incident.id).where(Incident.id.in_(ids), overdue_condition(today_london()))
+        )
+    )
     incidents = {
         r.id: r
         for r in session.execute(
@@ -235,6 +242,7 @@ def rows_for_ids(
             targets=tuple(names.get((i, InvolvementRole.TARGET), ())),
             withdrawn=incidents[i].withdrawn_at is not None,
             next_action_due=due.get(i),
+            overdue=i in overdue,
             cursor=(cursors or {}).get(i),
         )
         for i in ids

@@ -25,6 +25,7 @@ from app.core.services.deletion_requests import (
     RequestRow,
     create_request,
     default_deadline,
+    mark_sent,
     record_outcome,
     record_reply,
     send_second_request,
@@ -104,6 +105,32 @@ class RequestDialog(ServiceDialog):
                 notes=notes,
             )
         )
+
+
+class MarkSentDialog(ServiceDialog):
+    """A drafted request has gone out: when, and the deadline that follows."""
+
+    def __init__(
+        self, context: AppContext, request: RequestRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, f"Request to {request.addressee_name} sent", parent)
+        self.request = request
+        self.sent_at = DateTimeField(optional=False)
+        self.deadline = DateField(optional=False)
+        self.add_row("sent_at", "Sent", self.sent_at)
+        self.add_row("deadline", "Deadline", self.deadline)
+        self.sent_at.changed.connect(self._suggest_deadline)
+        self._suggest_deadline()
+
+    def _suggest_deadline(self) -> None:
+        sent = self.sent_at.value()
+        if sent is not None:
+            self.deadline.set_value(self.context.read(lambda s: default_deadline(s, sent)))
+
+    def save(self) -> None:
+        request_id, sent = self.request.id, self.sent_at.value() or utc_now()
+        deadline = self.deadline.value()
+        self.run(lambda s, a: mark_sent(s, a, request_id, sent, deadline=deadline))
 
 
 class SecondRequestDialog(ServiceDialog):

@@ -19,16 +19,18 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today_london
 from app.core.rules.guidance import Step, StepAction
+from app.core.rules.transitions import REQUEST_OUTCOMES
 from app.core.services.deletion_requests import RequestRow, list_requests
 from app.core.services.escalations import EscalationRow, list_escalations
-from app.core.services.guidance import guidance_for
+from app.core.services.guidance import guidance_for, incident_facts
 from app.core.services.involvements import list_involvements
 from app.core.timefmt import format_date, format_datetime
-from app.core.vocab import DeletionOutcome, InvolvementRole
+from app.core.vocab import DeletionOutcome, IncidentStatus, InvolvementRole
 from app.ui.context import AppContext
 from app.ui.incidents.casework_dialogs import (
     EscalationDialog,
     EscalationUpdateDialog,
+    MarkSentDialog,
     OutcomeDialog,
     ReplyDialog,
     RequestDialog,
@@ -71,6 +73,7 @@ class CaseworkPanel(QWidget):
         for column, width in enumerate((170, 120, 120, 120, 220)):
             self.request_list.setColumnWidth(column, width)
         self.new_request = QPushButton("Request deletion…")
+        self.mark_sent = QPushButton("Mark sent…")
         self.reply = QPushButton("Record reply…")
         self.removed = QPushButton("Mark removed…")
         self.outcome = QPushButton("Record outcome…")
@@ -88,7 +91,14 @@ class CaseworkPanel(QWidget):
         self.update_escalation = QPushButton("Update…")
 
         request_buttons = QHBoxLayout()
-        for button in (self.new_request, self.reply, self.removed, self.outcome, self.second):
+        for button in (
+            self.new_request,
+            self.mark_sent,
+            self.reply,
+            self.removed,
+            self.outcome,
+            self.second,
+        ):
             request_buttons.addWidget(button)
         request_buttons.addStretch(1)
         escalation_buttons = QHBoxLayout()
@@ -106,6 +116,7 @@ class CaseworkPanel(QWidget):
         layout.addLayout(escalation_buttons)
 
         self.new_request.clicked.connect(lambda: self.ask_to_delete(None))
+        self.mark_sent.clicked.connect(lambda: self._on_request(MarkSentDialog))
         self.reply.clicked.connect(lambda: self._on_request(ReplyDialog))
         self.removed.clicked.connect(
             lambda: self._on_request(OutcomeDialog, outcome=DeletionOutcome.REMOVED)
@@ -114,42 +125,80 @@ class CaseworkPanel(QWidget):
         self.second.clicked.connect(lambda: self._on_request(SecondRequestDialog))
         self.escalate.clicked.connect(lambda: self.escalate_to(None))
         self.update_escalation.clicked.connect(self._update_escalation)
+        self.request_list.currentItemChanged.connect(lambda *_: self._enable())
+        self.escalation_list.currentItemChanged.connect(lambda *_: self._enable())
+        self.open = False
         self.show_incident(None)
 
     # -- showing -------------------------------------------------------------------
     def show_incident(self, incident_id: int | None) -> None:
         """Read the requests, escalations and guidance again."""
         self.incident_id = incident_id
-        saved = incident_id is not None
-        self.unsaved.setVisible(not saved)
-        for widget in (
-            self.guidance_box,
-            self.new_request,
-            self.reply,
-            self.removed,
-            self.outcome,
-            self.second,
-            self.escalate,
-            self.update_escalation,
-        ):
-            widget.setEnabled(saved)
+        self.unsaved.setVisible(incident_id is None)
         if incident_id is None:
             self.requests, self.escalations, steps = [], [], []
+            self.open = False
         else:
-            self.requests, self.escalations, steps, people = self.context.read(
+            self.requests, self.escalations, steps, people, facts = self.context.read(
                 lambda s: (
                     list_requests(s, incident_id),
                     list_escalations(s, incident_id),
                     guidance_for(s, incident_id),
                     list_involvements(s, incident_id),
+                    incident_facts(s, incident_id),
                 )
             )
             self.posters = [
                 (p.person_id, p.person_name) for p in people if p.role is InvolvementRole.POSTER
             ]
+            self.open = facts.status is not IncidentStatus.CLOSED
+            if not self.open:
+                self.unsaved.setText(
+                    "This incident is closed: to add a request or an escalation, reopen it "
+                    "on the Details tab first."
+                )
+                self.unsaved.show()
         self._show_requests()
         self._show_escalations()
         self._show_guidance(steps)
+        self._enable()
+
+    def _enable(self) -> None:
+        """Each action only where the selected record's state allows it."""
+        request = self._current_request()
+        for button, allowed in (
+            (self.new_request, True),
+            (
+                self.mark_sent,
+                request is not None
+                and request.sent_at is None
+                and request.outcome is DeletionOutcome.PENDING,
+            ),
+            (self.reply, request is not None and request.sent_at is not None),
+            (
+                self.removed,
+                request is not None
+                and request.sent_at is not None
+                and DeletionOutcome.REMOVED in REQUEST_OUTCOMES[request.outcome],
+            ),
+            (self.outcome, request is not None and bool(REQUEST_OUTCOMES[request.outcome])),
+            (
+                self.second,
+                request is not None
+                and request.sent_at is not None
+                and request.outcome
+                in (
+                    DeletionOutcome.PENDING,
+                    DeletionOutcome.NO_REPLY,
+                    DeletionOutcome.REFUSED,
+                    DeletionOutcome.PARTLY_REMOVED,
+                ),
+            ),
+            (self.escalate, True),
+            (self.update_escalation, self.escalation_list.currentItem() is not None),
+        ):
+            button.setEnabled(self.open and allowed)
+        self.guidance_box.setEnabled(self.open)
 
     def _show_requests(self) -> None:
         self.request_list.clear()
@@ -262,16 +311,15 @@ class CaseworkPanel(QWidget):
                 )
             )
 
-    def _on_request(self, dialog_class: type, **options: object) -> None:
+    def _current_request(self) -> RequestRow | None:
         item = self.request_list.currentItem()
-        row = next(
-            (
-                r
-                for r in self.requests
-                if item is not None and r.id == item.data(0, Qt.ItemDataRole.UserRole)
-            ),
-            None,
-        )
+        if item is None:
+            return None
+        chosen = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((r for r in self.requests if r.id == chosen), None)
+
+    def _on_request(self, dialog_class: type, **options: object) -> None:
+        row = self._current_request()
         if row is not None:
             self._open(dialog_class(self.context, row, parent=self, **options))
 

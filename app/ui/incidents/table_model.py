@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -146,7 +145,7 @@ class IncidentTableModel(QAbstractTableModel):
         if role == RowRole:
             return row
         if role == Qt.ItemDataRole.FontRole and (
-            row.withdrawn or (column == DUE_COLUMN and _overdue(row.next_action_due))
+            row.withdrawn or (column == DUE_COLUMN and row.overdue)
         ):
             font = QFont()
             font.setStrikeOut(row.withdrawn)
@@ -181,8 +180,8 @@ class IncidentTableModel(QAbstractTableModel):
             if due is None:
                 return ""
             if due == today_london():
-                return format_date(due) + " (due today)"
-            return format_date(due) + (" (overdue)" if _overdue(due) else "")
+                return format_date(due) + " (due today)"  # bold too, when it is work to do
+            return format_date(due) + (" (overdue)" if row.overdue else "")
         return ""
 
     @staticmethod
@@ -195,9 +194,3 @@ class IncidentTableModel(QAbstractTableModel):
             names = row.posters if column == 4 else row.targets
             return "\n".join(names) or None
         return None
-
-
-def _overdue(due: date | None) -> bool:
-    """Past due, or due today (the same rule as the "overdue only" filter: a follow-up
-    due today is already work to do)."""
-    return due is not None and due <= today_london()
