@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.clock import LONDON, utc_now
 from app.core.db import Database
 from app.core.services.incident_queries import IncidentFilter, count_incidents
 from app.core.services.school import find_settings
@@ -158,6 +161,11 @@ class MainWindow(QMainWindow):
         self.refresh_title()
         self.refresh_status()
         self.notice.announce(len(self.dashboard.due_items))
+        # A PC left on overnight: what is due changes at midnight, with nothing saved.
+        self.midnight = QTimer(self)
+        self.midnight.setSingleShot(True)
+        self.midnight.timeout.connect(self._new_day)
+        self._arm_midnight()
 
     def _build_actions(self) -> None:
         toolbar = QToolBar("Main")
@@ -259,6 +267,17 @@ class MainWindow(QMainWindow):
             f"{total:,} {'incident' if total == 1 else 'incidents'} in the log"
         )
         self.status_user.setText(f"Signed in as {user.display_name}")
+
+    def _arm_midnight(self) -> None:
+        now = utc_now().astimezone(LONDON)
+        tomorrow = datetime.combine(now.date() + timedelta(days=1), time(0, 1), tzinfo=LONDON)
+        self.midnight.start(int((tomorrow - now).total_seconds() * 1000))
+
+    def _new_day(self) -> None:
+        """A new day at the school: read everything again and say what is now due."""
+        self.refresh_all()
+        self.notice.announce(len(self.dashboard.due_items))
+        self._arm_midnight()
 
     # -- layout memory -----------------------------------------------------------------
     def _restore_layout(self) -> None:

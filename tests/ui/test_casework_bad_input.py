@@ -122,3 +122,41 @@ def test_term_dates_are_changed_in_settings(
         date(2026, 12, 16),
         date(2026, 10, 19),
     )
+
+
+def test_a_drafted_request_is_marked_sent_and_then_counts(
+    qtbot: QtBot, database: Database, actor: User, incident_id: int
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.incidents.casework_dialogs import MarkSentDialog
+    from app.ui.incidents.casework_panel import CaseworkPanel
+    from tests.ui.helpers import when_modal
+
+    with database.write() as s:
+        [existing] = list_requests(s, incident_id)
+        create_request(
+            s,
+            actor,
+            incident_id,
+            addressee_id=existing.addressee_id,
+            method=DeletionMethod.LETTER,
+            sent_at=None,
+        )
+    panel = CaseworkPanel(AppContext(database, actor.id))
+    qtbot.addWidget(panel)
+    panel.show_incident(incident_id)
+    panel.request_list.setCurrentItem(panel.request_list.topLevelItem(1))  # the draft
+    assert panel.mark_sent.isEnabled() and not panel.reply.isEnabled()
+    assert not panel.removed.isEnabled()
+
+    def sent(dialog: QWidget) -> None:
+        assert isinstance(dialog, MarkSentDialog)
+        assert dialog.deadline.value() == date(2026, 11, 25)
+        dialog.save()
+
+    when_modal(sent, kind=MarkSentDialog)
+    panel.mark_sent.click()
+    with database.read() as s:
+        draft = list_requests(s, incident_id)[1]
+    assert draft.sent_at is not None and draft.deadline == date(2026, 11, 25)

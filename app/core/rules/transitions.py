@@ -37,8 +37,7 @@ REFERENCE_LABELS: dict[EscalationKind, str] = {
     K.LADO: "LADO reference",
     K.CHILDRENS_SOCIAL_CARE: "referral number",
 }
-REFERENCE_REQUIRED = frozenset(
-    {K.REPORT_HARMFUL_CONTENT, K.POSH, K.POLICE_EMERGENCY, K.POLICE_NON_EMERGENCY}
-)
+# (A 999 call is logged at once; its reference often comes later, so it is not required.)
+REFERENCE_REQUIRED = frozenset({K.REPORT_HARMFUL_CONTENT, K.POSH, K.POLICE_NON_EMERGENCY})
 #: Report Harmful Content takes a report only once the platform has had this long.
 RHC_WAIT_HOURS = 48
