@@ -40,7 +40,7 @@ from app.core.vocab import PersonKind
 from app.ui.context import AppContext
 from app.ui.people.picker import PersonPicker
 from app.ui.widgets.dates import DateField
-from app.ui.widgets.field_errors import FieldErrors, error_label, run_or_explain
+from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label, run_or_explain
 
 
 class ExceptionDialog(QDialog):
@@ -75,15 +75,7 @@ class ExceptionDialog(QDialog):
             ("review_on", "Review", self.review_on),
             ("notes", "Notes", self.notes),
         ]:
-            holder = QWidget()
-            inner = QVBoxLayout(holder)
-            inner.setContentsMargins(0, 0, 0, 0)
-            inner.addWidget(widget)
-            label = error_label()
-            inner.addWidget(label)
-            form.addRow(text, holder)
-            widget.setAccessibleName(text)
-            self.errors.add(field, widget, label)
+            add_field_row(form, self.errors, field, text, widget)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

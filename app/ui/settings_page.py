@@ -21,7 +21,7 @@ from app.core.errors import FootprintError, ValidationError
 from app.core.services.school import SchoolDetails, find_settings, save_settings
 from app.ui.context import AppContext
 from app.ui.terms_editor import TermsEditor
-from app.ui.widgets.field_errors import FieldErrors, error_label
+from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
 
 class SchoolForm(QWidget):
@@ -62,15 +62,7 @@ class SchoolForm(QWidget):
             ("complaints_url", "Complaints procedure", self.complaints_url),
             ("deletion_deadline_school_days", "Deadline for deleting a post", self.deadline_days),
         ]:
-            holder = QWidget()
-            inner = QVBoxLayout(holder)
-            inner.setContentsMargins(0, 0, 0, 0)
-            inner.addWidget(widget)
-            label = error_label()
-            inner.addWidget(label)
-            form.addRow(text, holder)
-            widget.setAccessibleName(text)
-            self.errors.add(field, widget, label)
+            add_field_row(form, self.errors, field, text, widget)
         self.save_button = QPushButton("Save school details")
         self.save_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         buttons = QHBoxLayout()

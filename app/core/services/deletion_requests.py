@@ -93,8 +93,7 @@ def create_request(
         if sent_at is not None:
             _check_after_seen(incident, sent_at, "sent_at", "The request")
             deadline = deadline or default_deadline(session, sent_at)
-            if deadline <= sent_at.astimezone(LONDON).date():
-                raise ValidationError("deadline", "The deadline must be after the day it was sent.")
+            _check_deadline(deadline, sent_at)
         elif deadline is not None:
             raise ValidationError("deadline", "A deadline is set when the request is sent.")
         request = DeletionRequest(
@@ -141,8 +140,7 @@ def mark_sent(
         _check_after_seen(incident, sent_at, "sent_at", "The request")
         request.sent_at = sent_at
         request.deadline = deadline or default_deadline(session, sent_at)
-        if request.deadline <= sent_at.astimezone(LONDON).date():
-            raise ValidationError("deadline", "The deadline must be after the day it was sent.")
+        _check_deadline(request.deadline, sent_at)
         request.updated_by_id = actor.id
         session.flush()
         record(
@@ -417,6 +415,11 @@ def _poster(session: Session, incident: Incident, person_id: int) -> Person:
             "on the People tab first.",
         )
     return involved.person
+
+
+def _check_deadline(deadline: date, sent_at: datetime) -> None:
+    if deadline <= sent_at.astimezone(LONDON).date():
+        raise ValidationError("deadline", "The deadline must be after the day it was sent.")
 
 
 def _check_after_seen(incident: Incident, moment: datetime, field: str, what: str) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.core.vocab import Audience, Category, IncidentOutcome, IncidentStatus, Platform, Severity
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.dates import DateTimeField
-from app.ui.widgets.field_errors import FieldErrors, error_label
+from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
 
 class TriState(QComboBox):
@@ -168,21 +167,7 @@ class DetailsForm(QWidget):
         widget: QWidget,
         focus: QWidget | None = None,
     ) -> None:
-        holder = QWidget()
-        inner = QVBoxLayout(holder)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(1)
-        inner.addWidget(widget)
-        label = error_label()
-        inner.addWidget(label)
-        if text:
-            caption = QLabel(text)
-            caption.setBuddy(focus or widget)
-            form.addRow(caption, holder)
-        else:
-            form.addRow(holder)
-        widget.setAccessibleName(text or widget.accessibleName() or field)
-        self.errors.add(field, focus or widget, label)
+        add_field_row(form, self.errors, field, text, widget, focus=focus)
 
     def _set_tab_order(self) -> None:
         """Tab follows the form as it reads: down the left column, down the right, then

@@ -21,7 +21,7 @@ from app.core.vocab import YEAR_GROUPS, PersonKind
 from app.ui.context import AppContext
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.dates import DateField
-from app.ui.widgets.field_errors import FieldErrors, error_label
+from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
 
 class PersonDialog(QDialog):
@@ -86,16 +86,7 @@ class PersonDialog(QDialog):
         self._pupil_rows = {"year_group", "class_name", "date_of_birth"}
         self._rows: dict[str, QWidget] = {}
         for field, text, widget in rows:
-            holder = QWidget()
-            inner = QVBoxLayout(holder)
-            inner.setContentsMargins(0, 0, 0, 0)
-            inner.addWidget(widget)
-            label = error_label()
-            inner.addWidget(label)
-            self.form.addRow(text, holder)
-            widget.setAccessibleName(text)
-            self.errors.add(field, widget, label)
-            self._rows[field] = holder
+            self._rows[field] = add_field_row(self.form, self.errors, field, text, widget)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from app.core.errors import FootprintError, ValidationError
 
@@ -70,3 +70,32 @@ def run_or_explain(parent: QWidget, action: Callable[[], object]) -> bool:
         QMessageBox.warning(parent, "Not done", exc.message)
         return False
     return True
+
+
+def add_field_row(
+    form: QFormLayout,
+    errors: FieldErrors,
+    field: str,
+    text: str,
+    widget: QWidget,
+    *,
+    focus: QWidget | None = None,
+) -> QWidget:
+    """A form row: caption (the field's buddy and accessible name), the widget, and the
+    hidden label where the service's message for `field` will appear. Returns the row."""
+    holder = QWidget()
+    inner = QVBoxLayout(holder)
+    inner.setContentsMargins(0, 0, 0, 0)
+    inner.setSpacing(1)
+    inner.addWidget(widget)
+    label = error_label()
+    inner.addWidget(label)
+    if text:
+        caption = QLabel(text)
+        caption.setBuddy(focus or widget)
+        form.addRow(caption, holder)
+    else:
+        form.addRow(holder)
+    widget.setAccessibleName(text or widget.accessibleName() or field)
+    errors.add(field, focus or widget, label)
+    return holder

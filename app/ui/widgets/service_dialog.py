@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import FootprintError, ValidationError
 from app.core.models import User
 from app.ui.context import AppContext
-from app.ui.widgets.field_errors import FieldErrors, error_label
+from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
 
 class ServiceDialog(QDialog):
@@ -46,18 +46,8 @@ class ServiceDialog(QDialog):
         self.setMinimumWidth(520)
 
     def add_row(self, field: str, text: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        inner = QVBoxLayout(holder)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addWidget(widget)
-        label = error_label()
-        inner.addWidget(label)
-        caption = QLabel(text)
-        caption.setBuddy(widget)
-        self.form.addRow(caption, holder)
-        widget.setAccessibleName(text)
-        self.errors.add(field, widget, label)
-        return holder
+        """A captioned row whose refusals show beside `widget`."""
+        return add_field_row(self.form, self.errors, field, text, widget)
 
     def say(self, text: str) -> None:
         self.intro.setText(text)
