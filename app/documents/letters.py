@@ -1,0 +1,116 @@
+"""A letter to a parent or carer on the school's letterhead, addressed for a DL window
+envelope, with a signature block. The words come filled in from a template."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Image, KeepTogether, Paragraph, Spacer
+
+from app.documents.base import (
+    FONT,
+    MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    DocumentInfo,
+    FootprintDocument,
+    Letterhead,
+    escape,
+)
+
+# A DL window envelope's window sits about 20 mm from the left and 45–90 mm from the top
+# of an A4 sheet folded in three; the address block is drawn inside that box.
+ADDRESS_TOP = 50 * mm
+ADDRESS_WIDTH = 85 * mm
+ADDRESS_HEIGHT = 36 * mm
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """Everything printed on one letter (plain text; escaping happens here)."""
+
+    letter_date: date
+    reference: str
+    addressee_name: str
+    address_lines: Sequence[str]
+    salutation: str
+    subject: str
+    paragraphs: Sequence[str]
+    signatory_name: str
+    signatory_title: str
+    closing: str = "Yours sincerely,"
+    signature_image: bytes | None = None
+
+
+class LetterDocument(FootprintDocument):
+    """One letter: address window, date and reference, subject, body, signature."""
+
+    def __init__(self, letterhead: Letterhead, content: LetterContent) -> None:
+        super().__init__(
+            letterhead,
+            DocumentInfo(
+                title=content.subject,
+                subject=content.subject,
+                footer=f"{letterhead.school_name} · Our reference {content.reference}",
+            ),
+        )
+        self.content = content
+
+    def draw_first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        super().draw_first_page(canvas, doc)
+        c = self.content
+        canvas.saveState()
+        canvas.setFont(FONT, 10.5)
+        y = PAGE_HEIGHT - ADDRESS_TOP - 5 * mm
+        lines = [c.addressee_name, *[line for line in c.address_lines if line.strip()]]
+        if len(lines) == 1:
+            lines.append("(no postal address on record)")
+        bottom = PAGE_HEIGHT - ADDRESS_TOP - ADDRESS_HEIGHT
+        for line in lines:
+            for part in simpleSplit(line, FONT, 10.5, ADDRESS_WIDTH):
+                if y < bottom:
+                    break
+                canvas.drawString(MARGIN, y, part)  # drawn as text: nothing is interpreted
+                y -= 4.6 * mm
+        right = PAGE_WIDTH - MARGIN
+        canvas.drawRightString(
+            right, PAGE_HEIGHT - ADDRESS_TOP - 5 * mm, f"{c.letter_date.day} {c.letter_date:%B %Y}"
+        )
+        canvas.setFont(FONT, 9)
+        canvas.drawRightString(
+            right, PAGE_HEIGHT - ADDRESS_TOP - 10 * mm, f"Our reference: {c.reference}"
+        )
+        canvas.restoreState()
+
+    def story(self) -> list[Flowable]:
+        c, s = self.content, self.styles
+        top_space = ADDRESS_TOP + ADDRESS_HEIGHT - MARGIN + 6 * mm
+        story: list[Flowable] = [Spacer(1, top_space)]
+        story.append(Paragraph(escape(c.salutation), s["body"]))
+        story.append(Paragraph(escape(c.subject), s["heading"]))
+        story.extend(Paragraph(escape(p), s["body"]) for p in c.paragraphs if p.strip())
+        signature: list[Flowable] = [Paragraph(escape(c.closing), s["body"])]
+        if c.signature_image:
+            try:
+                reader = ImageReader(io.BytesIO(c.signature_image))
+                width, height = reader.getSize()
+                scale = min(50 * mm / width, 18 * mm / height)
+                signature.append(
+                    Image(
+                        io.BytesIO(c.signature_image), width * scale, height * scale, hAlign="LEFT"
+                    )
+                )
+            except Exception:  # an unreadable signature leaves room to sign by hand
+                signature.append(Spacer(1, 16 * mm))
+        else:
+            signature.append(Spacer(1, 16 * mm))
+        signature.append(Paragraph(escape(c.signatory_name), s["address"]))
+        signature.append(Paragraph(escape(c.signatory_title), s["address"]))
+        story.append(KeepTogether(signature))
+        return story
