@@ -1,0 +1,112 @@
+"""Letter templates: plain text with {placeholders}, shipped in resources/letters and
+editable by the school. A placeholder Footprint doesn't know is an error, named, before
+anything is printed."""
+
+from __future__ import annotations
+
+import difflib
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.core.errors import ValidationError
+from app.resources import resource_path
+
+#: Every placeholder a template may use, with what it is filled with (shown in Settings).
+PLACEHOLDERS: dict[str, str] = {
+    "school_name": "The school's name",
+    "school_address": "The school's address",
+    "school_phone": "The school's phone number",
+    "school_email": "The school's email address",
+    "complaints_url": "Where the complaints procedure is",
+    "headteacher_name": "The headteacher's name",
+    "dsl_names": "The DSL and deputies",
+    "addressee_name": "The name of the person the letter is to",
+    "child_name": "The pupil's name",
+    "child_class": "The pupil's class (or year group)",
+    "incident_reference": "The incident's reference, e.g. SM-2026-0042",
+    "platform": "Where it was posted (Facebook, WhatsApp …)",
+    "date_seen": "When the school saw the post (DD/MM/YYYY)",
+    "date_posted": "When it was posted, if known (DD/MM/YYYY)",
+    "deadline": "The deadline for deleting the post (DD/MM/YYYY)",
+    "letter_date": "Today's date (DD/MM/YYYY)",
+}
+
+
+@dataclass(frozen=True)
+class LetterTemplate:
+    """One template: a title for the list, the letter's subject line, and its body."""
+
+    key: str
+    title: str
+    subject: str
+    body: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Paragraphs are separated by blank lines."""
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def placeholders_in(text: str, field: str = "body") -> list[str]:
+    """The placeholder names used in `text`; a broken brace is a ValidationError."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValidationError(
+            field,
+            "A { or } has no partner: write placeholders like {child_name}, and a "
+            "literal brace as {{ or }}.",
+        ) from None
+    return [name for _, name, _, _ in parsed if name is not None]
+
+
+def check_placeholders(text: str, field: str = "body") -> None:
+    """Every placeholder must be one Footprint fills; the first unknown one is named."""
+    for name in placeholders_in(text, field):
+        if name not in PLACEHOLDERS:
+            close = difflib.get_close_matches(name, PLACEHOLDERS, n=1)
+            hint = f" Did you mean {{{close[0]}}}?" if close else ""
+            shown = name or "(empty)"
+            raise ValidationError(field, f"Unknown placeholder {{{shown}}}.{hint}")
+
+
+def parse_template(key: str, text: str) -> LetterTemplate:
+    """Read "title:", "subject:", a "---" line, then the body; check the placeholders."""
+    head, separator, body = text.replace("\r\n", "\n").partition("\n---\n")
+    if not separator:
+        raise ValidationError(
+            "body",
+            "The template needs its heading lines, then a line "
+            "with three dashes (---), then the letter.",
+        )
+    fields = {}
+    for line in head.splitlines():
+        name, _, value = line.partition(":")
+        fields[name.strip().lower()] = value.strip()
+    template = LetterTemplate(
+        key, fields.get("title", key), fields.get("subject", ""), body.strip()
+    )
+    if not template.subject:
+        raise ValidationError("subject", "The template needs a subject line.")
+    check_placeholders(template.subject, "subject")
+    check_placeholders(template.body, "body")
+    return template
+
+
+def fill(template: LetterTemplate, values: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The subject and paragraphs with every placeholder filled (blank where unknown)."""
+    complete = {name: values.get(name, "") for name in PLACEHOLDERS}
+    return (
+        template.subject.format_map(complete),
+        [paragraph.format_map(complete) for paragraph in template.paragraphs],
+    )
+
+
+def default_templates() -> dict[str, LetterTemplate]:
+    """The templates Footprint ships, by key (the file name)."""
+    folder = resource_path("letters")
+    return {
+        path.stem: parse_template(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.txt"))
+    }
