@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -86,7 +86,6 @@ class DocumentInfo:
     title: str
     footer: str = ""
     subject: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
@@ -125,8 +124,6 @@ class FootprintDocument:
     Output is byte-for-byte reproducible (reportlab's invariant mode): rendering the same
     data again gives the same file, which is how a reprint is checked.
     """
-
-    first_page_top_space = 0.0
 
     def __init__(self, letterhead: Letterhead, info: DocumentInfo) -> None:
         register_fonts()

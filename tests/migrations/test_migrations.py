@@ -61,27 +61,19 @@ def test_revision_chain_is_linear_and_named_by_date() -> None:
         assert filename[:4].isdigit() and filename[4] == "_", f"{filename} is not dated"
 
 
-def test_start_up_backs_up_an_older_sqlite_log_before_upgrading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_up_backs_up_an_older_sqlite_log_before_upgrading(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade_to_head(engine)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE marker (note TEXT)"))
         conn.execute(text("INSERT INTO marker VALUES ('kept in the backup')"))
-    real_head = head_revision()
     older = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
-    if len(older) > 1:
-        # A real older revision: downgrade one step, then start up as the app does.
-        downgrade(engine, older[1])
-    else:
-        # Only one revision so far: pretend this copy of Footprint knows a newer head.
-        monkeypatch.setattr("app.core.migrate.head_revision", lambda: "f" * 12)
-        monkeypatch.setattr("app.core.migrate._run_upgrade", lambda engine: None)
+    downgrade(engine, older[1])  # one step back: a log from the previous version
     result = upgrade_to_head(engine, backup_dir=tmp_path / "backups")
     engine.dispose()
-    assert result.changed and result.from_revision == (older[1] if len(older) > 1 else real_head)
+    assert result.changed and result.from_revision == older[1]
+    assert result.to_revision == head_revision()
     assert result.backup is not None and result.backup.parent == tmp_path / "backups"
     copy = sqlite3.connect(result.backup)
     assert copy.execute("SELECT note FROM marker").fetchall() == [("kept in the backup",)]

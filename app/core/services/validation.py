@@ -113,12 +113,6 @@ def check_past_date(field: str, value: date | None, *, label: str) -> date | Non
     return value
 
 
-def like_pattern(word: str) -> str:
-    """A case-folded `%word%` pattern for LIKE … ESCAPE '\\', with wildcards in the word escaped."""
-    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @contextmanager
 def atomic(session: Session) -> Iterator[None]:
     """Run a service's writes in a savepoint: if it fails, none of its writes remain.
