@@ -11,18 +11,19 @@ from app import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     """The one command-line parser shared by the GUI and every subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--database",
-        metavar="URL",
-        help="database to use (sqlite:///path or postgresql://user@host/name); "
-        "default: FOOTPRINT_DATABASE_URL, else the file in your data folder",
+    database_help = (
+        "database to use (sqlite:///path or postgresql://user@host/name); "
+        "default: FOOTPRINT_DATABASE_URL, else the file in your data folder"
     )
+    # --database may come before or after the subcommand; the subcommand's copy must not
+    # reset a value given before it, hence SUPPRESS there.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS, help=database_help)
     parser = argparse.ArgumentParser(
         prog="footprint",
         description="Footprint: the DSL's logbook of social media incidents.",
-        parents=[common],
     )
+    parser.add_argument("--database", metavar="URL", help=database_help)
     parser.add_argument("--version", action="version", version=f"Footprint {__version__}")
     parser.add_argument(
         "--self-check",
@@ -34,6 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="fill an empty log with an invented demonstration school"
     )
     demo.add_argument("--seed", type=int, default=2026, help="vary the invented school")
+    letter = commands.add_parser(
+        "letter",
+        parents=[common],
+        help="make a letter about an incident as a PDF (it is kept on record, as in the app)",
+    )
+    letter.add_argument("--list-templates", action="store_true", help="list the templates")
+    letter.add_argument("--incident", metavar="REFERENCE", help="e.g. SM-2026-0042")
+    letter.add_argument("--template", metavar="NAME", help="a name from --list-templates")
+    letter.add_argument(
+        "--to",
+        metavar="PERSON",
+        help="the addressee: their name as in the log, or the number shown for them",
+    )
+    letter.add_argument("--out", metavar="FILE.pdf", help="where to write the letter")
     return parser
 
 
@@ -47,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_check()
     if args.command == "demo":
         return _demo(args)
+    if args.command == "letter":
+        from app.commands.letter import run_letter
+
+        return run_letter(args)
     from app.ui.app import run_gui
 
     return run_gui(args.database)

@@ -26,10 +26,10 @@ PLACEHOLDERS: dict[str, str] = {
     "child_class": "The pupil's class (or year group)",
     "incident_reference": "The incident's reference, e.g. SM-2026-0042",
     "platform": "Where it was posted (Facebook, WhatsApp …)",
-    "date_seen": "When the school saw the post (DD/MM/YYYY)",
-    "date_posted": "When it was posted, if known (DD/MM/YYYY)",
-    "deadline": "The deadline for deleting the post (DD/MM/YYYY)",
-    "letter_date": "Today's date (DD/MM/YYYY)",
+    "date_seen": "When the school saw the post, e.g. 24 November 2026",
+    "date_posted": "When it was posted, if known",
+    "deadline": "The deadline for deleting the post (from the deletion request)",
+    "letter_date": "The letter's date",
 }
 
 

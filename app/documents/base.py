@@ -130,6 +130,8 @@ class FootprintDocument:
         self.letterhead = letterhead
         self.info = info
         self.styles = styles()
+        #: Pages in the last rendering.
+        self.page_count = 0
 
     def story(self) -> list[Flowable]:
         raise NotImplementedError
@@ -169,6 +171,7 @@ class FootprintDocument:
         )
         footer = self.info.footer
         doc.build(self.story(), canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=footer, **k))
+        self.page_count = doc.page
         return buffer.getvalue()
 
     def draw_first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:

@@ -7,7 +7,7 @@ from app.core.models.deletion_request import DeletionRequest
 from app.core.models.escalation import Escalation
 from app.core.models.evidence import Evidence
 from app.core.models.incident import Incident, IncidentCategory, Involvement, ReferenceCounter
-from app.core.models.letter import Letter
+from app.core.models.letter import Letter, LetterTemplateVersion
 from app.core.models.person import ParentChildLink, Person
 from app.core.models.school import SchoolSettings, SchoolTerm
 from app.core.models.user import User
@@ -24,6 +24,7 @@ __all__ = [
     "IncidentCategory",
     "Involvement",
     "Letter",
+    "LetterTemplateVersion",
     "ParentChildLink",
     "Person",
     "ReferenceCounter",

@@ -27,6 +27,11 @@ class SchoolSettings(Created, Updated, Base):
     complaints_url: Mapped[str] = mapped_column(default="")
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     logo_media_type: Mapped[str | None] = mapped_column(String(40))
+    # Who signs letters: the headteacher's name, this title, and an optional signature.
+    signatory_title: Mapped[str] = mapped_column(
+        default="Headteacher", server_default="Headteacher"
+    )
+    signature_image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     deletion_deadline_school_days: Mapped[int] = mapped_column(Integer, default=2)
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
 

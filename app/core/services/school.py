@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ class SchoolDetails:
     email: str = ""
     website: str = ""
     headteacher_name: str = ""
+    signatory_title: str = "Headteacher"
     dsl_names: str = ""
     complaints_url: str = ""
     deletion_deadline_school_days: int = 2
@@ -35,6 +37,9 @@ def _validate(details: SchoolDetails) -> None:
     check_url("website", details.website, label="The website")
     check_text(
         "headteacher_name", details.headteacher_name, label="The headteacher's name", max_length=200
+    )
+    check_text(
+        "signatory_title", details.signatory_title, label="The signatory's title", max_length=120
     )
     check_text("dsl_names", details.dsl_names, label="The DSL names", max_length=500)
     check_url("complaints_url", details.complaints_url, label="The complaints procedure link")
@@ -71,5 +76,49 @@ def save_settings(session: Session, actor: User, details: SchoolDetails) -> Scho
             for key, value in values.items():
                 setattr(settings, key, value)
             settings.updated_by_id = actor.id
+        session.flush()
+    return settings
+
+
+#: Logos and signatures are small pictures; anything bigger is almost certainly a mistake.
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+IMAGE_KINDS = {"logo": "The logo", "signature_image": "The signature"}
+
+
+def check_image(field: str, data: bytes) -> str:
+    """A PNG or JPEG that can be printed; returns its media type."""
+    label = IMAGE_KINDS[field]
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValidationError(
+            field, f"{label} is {len(data) / 1_048_576:.1f} MB; at most 2 MB can be used."
+        )
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        media_type = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        media_type = "image/jpeg"
+    else:
+        raise ValidationError(field, f"{label} must be a PNG, JPEG or SVG picture.")
+    try:
+        from reportlab.lib.utils import ImageReader
+
+        width, height = ImageReader(io.BytesIO(data)).getSize()
+    except Exception:
+        raise ValidationError(field, f"{label} file is damaged and can't be read.") from None
+    if width < 1 or height < 1:
+        raise ValidationError(field, f"{label} has no picture in it.")
+    return media_type
+
+
+def set_image(session: Session, actor: User, field: str, data: bytes | None) -> SchoolSettings:
+    """Set or clear the letterhead logo ("logo") or the signature ("signature_image")."""
+    if field not in IMAGE_KINDS:
+        raise ValueError(field)
+    media_type = check_image(field, data) if data else None
+    with atomic(session):
+        settings = get_settings(session)
+        setattr(settings, field, data or None)
+        if field == "logo":
+            settings.logo_media_type = media_type
+        settings.updated_by_id = actor.id
         session.flush()
     return settings

@@ -1,0 +1,1 @@
+"""Command-line subcommands (Qt-free; each returns the process exit code)."""

@@ -1,0 +1,113 @@
+"""`footprint letter`: make a letter from the command line, exactly as the app does
+(the letter is kept on record and written to the incident's timeline)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from app.core.errors import FootprintError
+from app.core.folding import tokens
+from app.core.letter_templates import default_templates
+
+EXIT_USAGE = 2
+
+
+def run_letter(args: argparse.Namespace) -> int:
+    if args.list_templates:
+        return _list_templates(args)
+    missing = [
+        f"--{name}" for name in ("incident", "template", "to", "out") if not getattr(args, name)
+    ]
+    if missing:
+        _say(f"also give {', '.join(missing)} (or --list-templates).")
+        return EXIT_USAGE
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        _say(f"the folder for {out} does not exist.")
+        return EXIT_USAGE
+
+    from app.core.services.incidents import get_incident_by_reference
+    from app.core.services.letters import letter_pdf, make_letters, recipients
+    from app.core.services.users import get_user
+    from app.core.startup import open_log
+
+    try:
+        log = open_log(args.database)
+    except FootprintError as exc:
+        _say(exc.message)
+        return EXIT_USAGE
+    try:
+        with log.database.write() as session:
+            incident = get_incident_by_reference(session, args.incident)
+            candidates = recipients(session, incident.id, args.template)
+            wanted = set(tokens(args.to))
+            matches = [
+                c
+                for c in candidates
+                if str(c.person_id) == args.to.strip() or (wanted and wanted <= set(tokens(c.name)))
+            ]
+            if len(matches) != 1:
+                listed = (
+                    "\n".join(f"  {c.person_id:>6}  {c.name} — {c.reason}" for c in candidates)
+                    or "  (nobody: add the people involved to the incident first)"
+                )
+                what = "matches more than one person" if matches else "matches nobody"
+                _say(f"“{args.to}” {what} this letter could go to. Use a name or number:\n{listed}")
+                return EXIT_USAGE
+            user = get_user(session, log.user_id)
+            (letter,) = make_letters(
+                session, user, incident.id, args.template, [matches[0].person_id]
+            )
+            pdf = letter_pdf(session, letter.id)
+        _write_atomically(out, pdf)
+    except FootprintError as exc:
+        _say(exc.message)
+        return EXIT_USAGE
+    except OSError as exc:
+        _say(f"the letter is on record, but {out} could not be written ({exc.strerror}).")
+        return EXIT_USAGE
+    finally:
+        log.database.dispose()
+    print(f"Letter to {matches[0].name} written to {out} ({len(pdf):,} bytes).")
+    return 0
+
+
+def _list_templates(args: argparse.Namespace) -> int:
+    """The templates in use (the school's wording where a log is given or found)."""
+    from app.core.services.letters import current_templates
+    from app.core.startup import open_log
+
+    try:
+        log = open_log(args.database)
+    except FootprintError:
+        templates = default_templates()
+    else:
+        try:
+            with log.database.read() as session:
+                templates = current_templates(session)
+        finally:
+            log.database.dispose()
+    width = max(len(key) for key in templates)
+    for key, template in templates.items():
+        print(f"{key:<{width}}  {template.title}")
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Never leave half a PDF behind: write beside it, then rename over."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".footprint-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _say(message: str) -> None:
+    print(f"footprint letter: {message}", file=sys.stderr)

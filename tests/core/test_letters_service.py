@@ -1,0 +1,342 @@
+"""Letters on record: filled from the incident, the addressee and the settings; stored
+byte for byte; reprinted identically; templates the school edits; the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from app.cli import main
+from app.core.clock import set_clock
+from app.core.db import Database
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.letter_templates import default_templates
+from app.core.models import Letter, User
+from app.core.services.chronology import list_chronology
+from app.core.services.deletion_requests import create_request
+from app.core.services.involvements import add_involvement
+from app.core.services.letters import (
+    current_templates,
+    letter_pdf,
+    list_letters,
+    make_letters,
+    prepare_letters,
+    recipients,
+    restore_default,
+    save_template,
+    template_rows,
+)
+from app.core.services.people import link_parent
+from app.core.services.school import SchoolDetails, save_settings, set_image
+from app.core.services.terms import ensure_default_terms
+from app.core.vocab import ChronologyKind, DeletionMethod, InvolvementRole, PersonKind, Platform
+from tests.factories import make_incident, make_person
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SCHOOL = SchoolDetails(
+    name="Kestrel Vale Primary School",
+    address="Kestrel Way\nElmford\nEF4 7QX",
+    phone="01632 960418",
+    headteacher_name="Ms Harriet Fairbairn",
+    dsl_names="Mr Ł. Nowak (DSL)",
+    complaints_url="https://kestrelvale.example.org/complaints",
+)
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _flat(pdf: bytes) -> str:
+    """The text with line breaks as spaces (a long sentence wraps in the PDF)."""
+    return " ".join(_text(pdf).split())
+
+
+@pytest.fixture
+def case(database: Database, actor: User) -> dict[str, int]:
+    """A pupil who posted (with two parents), a target pupil (one parent), a parent poster."""
+    set_clock(lambda: MONDAY)
+    with database.write() as s:
+        save_settings(s, actor, SCHOOL)
+        ensure_default_terms(s, actor)
+        incident = make_incident(
+            s,
+            actor,
+            seen_at=MONDAY - timedelta(days=3),
+            happened_at=MONDAY - timedelta(days=4),
+            platform=Platform.WHATSAPP,
+        )
+        poster = make_person(
+            s,
+            actor,
+            kind=PersonKind.PUPIL,
+            given_name="Zoë",
+            family_name="Nguyễn",
+            year_group="5",
+            class_name=None,
+        )
+        mother = make_person(
+            s,
+            actor,
+            title="Mrs",
+            given_name="Ольга",
+            family_name="Nguyễn",
+            address="O'Brien & Sons <Ltd>\n12 Oak Road\nElmford",
+            postcode="EF4 1AB",
+        )
+        father = make_person(
+            s, actor, title="Mr", given_name="Şükrü", family_name="Nguyễn", postcode="EF4 1AB"
+        )
+        target = make_person(
+            s,
+            actor,
+            kind=PersonKind.PUPIL,
+            given_name="Łukasz",
+            family_name="Byrne",
+            year_group="5",
+            class_name="5 Rowan",
+        )
+        carer = make_person(s, actor, given_name="Siobhán", family_name="O'Neill")
+        adult = make_person(
+            s, actor, title="Mr", given_name="Dara", family_name="Kelly", address="1 Elm Row"
+        )
+        link_parent(s, actor, mother.id, poster.id, relationship_label="Mother")
+        link_parent(s, actor, father.id, poster.id, relationship_label="Father")
+        link_parent(s, actor, carer.id, target.id)
+        for person, role in [
+            (poster, InvolvementRole.POSTER),
+            (target, InvolvementRole.TARGET),
+            (adult, InvolvementRole.POSTER),
+        ]:
+            add_involvement(s, actor, incident.id, person.id, role)
+        request = create_request(
+            s,
+            actor,
+            incident.id,
+            addressee_id=poster.id,
+            method=DeletionMethod.LETTER,
+            sent_at=MONDAY,
+        )
+        return {
+            "incident": incident.id,
+            "poster": poster.id,
+            "mother": mother.id,
+            "father": father.id,
+            "target": target.id,
+            "carer": carer.id,
+            "adult": adult.id,
+            "request": request.id,
+        }
+
+
+def test_the_usual_addressees_are_suggested(database: Database, case: dict[str, int]) -> None:
+    with database.read() as s:
+        about_post = recipients(s, case["incident"], "request_removal")
+        about_child = recipients(s, case["incident"], "child_involved")
+        from_request = recipients(s, case["incident"], "request_removal", case["request"])
+    suggested = {r.person_id for r in about_post if r.suggested}
+    # A pupil poster's letter goes to their parents; an adult poster gets their own.
+    assert suggested == {case["mother"], case["father"], case["adult"]}
+    assert {r.person_id for r in about_child if r.suggested} == {
+        case["mother"],
+        case["father"],
+        case["carer"],
+    }
+    assert {r.person_id for r in from_request if r.suggested} == {case["mother"], case["father"]}
+    mother = next(r for r in about_post if r.person_id == case["mother"])
+    assert mother.reason == "Mother of Zoë Nguyễn (poster)" and mother.has_address
+    assert mother.child_id == case["poster"]
+
+
+def test_every_template_prints_every_filled_field(database: Database, case: dict[str, int]) -> None:
+    expected_everywhere = [
+        "Mrs Ольга Nguyễn",
+        "O'Brien & Sons <Ltd>",
+        "12 Oak Road",
+        "EF4 1AB",
+        "Dear Mrs Nguyễn,",
+        "23 November 2026",
+        "Our reference: SM-2026-0001",
+        "Ms Harriet Fairbairn",
+        "Headteacher",
+        "Kestrel Vale Primary School",
+        "Page 1 of 1",
+    ]
+    by_placeholder = {
+        "{child_name}": "Zoë Nguyễn",
+        "{child_class}": "Year 5",
+        "{platform}": "WhatsApp",
+        "{date_seen}": "20 November 2026",
+        "{deadline}": "25 November 2026",
+        "{incident_reference}": "SM-2026-0001",
+        "{complaints_url}": "https://kestrelvale.example.org/complaints",
+        "{dsl_names}": "Mr Ł. Nowak (DSL)",
+    }
+    with database.read() as s:
+        for key, template in default_templates().items():
+            [letter] = prepare_letters(s, case["incident"], key, [case["mother"]])
+            flat = _flat(letter.pdf)
+            for field in expected_everywhere:
+                assert field in flat, (key, field)
+            for placeholder, value in by_placeholder.items():
+                if placeholder in template.subject + template.body:
+                    assert value in flat, (key, placeholder)
+            assert "{" not in flat, key
+
+
+def test_a_letter_about_a_child_needs_a_parent_of_a_pupil_involved(
+    database: Database, case: dict[str, int]
+) -> None:
+    not_parent = "Mr Dara Kelly is not the parent"
+    with pytest.raises(ValidationError, match=not_parent) as raised, database.read() as s:
+        prepare_letters(s, case["incident"], "child_involved", [case["adult"]])
+    assert raised.value.field == "addressee"
+
+
+def test_a_deadline_letter_needs_a_recorded_request(
+    database: Database, case: dict[str, int]
+) -> None:
+    no_request = "no deletion request to Mr Dara Kelly"
+    with pytest.raises(ValidationError, match=no_request), database.read() as s:
+        prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
+    with database.read() as s:  # a letter without a deadline is fine
+        [letter] = prepare_letters(s, case["incident"], "proper_channels", [case["adult"]])
+    assert "1 Elm Row" in _text(letter.pdf) and not letter.warnings
+
+
+def test_a_missing_address_is_a_warning_and_a_visible_gap(
+    database: Database, case: dict[str, int]
+) -> None:
+    with database.read() as s:
+        [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
+    assert letter.warnings == ("There is no postal address for Siobhán O'Neill.",)
+    assert "(no postal address on record)" in _text(letter.pdf)
+
+
+def test_letters_are_kept_on_record_and_reprint_identically(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        made = make_letters(
+            s, actor, case["incident"], "request_removal", [case["mother"], case["father"]]
+        )
+        ids = [letter.id for letter in made]
+    with database.read() as s:
+        first = [letter_pdf(s, i) for i in ids]
+        rows = list_letters(s, case["incident"])
+        stored = s.get(Letter, ids[0])
+        assert stored is not None
+        assert stored.sha256 == hashlib.sha256(first[0]).hexdigest()
+        assert stored.size_bytes == len(first[0]) and stored.page_count == 1
+        assert stored.deletion_request_id == case["request"]
+        assert stored.letter_date == date(2026, 11, 23)
+        assert stored.subject == "Request to remove a social media post"
+        timeline = [e.text for e in list_chronology(s, case["incident"])]
+        kinds = [e.kind for e in list_chronology(s, case["incident"])]
+    assert [r.addressee_name for r in rows] == ["Mr Şükrü Nguyễn", "Mrs Ольга Nguyễn"]
+    assert rows[0].made_by == actor.display_name
+    assert kinds.count(ChronologyKind.LETTER) == 2
+    assert "Letter “Request to remove a post” to Mrs Ольга Nguyễn (1 page)." in timeline
+
+    # A week later, with a new headteacher and new wording, the reprint is unchanged.
+    set_clock(lambda: MONDAY + timedelta(days=7))
+    with database.write() as s:
+        save_settings(s, actor, SchoolDetails(name="Renamed School", headteacher_name="Mr New"))
+        save_template(s, actor, "request_removal", "New", "New subject", "New body.")
+    with database.read() as s:
+        assert [letter_pdf(s, i) for i in ids] == first
+    assert "24 November 2026" not in _text(first[0])
+
+
+def test_a_damaged_stored_letter_is_not_reprinted(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        [letter] = make_letters(s, actor, case["incident"], "proper_channels", [case["adult"]])
+        s.execute(text("UPDATE letter SET pdf = :pdf"), {"pdf": b"%PDF-1.4 forged"})
+    with pytest.raises(Conflict, match="doesn't match the fingerprint"), database.read() as s:
+        letter_pdf(s, letter.id)
+
+
+def test_the_school_edits_a_template_and_can_restore_the_default(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    misspelt = r"\{child_nme\}.*Did you mean \{child_name\}"
+    with pytest.raises(ValidationError, match=misspelt), database.write() as s:
+        save_template(s, actor, "child_involved", "T", "About {child_nme}", "Body")
+    with database.write() as s:
+        save_template(
+            s, actor, "child_involved", "About your child", "A note about {child_name}", "Hello."
+        )
+    with database.read() as s:
+        assert current_templates(s)["child_involved"].subject == "A note about {child_name}"
+        [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
+        row = next(r for r in template_rows(s) if r.key == "child_involved")
+    assert "A note about Łukasz Byrne" in _text(letter.pdf)
+    assert row.customised and row.changed_by == actor.display_name
+    with database.write() as s:
+        restore_default(s, actor, "child_involved")
+    with database.read() as s:
+        assert current_templates(s)["child_involved"] == default_templates()["child_involved"]
+        assert not next(r for r in template_rows(s) if r.key == "child_involved").customised
+    with pytest.raises(NotFound), database.write() as s:
+        save_template(s, actor, "no_such_letter", "T", "S", "B")
+
+
+def test_logo_and_signature_must_be_pictures(database: Database, actor: User) -> None:
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(40, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("navy"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    png = bytes(buffer.data().data())
+    with database.write() as s:
+        save_settings(s, actor, SCHOOL)
+        settings = set_image(s, actor, "logo", png)
+        assert settings.logo_media_type == "image/png"
+    for bad, message in [
+        (b"GIF89a....", "must be a PNG, JPEG or SVG"),
+        (png[:40], "damaged"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(3 * 1024 * 1024), "at most 2 MB"),
+    ]:
+        with pytest.raises(ValidationError, match=message), database.write() as s:
+            set_image(s, actor, "signature_image", bad)
+    with database.write() as s:
+        assert set_image(s, actor, "logo", None).logo is None
+
+
+def test_the_command_line_makes_and_records_a_letter(
+    db_url: str,
+    database: Database,
+    case: dict[str, int],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "letter.pdf"
+    args = ["letter", "--database", db_url, "--incident", "sm-2026-0001"]
+    assert main([*args, "--template", "request_removal", "--to", "ольга", "--out", str(out)]) == 0
+    assert "Dear Mrs Nguyễn," in _text(out.read_bytes())
+    with database.read() as s:
+        [row] = list_letters(s, case["incident"])
+        assert letter_pdf(s, row.id) == out.read_bytes()
+
+    # Ambiguous or unknown addressees list who the letter could go to; nothing is written.
+    assert main([*args, "--template", "child_involved", "--to", "Nguyễn", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "matches more than one person" in error and "Mother of Zoë Nguyễn (poster)" in error
+    assert main([*args, "--template", "nonsense", "--to", "x", "--out", str(out)]) == 2
+    assert "no letter template called “nonsense”" in capsys.readouterr().err
+    assert main(["--database", db_url, "letter", "--list-templates"]) == 0
+    listed = capsys.readouterr().out
+    assert "request_removal" in listed and "Underage use of a platform" in listed
+    with database.read() as s:
+        assert len(list_letters(s, case["incident"])) == 1
