@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from app.core.errors import FootprintError
+from app.core.files import write_atomically
 from app.core.folding import tokens
 from app.core.letter_templates import default_templates
 
@@ -63,7 +62,7 @@ def run_letter(args: argparse.Namespace) -> int:
                 session, user, incident.id, args.template, [matches[0].person_id]
             )
             pdf = letter_pdf(session, letter.id)
-        _write_atomically(out, pdf)
+        write_atomically(out, pdf)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
@@ -95,18 +94,6 @@ def _list_templates(args: argparse.Namespace) -> int:
     for key, template in templates.items():
         print(f"{key:<{width}}  {template.title}")
     return 0
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Never leave half a PDF behind: write beside it, then rename over."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".footprint-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _say(message: str) -> None:

@@ -31,6 +31,7 @@ from app.ui.exceptions_page import ExceptionsPage
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.incidents.list_controller import IncidentListController
 from app.ui.incidents.list_view import IncidentListView
+from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
 from app.ui.settings_page import SettingsPage
 
@@ -107,16 +108,15 @@ class MainWindow(QMainWindow):
         self.people = PeoplePage(self.context)
         self.exceptions = ExceptionsPage(self.context)
         self.settings_page = SettingsPage(self.context)
+        self.letters = LettersList(self.context, whole_log=True)
+        self.letters.reload()
         self.stack = QStackedWidget()
         for page in (
             self.dashboard,
             self.incident_view,
             self.people,
             self.exceptions,
-            ComingPage(
-                "Letters to parents are printed from an incident. This page will list "
-                "every letter sent, and hold the school's letter templates."
-            ),
+            self.letters,
             ComingPage("The governors' termly summary and the data export will be made here."),
             self.settings_page,
         ):
@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         self.dashboard.show_incidents.connect(self._show_filtered)
         self.dashboard.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
         self.people.open_incident.connect(self.open_incident)
+        self.letters.open_incident.connect(self.open_incident)
+        self.context.data_changed.connect(self.letters.reload)
         self.people.show_incidents_of.connect(self._show_person)
         self.settings_page.school.saved.connect(self.refresh_title)
         self.context.data_changed.connect(self.refresh_status)
@@ -181,9 +183,13 @@ class MainWindow(QMainWindow):
         self.refresh_action = QAction(
             "Refresh", self, shortcut=QKeySequence("F5"), triggered=self.refresh_all
         )
-        self.print_action = QAction("Print", self, shortcut=QKeySequence.StandardKey.Print)
-        self.print_action.setEnabled(False)
-        self.print_action.setToolTip("Printing comes with letters and the governors' report")
+        self.print_action = QAction(
+            "Print", self, shortcut=QKeySequence.StandardKey.Print, triggered=self.print_current
+        )
+        self.print_action.setToolTip(
+            "Print (Ctrl+P): on Letters, reprint the chosen letter; letters are made from an "
+            "incident's window"
+        )
         for action in (self.new_action, self.find_action, self.refresh_action, self.print_action):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if action.toolTip() == action.text():
@@ -193,6 +199,18 @@ class MainWindow(QMainWindow):
             go = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{index + 1}"))
             go.triggered.connect(lambda _=False, i=index: self.go(i))
             self.addAction(go)
+
+    def print_current(self) -> None:
+        """Ctrl+P in the main window: reprint on the Letters page; elsewhere, say where
+        letters are made (an incident's own window has Ctrl+P for that)."""
+        if self.stack.currentIndex() == LETTERS and self.letters.current() is not None:
+            self.letters.reprint()
+            return
+        self.statusBar().showMessage(
+            "To make a letter, open the incident and press Ctrl+P there. To reprint one, "
+            "choose it under Letters.",
+            8000,
+        )
 
     # -- navigation --------------------------------------------------------------------
     def go(self, page: int) -> None:

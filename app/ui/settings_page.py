@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 from app.core.errors import FootprintError, ValidationError
 from app.core.services.school import SchoolDetails, find_settings, save_settings
 from app.ui.context import AppContext
+from app.ui.image_setting import ImageSetting
+from app.ui.letters.templates_editor import TemplatesEditor
 from app.ui.terms_editor import TermsEditor
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
@@ -40,6 +43,8 @@ class SchoolForm(QWidget):
         self.email = QLineEdit()
         self.website = QLineEdit()
         self.headteacher_name = QLineEdit()
+        self.signatory_title = QLineEdit()
+        self.signatory_title.setPlaceholderText("Headteacher")
         self.dsl_names = QLineEdit()
         self.dsl_names.setPlaceholderText("e.g. Ms A. Okafor (DSL), Mr Ł. Nowak (deputy DSL)")
         self.complaints_url = QLineEdit()
@@ -57,7 +62,8 @@ class SchoolForm(QWidget):
             ("phone", "Phone", self.phone),
             ("email", "Email", self.email),
             ("website", "Website", self.website),
-            ("headteacher_name", "Headteacher", self.headteacher_name),
+            ("headteacher_name", "Headteacher (signs letters)", self.headteacher_name),
+            ("signatory_title", "Title under the signature", self.signatory_title),
             ("dsl_names", "DSL and deputies", self.dsl_names),
             ("complaints_url", "Complaints procedure", self.complaints_url),
             ("deletion_deadline_school_days", "Deadline for deleting a post", self.deadline_days),
@@ -86,6 +92,7 @@ class SchoolForm(QWidget):
         self.email.setText(settings.email)
         self.website.setText(settings.website)
         self.headteacher_name.setText(settings.headteacher_name)
+        self.signatory_title.setText(settings.signatory_title)
         self.dsl_names.setText(settings.dsl_names)
         self.complaints_url.setText(settings.complaints_url)
         self.deadline_days.setValue(settings.deletion_deadline_school_days)
@@ -98,6 +105,7 @@ class SchoolForm(QWidget):
             email=self.email.text().strip(),
             website=self.website.text().strip(),
             headteacher_name=self.headteacher_name.text().strip(),
+            signatory_title=self.signatory_title.text().strip() or "Headteacher",
             dsl_names=self.dsl_names.text().strip(),
             complaints_url=self.complaints_url.text().strip(),
             deletion_deadline_school_days=self.deadline_days.value(),
@@ -121,17 +129,49 @@ class SchoolForm(QWidget):
         return True
 
 
+class LetterheadForm(QWidget):
+    """The pictures on letters: the logo and the signature (each saved when chosen)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.logo = ImageSetting(context, "logo", "logo")
+        self.signature = ImageSetting(context, "signature_image", "signature")
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout(self)
+        add_field_row(form, self.errors, "logo", "Logo (PNG, JPEG or SVG)", self.logo)
+        add_field_row(form, self.errors, "signature_image", "Signature (optional)", self.signature)
+        for field, picture in (("logo", self.logo), ("signature_image", self.signature)):
+            picture.message.connect(lambda text, f=field: self._say(f, text))
+
+    def _say(self, field: str, text: str) -> None:
+        if text:
+            self.errors.show(ValidationError(field, text))
+        else:
+            self.errors.clear()
+
+
 class SettingsPage(QWidget):
-    """Settings: the school, and where the log is kept."""
+    """Settings: the school, its letters, its terms, and where the log is kept."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.school = SchoolForm(context)
         self.terms = TermsEditor(context)
+        self.letterhead = LetterheadForm(context)
+        self.letters = TemplatesEditor(context)
         where = QLabel(f"The log: {context.database.engine.url.render_as_string()}")
         where.setWordWrap(True)
         tabs = QTabWidget()
-        tabs.addTab(self.school, "School")
+        school_tab = QWidget()
+        school_column = QVBoxLayout(school_tab)
+        school_column.addWidget(self.school)
+        pictures = QGroupBox("Pictures on letters (each is saved as soon as it is chosen)")
+        QVBoxLayout(pictures).addWidget(self.letterhead)
+        school_column.addWidget(pictures)
+        school_column.addStretch(1)
+        tabs.addTab(school_tab, "School")
+        tabs.addTab(self.letters, "Letters")
         tabs.addTab(self.terms, "Term dates")
         layout = QVBoxLayout(self)
         layout.addWidget(tabs, 1)

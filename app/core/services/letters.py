@@ -529,6 +529,20 @@ def class_of(child: Person) -> str:
     return {"N": "Nursery", "R": "Reception"}.get(year, f"Year {year}" if year else "")
 
 
+def school_values(settings: SchoolSettings) -> dict[str, str]:
+    """The placeholders the school's settings fill (with wording where one is blank)."""
+    return {
+        "school_name": settings.name,
+        "school_address": ", ".join(letterhead(settings).address_lines),
+        "school_phone": settings.phone,
+        "school_email": settings.email,
+        "complaints_url": settings.complaints_url.strip()
+        or "please ask the school office for a copy",
+        "headteacher_name": settings.headteacher_name,
+        "dsl_names": settings.dsl_names.strip() or "the Designated Safeguarding Lead",
+    }
+
+
 def letter_values(
     settings: SchoolSettings,
     incident: Incident,
@@ -539,14 +553,7 @@ def letter_values(
 ) -> dict[str, str]:
     """Every placeholder's value for one letter (blank where there is nothing to say)."""
     values = {
-        "school_name": settings.name,
-        "school_address": ", ".join(letterhead(settings).address_lines),
-        "school_phone": settings.phone,
-        "school_email": settings.email,
-        "complaints_url": settings.complaints_url.strip()
-        or "please ask the school office for a copy",
-        "headteacher_name": settings.headteacher_name,
-        "dsl_names": settings.dsl_names.strip() or "the Designated Safeguarding Lead",
+        **school_values(settings),
         "addressee_name": addressee_name(addressee),
         "child_name": child.full_name if child is not None else "",
         "child_class": class_of(child) if child is not None else "",
@@ -635,20 +642,43 @@ def _get_request(session: Session, incident: Incident, request_id: int) -> Delet
     return request
 
 
-__all__ = [
-    "LetterRow",
-    "PreparedLetter",
-    "Recipient",
-    "TemplateRow",
-    "check_template",
-    "current_templates",
-    "get_template",
-    "letter_pdf",
-    "list_letters",
-    "make_letters",
-    "prepare_letters",
-    "recipients",
-    "restore_default",
-    "save_template",
-    "template_rows",
-]
+#: Invented values for previewing a template in Settings (no real person appears).
+SAMPLE_VALUES = {
+    "addressee_name": "Mrs Alex Example",
+    "child_name": "Sam Example",
+    "child_class": "Year 4",
+    "incident_reference": "SM-2026-0001",
+    "platform": "Facebook",
+}
+
+
+def preview_template(session: Session, title: str, subject: str, body: str) -> bytes:
+    """A template as typed, filled with invented values, on the school's letterhead."""
+    template = check_template(title, subject, body)
+    settings = get_settings(session)
+    today = today_london()
+    values = {name: f"[{name}]" for name in PLACEHOLDERS}
+    values.update(
+        {
+            **school_values(settings),
+            "date_seen": long_date(today),
+            "date_posted": long_date(today),
+            "deadline": long_date(today),
+            "letter_date": long_date(today),
+            **SAMPLE_VALUES,
+        }
+    )
+    filled_subject, paragraphs = fill(template, values)
+    content = LetterContent(
+        letter_date=today,
+        reference=SAMPLE_VALUES["incident_reference"],
+        addressee_name=SAMPLE_VALUES["addressee_name"],
+        address_lines=["1 Example Street", "Exampletown", "EX1 2MP"],
+        salutation="Dear Mrs Example,",
+        subject=filled_subject,
+        paragraphs=paragraphs,
+        signatory_name=settings.headteacher_name,
+        signatory_title=settings.signatory_title,
+        signature_image=settings.signature_image,
+    )
+    return LetterDocument(letterhead(settings), content).render()

@@ -50,6 +50,8 @@ class CaseworkPanel(QWidget):
 
     changed = Signal()
     mark_safeguarding = Signal()
+    #: A letter for the selected request: (request id, template key).
+    letter_requested = Signal(int, str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +80,8 @@ class CaseworkPanel(QWidget):
         self.removed = QPushButton("Mark removed…")
         self.outcome = QPushButton("Record outcome…")
         self.second = QPushButton("Second request…")
+        self.letter = QPushButton("Letter…")
+        self.letter.setToolTip("The letter for this request, to print or save")
 
         self.escalation_list = QTreeWidget()
         self.escalation_list.setAccessibleName("Escalations")
@@ -98,6 +102,7 @@ class CaseworkPanel(QWidget):
             self.removed,
             self.outcome,
             self.second,
+            self.letter,
         ):
             request_buttons.addWidget(button)
         request_buttons.addStretch(1)
@@ -123,6 +128,7 @@ class CaseworkPanel(QWidget):
         )
         self.outcome.clicked.connect(lambda: self._on_request(OutcomeDialog))
         self.second.clicked.connect(lambda: self._on_request(SecondRequestDialog))
+        self.letter.clicked.connect(self._letter_for_request)
         self.escalate.clicked.connect(lambda: self.escalate_to(None))
         self.update_escalation.clicked.connect(self._update_escalation)
         self.request_list.currentItemChanged.connect(lambda *_: self._enable())
@@ -194,6 +200,7 @@ class CaseworkPanel(QWidget):
                     DeletionOutcome.PARTLY_REMOVED,
                 ),
             ),
+            (self.letter, request is not None and request.outcome is DeletionOutcome.PENDING),
             (self.escalate, True),
             (self.update_escalation, self.escalation_list.currentItem() is not None),
         ):
@@ -310,6 +317,12 @@ class CaseworkPanel(QWidget):
                     parent=self,
                 )
             )
+
+    def _letter_for_request(self) -> None:
+        row = self._current_request()
+        if row is not None:
+            template = "second_request" if row.follow_up_of_id else "request_removal"
+            self.letter_requested.emit(row.id, template)
 
     def _current_request(self) -> RequestRow | None:
         item = self.request_list.currentItem()

@@ -37,6 +37,8 @@ from app.ui.incidents.details_form import DetailsForm
 from app.ui.incidents.evidence_panel import EvidencePanel
 from app.ui.incidents.people_panel import PeoplePanel
 from app.ui.incidents.timeline_panel import TimelinePanel
+from app.ui.letters.letter_dialog import LetterDialog
+from app.ui.letters.letters_list import LettersList
 from app.ui.people.picker import PersonPicker
 from app.ui.widgets.field_errors import error_label
 
@@ -62,12 +64,15 @@ class IncidentEditor(QDialog):
         self.reported_by_id: int | None = None
         self.pending = PendingChanges()
         self._baseline: IncidentDetails | None = None
+        #: The letter window while it is open (tests reach it here).
+        self.letter_dialog: LetterDialog | None = None
 
         self.form = DetailsForm()
         self.people = PeoplePanel(context, self.pending)
         self.evidence = EvidencePanel(context, self.pending)
         self.timeline = TimelinePanel(self.pending)
         self.casework = CaseworkPanel(context)
+        self.letters = LettersList(context, whole_log=False)
         self.tabs = QTabWidget()
         self._tab_titles: list[tuple[QWidget, str]] = [
             (self.form, "&Details"),
@@ -75,6 +80,7 @@ class IncidentEditor(QDialog):
             (self.casework, "&Requests && escalations"),
             (self.evidence, "&Evidence"),
             (self.timeline, "&Timeline"),
+            (self.letters, "&Letters"),
         ]
         for widget, title in self._tab_titles:
             self.tabs.addTab(widget, title)
@@ -108,6 +114,7 @@ class IncidentEditor(QDialog):
         self.resize(1180, 700)
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.open_letters())
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
         self.withdraw_button.clicked.connect(self.withdraw)
@@ -118,6 +125,10 @@ class IncidentEditor(QDialog):
         self.casework.changed.connect(self._casework_saved)
         self.evidence.destroyed.connect(self._evidence_destroyed)
         self.casework.mark_safeguarding.connect(self._mark_safeguarding)
+        self.casework.letter_requested.connect(
+            lambda request_id, key: self.open_letters(key, request_id)
+        )
+        self.letters.new_button.clicked.connect(lambda: self.open_letters())
 
         if incident_id is None:
             self._start_new()
@@ -136,6 +147,7 @@ class IncidentEditor(QDialog):
         for panel in (self.people, self.evidence, self.timeline):
             panel.show_rows([])
         self.casework.show_incident(None)
+        self.letters.show_incident(None)
         self._update_tab_titles()
 
     def reload(self) -> None:
@@ -151,6 +163,8 @@ class IncidentEditor(QDialog):
         self.evidence.show_rows(loaded.evidence, loaded.reference)
         self.timeline.show_rows(loaded.timeline)
         self.casework.show_incident(loaded.id)
+        self.letters.show_incident(loaded.id)
+        self.letters.new_button.setEnabled(not loaded.withdrawn)
         if loaded.withdrawn:
             self.banner.setText(
                 "This incident has been withdrawn: it is kept on record but can't be changed."
@@ -371,6 +385,41 @@ class IncidentEditor(QDialog):
         assert self.incident_id is not None
         incident_id = self.incident_id
         self.timeline.show_rows(self.context.read(lambda s: list_chronology(s, incident_id)))
+
+    def open_letters(self, template_key: str | None = None, request_id: int | None = None) -> None:
+        """Make a letter (Ctrl+P): from the saved incident, so unsaved changes are saved
+        first; the new letters then appear on the Letters tab and the timeline."""
+        if self.incident_id is None or not self.letters.new_button.isEnabled():
+            if self.incident_id is None:
+                self.message.setText("Save the incident first: letters are made from it.")
+                self.message.show()
+            return
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                "Save first?",
+                "Letters are made from what is saved. Save your changes to this incident first?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer != QMessageBox.StandardButton.Save or not self.save():
+                return
+        dialog = LetterDialog(
+            self.context,
+            self.incident_id,
+            self.reference,
+            template_key=template_key,
+            request_id=request_id,
+            parent=self,
+        )
+        dialog.made.connect(lambda _ids: self._letters_made())
+        self.letter_dialog = dialog
+        dialog.exec()
+        self.letter_dialog = None
+
+    def _letters_made(self) -> None:
+        self.letters.reload()
+        self._casework_saved()
 
     def _evidence_destroyed(self) -> None:
         """An image was erased (saved at once): show the evidence and timeline as stored,

@@ -1,0 +1,1 @@
+"""Letters: making, previewing, printing and reprinting them."""

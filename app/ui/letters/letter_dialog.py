@@ -1,0 +1,312 @@
+"""Making letters about an incident: choose the template and who it goes to, see the
+letters as they will print, then print them (one job) or save them as PDF. Letters are
+put on record only when they are printed or saved, and what is printed is the stored file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import FootprintError
+from app.core.files import write_atomically
+from app.core.services.letters import (
+    Recipient,
+    current_templates,
+    letter_pdf,
+    make_letters,
+    prepare_letters,
+    recipients,
+)
+from app.ui.context import AppContext
+from app.ui.letters.pdf_pages import PagesView, print_pdfs
+from app.ui.widgets.field_errors import error_label
+
+
+def choose_printer(parent: QWidget) -> QPrinter | None:
+    """The system print dialog; None if the user cancels."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print letters")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def choose_save_path(parent: QWidget, suggested: str) -> Path | None:
+    """Where to save; None if the user cancels."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
+
+
+def numbered_paths(path: Path, count: int) -> list[Path]:
+    """One file per letter: "name.pdf", or "name (1 of 2).pdf", "name (2 of 2).pdf"."""
+    if count == 1:
+        return [path]
+    return [
+        path.with_name(f"{path.stem} ({n} of {count}){path.suffix}") for n in range(1, count + 1)
+    ]
+
+
+class LetterDialog(QDialog):
+    """Emits `made` with the stored letters' ids after printing or saving."""
+
+    made = Signal(list)
+
+    def __init__(
+        self,
+        context: AppContext,
+        incident_id: int,
+        reference: str,
+        *,
+        template_key: str | None = None,
+        request_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.incident_id = incident_id
+        self.reference = reference
+        self.request_id = request_id
+        #: Replaced in tests: the print dialog and the save dialog.
+        self.choose_printer: Callable[[QWidget], QPrinter | None] = choose_printer
+        self.choose_save_path: Callable[[QWidget, str], Path | None] = choose_save_path
+        self.setWindowTitle(f"Letter — {reference} — Footprint")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+
+        self.template = QComboBox()
+        self.template.setAccessibleName("Letter")
+        templates = context.read(current_templates)
+        for key, template in templates.items():
+            self.template.addItem(template.title, key)
+        if template_key is not None and self.template.findData(template_key) >= 0:
+            self.template.setCurrentIndex(self.template.findData(template_key))
+        self.people = QListWidget()
+        self.people.setAccessibleName("To")
+        self.people.setMinimumWidth(330)
+        self.message = error_label()
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip("Print every letter shown, as one job (Ctrl+P)")
+        self.save_button = QPushButton("Save as P&DF…")
+        self.close_button = QPushButton("Close")
+        for button in (self.print_button, self.save_button, self.close_button):
+            button.setAutoDefault(False)
+        self.preview = PagesView()
+
+        caption_letter = QLabel("&Letter")
+        caption_letter.setBuddy(self.template)
+        caption_to = QLabel("&To (tick each person who should get a copy)")
+        caption_to.setBuddy(self.people)
+        left = QWidget()
+        side = QVBoxLayout(left)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(caption_letter)
+        side.addWidget(self.template)
+        side.addWidget(caption_to)
+        side.addWidget(self.people, 1)
+        side.addWidget(self.notes)
+        side.addWidget(self.message)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.resize(1100, 760)
+
+        self._refresh = QTimer(self, singleShot=True, interval=150)
+        self._refresh.timeout.connect(self.update_preview)
+        self.template.currentIndexChanged.connect(self._template_changed)
+        self.people.itemChanged.connect(lambda _item: self._refresh.start())
+        self.print_button.clicked.connect(self.print_letters)
+        self.save_button.clicked.connect(self.save_letters)
+        self.close_button.clicked.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_letters)
+        self.letters: list[bytes] = []
+        self._template_changed()
+
+    # -- choosing ---------------------------------------------------------------------
+    @property
+    def template_key(self) -> str:
+        return str(self.template.currentData())
+
+    def _template_changed(self) -> None:
+        """List who this letter can go to, ticking the usual addressees."""
+        ticked = self.chosen_ids() if self.people.count() else None
+        try:
+            found = self.context.read(
+                lambda s: recipients(s, self.incident_id, self.template_key, self.request_id)
+            )
+        except FootprintError as exc:
+            found = []
+            self.message.setText(exc.message)
+            self.message.show()
+        self.people.blockSignals(True)
+        self.people.clear()
+        for person in found:
+            item = QListWidgetItem(_describe(person))
+            item.setData(Qt.ItemDataRole.UserRole, person.person_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            wanted = person.suggested if ticked is None else person.person_id in ticked
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+            self.people.addItem(item)
+        self.people.blockSignals(False)
+        if not found:
+            self.notes.setText(
+                "Nobody to write to yet: add the people involved on the People tab (a pupil's "
+                "parents and carers come from their family links)."
+            )
+        else:
+            self.notes.setText("")
+        self.update_preview()
+
+    def chosen_ids(self) -> list[int]:
+        return [
+            int(self.people.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.people.count())
+            if self.people.item(row).checkState() is Qt.CheckState.Checked
+        ]
+
+    def update_preview(self) -> None:
+        """Render the letters as they will print (nothing is stored yet)."""
+        self.message.hide()
+        ids = self.chosen_ids()
+        self.letters = []
+        if not ids:
+            self.preview.show_message("Tick who the letter is to, and it appears here.")
+            self._enable()
+            return
+        try:
+            prepared = self.context.read(
+                lambda s: prepare_letters(
+                    s, self.incident_id, self.template_key, ids, request_id=self.request_id
+                )
+            )
+        except FootprintError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            self.preview.show_message(exc.message)
+            self._enable()
+            return
+        self.letters = [p.pdf for p in prepared]
+        warnings = [w for p in prepared for w in p.warnings]
+        count = len(prepared)
+        pages = sum(p.page_count for p in prepared)
+        summary = (
+            f"{count} letter{'s' if count != 1 else ''}, {pages} page{'s' if pages != 1 else ''}."
+        )
+        self.notes.setText(" ".join([summary, *warnings]))
+        self.preview.show_pdfs(self.letters)
+        self._enable()
+
+    def _enable(self) -> None:
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(bool(self.letters))
+
+    # -- printing and saving ----------------------------------------------------------
+    def _make(self) -> list[tuple[int, bytes]] | None:
+        """Put the letters on record; the stored bytes are what gets printed or saved."""
+        ids = self.chosen_ids()
+        try:
+            return self.context.write(
+                lambda s, actor: [
+                    (letter.id, letter_pdf(s, letter.id))
+                    for letter in make_letters(
+                        s,
+                        actor,
+                        self.incident_id,
+                        self.template_key,
+                        ids,
+                        request_id=self.request_id,
+                    )
+                ]
+            )
+        except FootprintError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            return None
+
+    def print_letters(self) -> None:
+        if not self.letters:
+            return
+        printer = self.choose_printer(self)
+        if printer is None:
+            return
+        made = self._make()
+        if made is None:
+            return
+        try:
+            print_pdfs(printer, [pdf for _, pdf in made])
+        except OSError as exc:
+            self._after_failure(made, f"The letters are on record but did not print: {exc}")
+            return
+        self.made.emit([letter_id for letter_id, _ in made])
+        self.accept()
+
+    def save_letters(self) -> None:
+        if not self.letters:
+            return
+        title = self.template.currentText()
+        path = self.choose_save_path(self, f"{self.reference} {title}.pdf")
+        if path is None:
+            return
+        made = self._make()
+        if made is None:
+            return
+        try:
+            for target, (_, pdf) in zip(numbered_paths(path, len(made)), made, strict=True):
+                write_atomically(target, pdf)
+        except OSError as exc:
+            self._after_failure(
+                made,
+                f"The letters are on record, but {path.name} could not be saved "
+                f"({exc.strerror or exc}). Save a copy from the Letters tab.",
+            )
+            return
+        self.made.emit([letter_id for letter_id, _ in made])
+        self.accept()
+
+    def _after_failure(self, made: list[tuple[int, bytes]], text: str) -> None:
+        """The letters are stored: say so, and don't offer to make them a second time."""
+        self.made.emit([letter_id for letter_id, _ in made])
+        self.letters = []
+        self._enable()
+        self.message.setText(text)
+        self.message.show()
+
+
+def _describe(person: Recipient) -> str:
+    address = "" if person.has_address else " — no postal address"
+    return f"{person.name} — {person.reason}{address}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
