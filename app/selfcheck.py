@@ -24,6 +24,7 @@ def run_self_check(print_line: Callable[[str], None] = print) -> int:
             ("resources and migrations are present", _check_files),
             ("a new log is created and migrated", lambda: _check_database(Path(folder))),
             ("Qt starts", _check_qt),
+            ("a letter is made, read back and shown", _check_letter),
         ]
         for name, check in checks:
             try:
@@ -97,3 +98,38 @@ def _check_qt() -> str:
     label.grab()
     del label, app
     return f"Qt {qVersion()}"
+
+
+def _check_letter() -> str:
+    """reportlab with the bundled fonts makes a letter; QtPdf (the preview and printing)
+    opens it and draws its page."""
+    from datetime import date
+
+    from PySide6.QtPdf import QPdfDocument  # noqa: F401  (the import itself is checked)
+
+    from app.core.letter_templates import default_templates
+    from app.documents.base import Letterhead
+    from app.documents.letters import LetterContent, LetterDocument
+    from app.ui.letters.pdf_pages import PdfFile
+
+    templates = default_templates()
+    pdf = LetterDocument(
+        Letterhead("Self-check School"),
+        LetterContent(
+            letter_date=date(2026, 1, 5),
+            reference="SM-2026-0001",
+            addressee_name="Zoë Łukasz-Nguyễn",
+            address_lines=["1 Test Road"],
+            salutation="Dear Ольга,",
+            subject="Self-check",
+            paragraphs=["Şükrü & Siobhán O'Neill <test>"],
+            signatory_name="Headteacher",
+            signatory_title="Headteacher",
+        ),
+    ).render()
+    page = PdfFile(pdf).page(0, 36)
+    if page.isNull() or page.width() < 200:
+        raise RuntimeError("QtPdf could not draw the letter")
+    if b"/FontFile2" not in pdf:
+        raise RuntimeError("the letter's font was not embedded")
+    return f"{len(templates)} templates, {len(pdf):,}-byte letter"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+import bench.letter_figures
 import bench.list_figures  # noqa: F401  (registers the incident list's figures)
 from app.core.startup import open_log
 from bench.figures import FIGURES, Bench, format_table, run_figures, write_json
