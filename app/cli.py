@@ -49,6 +49,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="the addressee: their name as in the log, or the number shown for them",
     )
     letter.add_argument("--out", metavar="FILE.pdf", help="where to write the letter")
+    report = commands.add_parser("report", help="make a report")
+    kinds = report.add_subparsers(dest="report", metavar="KIND", required=True)
+    governors = kinds.add_parser(
+        "governors",
+        parents=[common],
+        help="the termly summary for governors (anonymised) as a PDF, and its rows as CSV",
+    )
+    governors.add_argument(
+        "--term", required=True, metavar="TERM", help="e.g. 2026-autumn, 2026-spring, 2026-summer"
+    )
+    governors.add_argument("--out", required=True, metavar="FILE.pdf", help="the report")
+    governors.add_argument("--csv", metavar="FILE.csv", help="also write the anonymised rows")
+    governors.add_argument(
+        "--show-small-counts",
+        action="store_true",
+        help="print counts of 1 and 2 exactly (by default they read “fewer than 3”)",
+    )
     return parser
 
 
@@ -62,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_check()
     if args.command == "demo":
         return _demo(args)
+    if args.command == "report":
+        from app.commands.report import run_report
+
+        return run_report(args)
     if args.command == "letter":
         from app.commands.letter import run_letter
 

@@ -100,6 +100,7 @@ def build_synthetic_log(
     incidents: int,
     seed: int = 1,
     people: int | None = None,
+    days: int = 365 * YEARS_OF_HISTORY,
     progress: Callable[[str], None] | None = None,
 ) -> SyntheticLog:
     """Fill an empty log with `incidents` incidents (and people, involvements, categories,
@@ -111,7 +112,7 @@ def build_synthetic_log(
             select(func.count()).select_from(Person)
         ):
             raise Conflict("The bench needs an empty log: this one already has records.")
-    writer = _Writer(random.Random(seed), user_id, utc_now())
+    writer = _Writer(random.Random(seed), user_id, utc_now(), days)
     log = SyntheticLog(incidents=incidents, people=people or max(60, incidents // 5))
     with database.write() as session:
         writer.people(session, log.people)
@@ -140,7 +141,8 @@ def build_synthetic_log(
 class _Writer:
     """Generates and inserts the rows, chunk by chunk."""
 
-    def __init__(self, rng: random.Random, user_id: int, now: datetime) -> None:
+    def __init__(self, rng: random.Random, user_id: int, now: datetime, days: int) -> None:
+        self.days = days
         self.rng = rng
         self.user_id = user_id
         self.now = now
@@ -214,7 +216,7 @@ class _Writer:
 
     def seen_times(self, count: int) -> list[datetime]:
         """When each incident was seen, oldest first (ids and references follow this order)."""
-        span = 365 * YEARS_OF_HISTORY * 86_400
+        span = self.days * 86_400
         seconds = sorted(self.rng.randrange(3_600, span) for _ in range(count))
         return [(self.now - timedelta(seconds=s)).replace(microsecond=0) for s in reversed(seconds)]
 

@@ -165,7 +165,13 @@ class FootprintDocument:
         )
         doc.addPageTemplates(
             [
-                PageTemplate(id="first", frames=[frame], onPage=self.draw_first_page),
+                # The letterhead goes on the first page only; later pages follow on.
+                PageTemplate(
+                    id="first",
+                    frames=[frame],
+                    onPage=self.draw_first_page,
+                    autoNextPageTemplate="later",
+                ),
                 PageTemplate(id="later", frames=[frame]),
             ]
         )

@@ -33,6 +33,7 @@ from app.ui.incidents.list_controller import IncidentListController
 from app.ui.incidents.list_view import IncidentListView
 from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
+from app.ui.reports_page import ReportsPage
 from app.ui.settings_page import SettingsPage
 
 DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
@@ -45,18 +46,6 @@ PAGE_TITLES = (
     "Reports",
     "Settings",
 )
-
-
-class ComingPage(QWidget):
-    """A page a later version fills in (so the navigation is complete from the start)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
 
 
 class DueNotice(QFrame):
@@ -110,6 +99,7 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(self.context)
         self.letters = LettersList(self.context, whole_log=True)
         self.letters.reload()
+        self.reports = ReportsPage(self.context)
         self.stack = QStackedWidget()
         for page in (
             self.dashboard,
@@ -117,7 +107,7 @@ class MainWindow(QMainWindow):
             self.people,
             self.exceptions,
             self.letters,
-            ComingPage("The governors' termly summary and the data export will be made here."),
+            self.reports,
             self.settings_page,
         ):
             self.stack.addWidget(page)
@@ -144,6 +134,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._page_shown)
         self.incidents.open_requested.connect(self.open_incident)
         self.incidents.new_requested.connect(self.new_incident)
         self.dashboard.open_incident.connect(self.open_incident)
@@ -206,6 +197,9 @@ class MainWindow(QMainWindow):
         if self.stack.currentIndex() == LETTERS and self.letters.current() is not None:
             self.letters.reprint()
             return
+        if self.stack.currentIndex() == REPORTS:
+            self.reports.print_report()
+            return
         self.statusBar().showMessage(
             "To make a letter, open the incident and press Ctrl+P there. To reprint one, "
             "choose it under Letters.",
@@ -216,6 +210,10 @@ class MainWindow(QMainWindow):
     def go(self, page: int) -> None:
         """Show a section."""
         self.nav.setCurrentRow(page)
+
+    def _page_shown(self, page: int) -> None:
+        if page == REPORTS:
+            self.reports.reload()  # term dates may have been changed in Settings
 
     def focus_search(self) -> None:
         """Ctrl+F: the incident search box."""

@@ -9,6 +9,7 @@ from app.core.models.evidence import Evidence
 from app.core.models.incident import Incident, IncidentCategory, Involvement, ReferenceCounter
 from app.core.models.letter import Letter, LetterTemplateVersion
 from app.core.models.person import ParentChildLink, Person
+from app.core.models.report import ReportCommentary
 from app.core.models.school import SchoolSettings, SchoolTerm
 from app.core.models.user import User
 
@@ -28,6 +29,7 @@ __all__ = [
     "ParentChildLink",
     "Person",
     "ReferenceCounter",
+    "ReportCommentary",
     "SchoolSettings",
     "SchoolTerm",
     "UTCDateTime",

@@ -1,0 +1,56 @@
+"""`footprint report governors`: the termly summary as a PDF (and the anonymised rows as
+CSV), exactly as the Reports screen makes them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.core.errors import FootprintError
+from app.core.files import write_atomically
+
+EXIT_USAGE = 2
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from app.core.services.governors import anonymised_rows, build_report, find_term, rows_csv
+    from app.core.services.letters import letterhead
+    from app.core.services.school import get_settings
+    from app.core.startup import open_log
+    from app.documents.governors import GovernorsReportDocument
+
+    outputs = [Path(p) for p in (args.out, args.csv) if p]
+    for path in outputs:
+        if not path.parent.is_dir():
+            _say(f"the folder for {path} does not exist.")
+            return EXIT_USAGE
+    try:
+        log = open_log(args.database)
+    except FootprintError as exc:
+        _say(exc.message)
+        return EXIT_USAGE
+    try:
+        with log.database.read() as session:
+            term = find_term(session, args.term)
+            report = build_report(session, term, suppress=not args.show_small_counts)
+            pdf = GovernorsReportDocument(letterhead(get_settings(session)), report).render()
+            rows = rows_csv(anonymised_rows(session, term)) if args.csv else None
+        write_atomically(Path(args.out), pdf)
+        if rows is not None:
+            write_atomically(Path(args.csv), rows)
+    except FootprintError as exc:
+        _say(exc.message)
+        return EXIT_USAGE
+    except OSError as exc:
+        _say(f"the report could not be written ({exc.strerror or exc}).")
+        return EXIT_USAGE
+    finally:
+        log.database.dispose()
+    written = f"{args.out}" + (f" and {args.csv}" if args.csv else "")
+    print(f"{report.term_title}: {report.incidents:,} incidents; written to {written}.")
+    return 0
+
+
+def _say(message: str) -> None:
+    print(f"footprint report: {message}", file=sys.stderr)

@@ -1,0 +1,629 @@
+"""The governors' termly summary, anonymised by construction: every figure here is a count
+of vocabulary values (categories, platforms, kinds of poster, severities, outcomes) or a
+number of school days. No name, summary, link, account, note or evidence is ever read.
+
+A term's reporting period runs from its first day to the day before the next term starts
+(or its last day, if no later term is entered), so that holidays are counted too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.core.clock import LONDON, today_london
+from app.core.errors import NotFound
+from app.core.models import (
+    DeletionRequest,
+    Escalation,
+    Incident,
+    IncidentCategory,
+    Involvement,
+    Person,
+    ReportCommentary,
+    User,
+)
+from app.core.rules.school_days import SchoolCalendar, Term
+from app.core.services.school import find_settings
+from app.core.services.terms import list_terms
+from app.core.services.validation import atomic, check_text
+from app.core.vocab import (
+    Category,
+    DeletionOutcome,
+    EscalationKind,
+    EscalationStatus,
+    IncidentOutcome,
+    InvolvementRole,
+    PersonKind,
+    Platform,
+    Severity,
+)
+
+#: Counts this small can point at a child; shown as "fewer than 3" when suppression is on.
+SMALL = 3
+SUPPRESSED = "fewer than 3"
+COMMENTARY_MAX = 4_000
+TREND_TERMS = 4
+
+#: Who posted, in the groups governors see (one person's role must not show through).
+POSTER_GROUPS: dict[PersonKind, str] = {
+    PersonKind.PUPIL: "Pupil",
+    PersonKind.PARENT: "Parent/carer",
+    PersonKind.STAFF: "Staff, governor or volunteer",
+    PersonKind.GOVERNOR: "Staff, governor or volunteer",
+    PersonKind.VOLUNTEER: "Staff, governor or volunteer",
+    PersonKind.CONTRACTOR: "Third party",
+    PersonKind.THIRD_PARTY: "Third party",
+}
+POSTER_ORDER = ["Pupil", "Parent/carer", "Staff, governor or volunteer", "Third party", "Unknown"]
+REQUEST_ROWS = [
+    (DeletionOutcome.REMOVED, "Post removed"),
+    (DeletionOutcome.PARTLY_REMOVED, "Partly removed"),
+    (DeletionOutcome.REFUSED, "Refused"),
+    (DeletionOutcome.NO_REPLY, "No reply"),
+    (DeletionOutcome.PENDING, "Still waiting"),
+]
+
+
+def shown(count: int, suppress: bool) -> str:
+    """A count as governors see it: 1 or 2 becomes "fewer than 3" when suppressing."""
+    if suppress and 0 < count < SMALL:
+        return SUPPRESSED
+    return f"{count:,}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates a term's report covers (inclusive), and the UTC instants bounding them."""
+
+    term: Term
+    starts_on: date
+    ends_on: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.starts_on, time(), LONDON)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the period."""
+        return datetime.combine(self.ends_on + timedelta(days=1), time(), LONDON)
+
+
+def period_of(term: Term, terms: Sequence[Term]) -> Period:
+    """From the term's first day to the day before the next term begins."""
+    later = [t.starts_on for t in terms if t.starts_on > term.starts_on]
+    ends_on = min(later) - timedelta(days=1) if later else term.ends_on
+    return Period(term, term.starts_on, max(ends_on, term.ends_on))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled count."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TermFigures:
+    """The key figures of one term, for the trend."""
+
+    title: str
+    incidents: int
+    safeguarding: int
+    requests_sent: int
+    removed: int
+    escalations: int
+
+    def values(self) -> list[int]:
+        return [
+            self.incidents,
+            self.safeguarding,
+            self.requests_sent,
+            self.removed,
+            self.escalations,
+        ]
+
+
+TREND_LABELS = [
+    "Incidents recorded",
+    "Safeguarding concerns",
+    "Deletion requests sent",
+    "Posts removed after a request",
+    "Escalations",
+]
+
+
+@dataclass(frozen=True)
+class GovernorsReport:
+    """Everything the report prints: counts and labels only."""
+
+    school_name: str
+    term_key: str
+    term_title: str
+    period_start: date
+    period_end: date
+    produced_on: date
+    suppress: bool
+    incidents: int
+    safeguarding: int
+    by_category: list[Row]
+    by_platform: list[Row]
+    by_poster: list[Row]
+    by_severity: list[Row]
+    requests_sent: int
+    requests: list[Row]
+    removal_days_median: float | None
+    removal_days_longest: int | None
+    removals_timed: int
+    escalations: list[tuple[str, list[int]]]
+    escalation_statuses: list[str]
+    trend: list[TermFigures]
+    open_incidents_at_end: int
+    requests_waiting: int
+    escalations_open: int
+    commentary: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def show(self, count: int) -> str:
+        return shown(count, self.suppress)
+
+
+# --- Building the report -------------------------------------------------------------
+
+
+def report_terms(session: Session) -> list[Term]:
+    """Terms a report can be made for: those that have started, newest first."""
+    today = today_london()
+    return [t for t in reversed(list_terms(session)) if t.starts_on <= today]
+
+
+def find_term(session: Session, key: str) -> Term:
+    """A term by its key ("2026-autumn")."""
+    for term in list_terms(session):
+        if term.key == key.strip().lower():
+            return term
+    raise NotFound(
+        f"There is no term “{key}”. Terms are named like 2026-autumn, 2026-spring or "
+        "2026-summer (the year the academic year starts); see Settings → Term dates."
+    )
+
+
+def build_report(
+    session: Session,
+    term: Term,
+    *,
+    suppress: bool = True,
+    commentary: str | None = None,
+) -> GovernorsReport:
+    """The report's figures for `term` (the saved commentary unless one is given)."""
+    terms = list_terms(session)
+    if term not in terms:
+        terms = sorted([*terms, term], key=lambda t: t.starts_on)
+    calendar = SchoolCalendar(terms)
+    period = period_of(term, terms)
+    settings = find_settings(session)
+    in_period = _incidents_in(period)
+
+    severity_counts = Counter(
+        dict(
+            session.execute(
+                select(Incident.severity, func.count()).where(in_period).group_by(Incident.severity)
+            ).all()
+        )
+    )
+    incidents = sum(severity_counts.values())
+    safeguarding = (
+        session.scalar(
+            select(func.count()).where(in_period, Incident.safeguarding_concern.is_(True))
+        )
+        or 0
+    )
+    categories = Counter(
+        dict(
+            session.execute(
+                select(IncidentCategory.category, func.count())
+                .join(Incident, Incident.id == IncidentCategory.incident_id)
+                .where(in_period)
+                .group_by(IncidentCategory.category)
+            ).all()
+        )
+    )
+    platforms = Counter(
+        dict(
+            session.execute(
+                select(Incident.platform, func.count()).where(in_period).group_by(Incident.platform)
+            ).all()
+        )
+    )
+    posters = _poster_groups(session, in_period, incidents)
+
+    request_outcomes, removal_days = _requests(session, period, calendar)
+    escalation_counts = Counter(
+        {
+            (kind, status): count
+            for kind, status, count in session.execute(
+                select(Escalation.kind, Escalation.status, func.count())
+                .join(Incident, Incident.id == Escalation.incident_id)
+                .where(*_escalations_in(period))
+                .group_by(Escalation.kind, Escalation.status)
+            ).all()
+        }
+    )
+    statuses = list(EscalationStatus)
+    escalations = [
+        (kind.label, [escalation_counts[(kind, status)] for status in statuses])
+        for kind in EscalationKind
+        if any(escalation_counts[(kind, status)] for status in statuses)
+    ]
+    position = terms.index(term)
+    trend = [
+        _term_figures(session, period_of(t, terms))
+        for t in terms[max(0, position - TREND_TERMS + 1) : position + 1]
+    ]
+    end = period.end
+    open_at_end = (
+        session.scalar(
+            select(func.count()).where(
+                Incident.withdrawn_at.is_(None),
+                Incident.seen_at < end,
+                or_(Incident.closed_at.is_(None), Incident.closed_at >= end),
+            )
+        )
+        or 0
+    )
+    waiting = (
+        session.scalar(
+            select(func.count())
+            .select_from(DeletionRequest)
+            .join(Incident, Incident.id == DeletionRequest.incident_id)
+            .where(
+                Incident.withdrawn_at.is_(None),
+                DeletionRequest.withdrawn_at.is_(None),
+                DeletionRequest.sent_at < end,
+                DeletionRequest.outcome == DeletionOutcome.PENDING,
+            )
+        )
+        or 0
+    )
+    escalations_open = (
+        session.scalar(
+            select(func.count())
+            .select_from(Escalation)
+            .join(Incident, Incident.id == Escalation.incident_id)
+            .where(
+                Incident.withdrawn_at.is_(None),
+                Escalation.withdrawn_at.is_(None),
+                Escalation.escalated_at < end,
+                Escalation.status.in_([EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED]),
+            )
+        )
+        or 0
+    )
+    return GovernorsReport(
+        school_name=settings.name if settings else "",
+        term_key=term.key,
+        term_title=term.title,
+        period_start=period.starts_on,
+        period_end=period.ends_on,
+        produced_on=today_london(),
+        suppress=suppress,
+        incidents=incidents,
+        safeguarding=safeguarding,
+        by_category=[Row(c.label, categories[c]) for c in Category if categories[c]],
+        by_platform=[Row(p.label, platforms[p]) for p in Platform if platforms[p]],
+        by_poster=[Row(label, posters[label]) for label in POSTER_ORDER if posters[label]],
+        by_severity=[Row(s.label, severity_counts[s]) for s in Severity],
+        requests_sent=sum(request_outcomes.values()),
+        requests=[Row(label, request_outcomes[outcome]) for outcome, label in REQUEST_ROWS],
+        removal_days_median=statistics.median(removal_days) if removal_days else None,
+        removal_days_longest=max(removal_days) if removal_days else None,
+        removals_timed=len(removal_days),
+        escalations=escalations,
+        escalation_statuses=[s.label for s in statuses],
+        trend=trend,
+        open_incidents_at_end=open_at_end,
+        requests_waiting=waiting,
+        escalations_open=escalations_open,
+        commentary=(commentary if commentary is not None else latest_commentary(session, term.key)),
+    )
+
+
+def _incidents_in(period: Period) -> ColumnElement[bool]:
+    return and_(
+        Incident.withdrawn_at.is_(None),
+        Incident.seen_at >= period.start,
+        Incident.seen_at < period.end,
+    )
+
+
+def _escalations_in(period: Period) -> list[ColumnElement[bool]]:
+    return [
+        Incident.withdrawn_at.is_(None),
+        Escalation.withdrawn_at.is_(None),
+        Escalation.escalated_at >= period.start,
+        Escalation.escalated_at < period.end,
+    ]
+
+
+def _requests_in(period: Period) -> list[ColumnElement[bool]]:
+    return [
+        Incident.withdrawn_at.is_(None),
+        DeletionRequest.withdrawn_at.is_(None),
+        DeletionRequest.sent_at >= period.start,
+        DeletionRequest.sent_at < period.end,
+        DeletionRequest.outcome != DeletionOutcome.WITHDRAWN,
+    ]
+
+
+def _poster_groups(
+    session: Session, in_period: ColumnElement[bool], incidents: int
+) -> Counter[str]:
+    """Incidents by who posted (an incident with posters of two groups counts in both);
+    incidents with no poster recorded are "Unknown"."""
+    rows = session.execute(
+        select(Person.kind, func.count(func.distinct(Involvement.incident_id)))
+        .join(Involvement, Involvement.person_id == Person.id)
+        .join(Incident, Incident.id == Involvement.incident_id)
+        .where(
+            in_period,
+            Involvement.role == InvolvementRole.POSTER,
+            Involvement.withdrawn_at.is_(None),
+        )
+        .group_by(Person.kind)
+    ).all()
+    groups: Counter[str] = Counter()
+    for kind, count in rows:
+        groups[POSTER_GROUPS[kind]] += count
+    with_poster = (
+        session.scalar(
+            select(func.count(func.distinct(Involvement.incident_id)))
+            .join(Incident, Incident.id == Involvement.incident_id)
+            .where(
+                in_period,
+                Involvement.role == InvolvementRole.POSTER,
+                Involvement.withdrawn_at.is_(None),
+            )
+        )
+        or 0
+    )
+    groups["Unknown"] = incidents - with_poster
+    return groups
+
+
+def _requests(
+    session: Session, period: Period, calendar: SchoolCalendar
+) -> tuple[Counter[DeletionOutcome], list[int]]:
+    """Requests sent in the period by outcome, and school days from sending to the removal
+    being checked, for each removed one."""
+    outcomes: Counter[DeletionOutcome] = Counter()
+    days = []
+    for outcome, sent_at, verified_at in session.execute(
+        select(
+            DeletionRequest.outcome, DeletionRequest.sent_at, DeletionRequest.removal_verified_at
+        )
+        .join(Incident, Incident.id == DeletionRequest.incident_id)
+        .where(*_requests_in(period))
+    ).all():
+        outcomes[outcome] += 1
+        if outcome is DeletionOutcome.REMOVED and sent_at and verified_at:
+            days.append(
+                calendar.school_days_between(
+                    sent_at.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
+                )
+            )
+    return outcomes, days
+
+
+def _term_figures(session: Session, period: Period) -> TermFigures:
+    in_period = _incidents_in(period)
+    incidents, safeguarding = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((Incident.safeguarding_concern.is_(True), 1), else_=0)), 0),
+        ).where(in_period)
+    ).one()
+    requests = (
+        select(DeletionRequest.outcome)
+        .join(Incident, Incident.id == DeletionRequest.incident_id)
+        .where(*_requests_in(period))
+    )
+    outcomes = Counter(session.scalars(requests))
+    escalations = (
+        session.scalar(
+            select(func.count())
+            .select_from(Escalation)
+            .join(Incident, Incident.id == Escalation.incident_id)
+            .where(*_escalations_in(period))
+        )
+        or 0
+    )
+    return TermFigures(
+        title=period.term.title,
+        incidents=incidents,
+        safeguarding=int(safeguarding),
+        requests_sent=sum(outcomes.values()),
+        removed=outcomes[DeletionOutcome.REMOVED],
+        escalations=escalations,
+    )
+
+
+# --- The commentary ------------------------------------------------------------------
+
+
+def latest_commentary(session: Session, term_key: str) -> str:
+    """The DSL's commentary for a term, as last saved (empty if none)."""
+    text = session.scalars(
+        select(ReportCommentary.text)
+        .where(ReportCommentary.term_key == term_key)
+        .order_by(ReportCommentary.id.desc())
+        .limit(1)
+    ).first()
+    return text or ""
+
+
+def save_commentary(session: Session, actor: User, term_key: str, text: str) -> None:
+    """Keep the commentary (each save is a new version; the newest is used)."""
+    check_text(
+        "commentary", text, label="The commentary", max_length=COMMENTARY_MAX, multiline=True
+    )
+    with atomic(session):
+        if latest_commentary(session, term_key) == text:
+            return
+        session.add(ReportCommentary(term_key=term_key, text=text, created_by_id=actor.id))
+        session.flush()
+
+
+def commentary_warnings(session: Session, text: str) -> list[str]:
+    """Things in the commentary that look personal: a person's full name from the log,
+    an incident reference, a link or an account handle. The DSL decides; this only warns."""
+    import re
+
+    from app.core.folding import tokens
+
+    warnings = []
+    words = tokens(text)
+    joined = f" {' '.join(words)} "
+    if len(words) >= 2:
+        for given, family in session.execute(
+            select(Person.given_name, Person.family_name).where(Person.withdrawn_at.is_(None))
+        ):
+            name = tokens(f"{given} {family}")
+            if len(name) >= 2 and f" {' '.join(name)} " in joined:
+                warnings.append(f"It names {given} {family}, who is in the log.")
+                break
+    if re.search(r"\bSM-\d{4}-\d{3,}\b", text, re.IGNORECASE):
+        warnings.append("It gives an incident reference.")
+    if re.search(r"https?://|www\.", text, re.IGNORECASE):
+        warnings.append("It contains a link.")
+    if re.search(r"(^|\s)@\w", text):
+        warnings.append("It contains an account name (@…).")
+    return warnings
+
+
+# --- The anonymised rows -------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "term",
+    "week_commencing",
+    "categories",
+    "platform",
+    "poster_kinds",
+    "severity",
+    "status",
+    "outcome",
+    "school_days_to_removal",
+    "escalation_kinds",
+]
+
+
+def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
+    """One row per incident seen in the term's period: vocabulary values and numbers only,
+    sorted by week and values (never by record order, which would follow the log)."""
+    terms = list_terms(session)
+    if term not in terms:
+        terms = sorted([*terms, term], key=lambda t: t.starts_on)
+    period = period_of(term, terms)
+    calendar = SchoolCalendar(terms)
+    in_period = _incidents_in(period)
+    incidents = session.execute(
+        select(
+            Incident.id,
+            Incident.seen_at,
+            Incident.platform,
+            Incident.severity,
+            Incident.status,
+            Incident.outcome,
+        ).where(in_period)
+    ).all()
+    ids_query = select(Incident.id).where(in_period)
+    categories: dict[int, list[str]] = defaultdict(list)
+    for incident_id, category in session.execute(
+        select(IncidentCategory.incident_id, IncidentCategory.category).where(
+            IncidentCategory.incident_id.in_(ids_query)
+        )
+    ):
+        categories[incident_id].append(category.label)
+    posters: dict[int, set[str]] = defaultdict(set)
+    for incident_id, kind in session.execute(
+        select(Involvement.incident_id, Person.kind)
+        .join(Person, Person.id == Involvement.person_id)
+        .where(
+            Involvement.incident_id.in_(ids_query),
+            Involvement.role == InvolvementRole.POSTER,
+            Involvement.withdrawn_at.is_(None),
+        )
+    ):
+        posters[incident_id].add(POSTER_GROUPS[kind])
+    removal: dict[int, int] = {}
+    for request_incident, sent_at, verified_at in session.execute(
+        select(
+            DeletionRequest.incident_id,
+            DeletionRequest.sent_at,
+            DeletionRequest.removal_verified_at,
+        ).where(
+            DeletionRequest.incident_id.in_(ids_query),
+            DeletionRequest.withdrawn_at.is_(None),
+            DeletionRequest.outcome == DeletionOutcome.REMOVED,
+            DeletionRequest.sent_at.is_not(None),
+            DeletionRequest.removal_verified_at.is_not(None),
+        )
+    ):
+        if sent_at is None or verified_at is None:
+            continue
+        days = calendar.school_days_between(
+            sent_at.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
+        )
+        removal[request_incident] = min(days, removal.get(request_incident, days))
+    escalations: dict[int, set[str]] = defaultdict(set)
+    for escalated_incident, escalation_kind in session.execute(
+        select(Escalation.incident_id, Escalation.kind).where(
+            Escalation.incident_id.in_(ids_query), Escalation.withdrawn_at.is_(None)
+        )
+    ):
+        escalations[escalated_incident].add(escalation_kind.label)
+    rows = []
+    for incident_id, seen_at, platform, severity, status, outcome in incidents:
+        seen = seen_at.astimezone(LONDON).date()
+        rows.append(
+            {
+                "term": term.key,
+                "week_commencing": (seen - timedelta(days=seen.weekday())).isoformat(),
+                "categories": "; ".join(sorted(categories[incident_id])),
+                "platform": platform.label,
+                "poster_kinds": "; ".join(
+                    sorted(posters[incident_id], key=POSTER_ORDER.index) or ["Unknown"]
+                ),
+                "severity": severity.label,
+                "status": status.label,
+                "outcome": _outcome_label(outcome),
+                "school_days_to_removal": (
+                    str(removal[incident_id]) if incident_id in removal else ""
+                ),
+                "escalation_kinds": "; ".join(sorted(escalations[incident_id])),
+            }
+        )
+    rows.sort(key=lambda r: tuple(r[c] for c in CSV_COLUMNS))
+    return rows
+
+
+def _outcome_label(outcome: IncidentOutcome | None) -> str:
+    return outcome.label if outcome is not None else ""
+
+
+def rows_csv(rows: Iterable[dict[str, str]]) -> bytes:
+    """The rows as CSV for Excel: UTF-8 with a byte-order mark, a header, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, dialect="excel")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

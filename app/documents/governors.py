@@ -1,0 +1,374 @@
+"""The governors' termly summary: a cover, key figures, breakdowns, requests, escalations,
+the trend over four terms (chart and table), open items and the DSL's commentary.
+
+It receives a `GovernorsReport` of counts and labels only; nothing here could print a
+name because nothing here is given one. Charts are reportlab graphics in black and greys,
+so they read the same on a greyscale printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.core.services.governors import SUPPRESSED, TREND_LABELS, GovernorsReport, Row
+from app.documents.base import FONT, FONT_BOLD, DocumentInfo, FootprintDocument, Letterhead, escape
+
+#: Greys a printer keeps apart, darkest first; the last is white with a black outline.
+GREYS = [colors.Color(g, g, g) for g in (0.0, 0.3, 0.55, 0.78, 1.0)]
+WIDTH = 170 * mm
+
+
+def long_date(value: object) -> str:
+    return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
+
+
+class GovernorsReportDocument(FootprintDocument):
+    def __init__(self, letterhead: Letterhead, report: GovernorsReport) -> None:
+        super().__init__(
+            letterhead,
+            DocumentInfo(
+                title=f"Social media incidents: {report.term_title}",
+                subject="Termly summary for governors (no personal data)",
+                footer=f"{report.school_name} · {report.term_title} · Summary for governors "
+                "· No personal data",
+            ),
+        )
+        self.report = report
+
+    # -- helpers ------------------------------------------------------------------------
+    def _p(self, text: str, style: str = "body") -> Paragraph:
+        return Paragraph(escape(text), self.styles[style])
+
+    def _table(
+        self,
+        header: Sequence[str] | None,
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        *,
+        long: bool = False,
+        size: float = 9.5,
+    ) -> Table:
+        """A plain table (text is drawn as given, never parsed as markup); long ones are
+        LongTables, split across pages with the header repeated."""
+        head_style = ParagraphStyle(
+            "tablehead", fontName=FONT_BOLD, fontSize=size, leading=size * 1.2
+        )
+        numbers = ParagraphStyle("tablehead-number", parent=head_style, alignment=TA_RIGHT)
+        header_cells = [
+            Paragraph(escape(text), head_style if column == 0 else numbers)
+            for column, text in enumerate(header or [])
+        ]
+        data = ([header_cells] if header else []) + [list(r) for r in rows]
+        kind = LongTable if long else Table
+        table = kind(data, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
+        style = [
+            ("FONT", (0, 0), (-1, -1), FONT, size),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.6, 0.6, 0.6)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        if header:
+            style += [
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, size),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ]
+        table.setStyle(TableStyle(style))
+        return table
+
+    def _counts(self, title: str, rows: Sequence[Row], note: str = "") -> list[Flowable]:
+        r = self.report
+        if not rows:
+            return [self._p(title, "heading"), self._p("None in this period.")]
+        table = self._table(
+            [title, "Incidents"],
+            [[row.label, r.show(row.count)] for row in rows],
+            [120 * mm, 40 * mm],
+            long=len(rows) > 20,
+        )
+        parts: list[Flowable] = [self._p(title, "heading"), table]
+        if note:
+            parts.append(self._p(note, "small"))
+        return [KeepTogether(parts)] if len(rows) <= 20 else parts
+
+    # -- the story ------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        r = self.report
+        story: list[Flowable] = [Spacer(1, 32 * mm)]
+        story += self._cover()
+        story.append(PageBreak())
+        story += self._key_figures()
+        if r.incidents:
+            story += self._counts(
+                "Category",
+                r.by_category,
+                "An incident can be in more than one category, so these can add up to more "
+                "than the number of incidents.",
+            )
+            story.append(self._bar_chart(r.by_category))
+            story += self._counts("Platform", r.by_platform)
+            story += self._counts(
+                "Who posted",
+                r.by_poster,
+                "An incident with posters of two kinds counts under both.",
+            )
+            story += self._counts("Severity", r.by_severity)
+        story += self._requests()
+        story += self._escalations()
+        story += self._trend()
+        story += self._open_items()
+        story += self._commentary()
+        return story
+
+    def _cover(self) -> list[Flowable]:
+        r = self.report
+        s = self.styles
+        suppression = (
+            "Counts of 1 or 2 are shown as “fewer than 3”, so that no child can be "
+            "identified from a small figure."
+            if r.suppress
+            else "Small counts are shown exactly (suppression was turned off for this copy): "
+            "take care that no child can be identified from a small figure."
+        )
+        return [
+            Paragraph("Social media incidents", s["title"]),
+            Paragraph("Termly summary for governors", s["heading"]),
+            Spacer(1, 6 * mm),
+            self._table(
+                None,
+                [
+                    ["School", r.school_name],
+                    ["Term", r.term_title],
+                    [
+                        "Period covered",
+                        f"{long_date(r.period_start)} to {long_date(r.period_end)}",
+                    ],
+                    ["Produced", long_date(r.produced_on)],
+                ],
+                [45 * mm, 115 * mm],
+            ),
+            Spacer(1, 4 * mm),
+            self._p(
+                "The period runs from the first day of term to the day before the next term "
+                "begins, so incidents seen in the holiday are included."
+            ),
+            Spacer(1, 8 * mm),
+            Paragraph("This report contains no personal data.", s["heading"]),
+            self._p(
+                "It is made from counts and categories only: no names, no descriptions of "
+                f"incidents, no links, account names or evidence. {suppression}"
+            ),
+        ]
+
+    def _key_figures(self) -> list[Flowable]:
+        r = self.report
+        rows = [
+            ["Incidents recorded", r.show(r.incidents)],
+            ["Safeguarding concerns raised", r.show(r.safeguarding)],
+            ["Deletion requests sent", r.show(r.requests_sent)],
+            ["Posts removed after a request", r.show(r.requests[0].count)],
+            [
+                "Escalations to other bodies or procedures",
+                r.show(sum(sum(c) for _, c in r.escalations)),
+            ],
+        ]
+        parts: list[Flowable] = [
+            self._p("Key figures", "heading"),
+            self._table(["", "This period"], rows, [120 * mm, 40 * mm]),
+        ]
+        if not r.incidents:
+            parts.append(Spacer(1, 3 * mm))
+            parts.append(self._p("There were no social media incidents recorded in this period."))
+        return parts
+
+    def _requests(self) -> list[Flowable]:
+        r = self.report
+        parts: list[Flowable] = [self._p("Deletion requests", "heading")]
+        if not r.requests_sent:
+            return [*parts, self._p("No deletion requests were sent in this period.")]
+        rows = [["Sent", r.show(r.requests_sent)]] + [
+            [row.label, r.show(row.count)] for row in r.requests
+        ]
+        parts.append(
+            self._table(["Requests sent in the period", "Requests"], rows, [120 * mm, 40 * mm])
+        )
+        if r.removals_timed:
+            median = r.removal_days_median
+            text = (
+                f"School days from the request to the post being checked as removed: median "
+                f"{_days(median)}, longest {_days(r.removal_days_longest)}"
+                f" (over {r.show(r.removals_timed)} removals)."
+            )
+        else:
+            text = "No removal was checked in this period, so there is no time to removal."
+        parts.append(Spacer(1, 2 * mm))
+        parts.append(self._p(text))
+        return [KeepTogether(parts)]
+
+    def _escalations(self) -> list[Flowable]:
+        r = self.report
+        title = self._p("Escalations by kind and outcome", "heading")
+        if not r.escalations:
+            return [title, self._p("No escalations were made in this period.")]
+        header = ["To", *r.escalation_statuses]
+        rows = [[kind, *[r.show(c) for c in counts]] for kind, counts in r.escalations]
+        widths = [54 * mm] + [(WIDTH - 54 * mm) / len(r.escalation_statuses)] * len(
+            r.escalation_statuses
+        )
+        table = self._table(header, rows, widths, long=len(rows) > 20, size=8.5)
+        return [CondPageBreak(40 * mm), title, table]
+
+    def _trend(self) -> list[Flowable]:
+        r = self.report
+        titles = [t.title for t in r.trend]
+        rows = [
+            [label, *[r.show(t.values()[i]) for t in r.trend]]
+            for i, label in enumerate(TREND_LABELS)
+        ]
+        widths = [70 * mm] + [(WIDTH - 70 * mm) / len(titles)] * len(titles)
+        note = " Bars for counts shown as “fewer than 3” are not drawn." if r.suppress else ""
+        return [
+            CondPageBreak(120 * mm),
+            self._p(f"Trend over the last {len(titles)} terms", "heading"),
+            self._trend_chart(),
+            self._table(["", *titles], rows, widths),
+            self._p(
+                "Each term's figures cover its period (term and following holiday)." + note,
+                "small",
+            ),
+        ]
+
+    def _open_items(self) -> list[Flowable]:
+        r = self.report
+        rows = [
+            ["Incidents still open at the end of the period", r.show(r.open_incidents_at_end)],
+            [
+                "Deletion requests sent by then and still waiting (as recorded today)",
+                r.show(r.requests_waiting),
+            ],
+            [
+                "Escalations made by then and not yet actioned (as recorded today)",
+                r.show(r.escalations_open),
+            ],
+        ]
+        return [
+            KeepTogether(
+                [
+                    self._p("Open items", "heading"),
+                    self._table(["", "Number"], rows, [135 * mm, 25 * mm]),
+                ]
+            )
+        ]
+
+    def _commentary(self) -> list[Flowable]:
+        text = self.report.commentary.strip()
+        parts: list[Flowable] = [
+            self._p("Commentary from the Designated Safeguarding Lead", "heading")
+        ]
+        if not text:
+            return [*parts, self._p("No commentary was added for this term.")]
+        paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        return parts + [self._p(p) for p in paragraphs]
+
+    # -- charts ---------------------------------------------------------------------------
+    def _bar_chart(self, rows: Sequence[Row]) -> Drawing:
+        """Incidents by category, longest bar first; suppressed counts are not drawn."""
+        r = self.report
+        ordered = sorted(rows, key=lambda row: -row.count)
+        height = 14 * len(ordered) + 30
+        drawing = Drawing(WIDTH, height)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 62 * mm, 10
+        chart.width, chart.height = WIDTH - 62 * mm - 30, height - 20
+        values = [0 if r.show(row.count) == SUPPRESSED else row.count for row in ordered]
+        chart.data = [list(reversed(values))]
+        chart.categoryAxis.categoryNames = [row.label for row in reversed(ordered)]
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 8
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7.5
+        chart.valueAxis.forceZero = 1
+        chart.bars[0].fillColor = GREYS[1]
+        chart.bars[0].strokeColor = colors.black
+        # Only counts above zero are listed, so a zero bar is a suppressed count.
+        chart.barLabelFormat = lambda value: SUPPRESSED if value == 0 else f"{value:g}"
+        chart.barLabels.fontName = FONT
+        chart.barLabels.fontSize = 7.5
+        chart.barLabels.nudge = 8
+        drawing.add(chart)
+        return drawing
+
+    def _trend_chart(self) -> Drawing:
+        r = self.report
+        drawing = Drawing(WIDTH, 70 * mm)
+        chart = VerticalBarChart()
+        chart.x, chart.y = 12 * mm, 14 * mm
+        chart.width, chart.height = WIDTH - 70 * mm, 52 * mm
+        chart.data = [
+            [0 if r.show(t.values()[i]) == SUPPRESSED else t.values()[i] for t in r.trend]
+            for i in range(len(TREND_LABELS))
+        ]
+        chart.categoryAxis.categoryNames = [t.title.replace(" term ", "\n") for t in r.trend]
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 7.5
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.forceZero = 1
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7.5
+        chart.groupSpacing = 8
+        for i, grey in enumerate(GREYS):
+            chart.bars[i].fillColor = grey
+            chart.bars[i].strokeColor = colors.black
+            chart.bars[i].strokeWidth = 0.4
+        drawing.add(chart)
+        legend = Legend()
+        legend.x, legend.y = WIDTH - 54 * mm, 62 * mm
+        legend.fontName = FONT
+        legend.fontSize = 7.5
+        legend.alignment = "right"
+        legend.columnMaximum = 5
+        legend.strokeColor = colors.black
+        legend.strokeWidth = 0.4
+        legend.colorNamePairs = list(zip(GREYS, TREND_LABELS, strict=True))
+        drawing.add(legend)
+        if not any(any(series) for series in chart.data):
+            drawing.add(
+                String(
+                    chart.x + 10,
+                    chart.y + 20,
+                    "No incidents in these terms.",
+                    fontName=FONT,
+                    fontSize=9,
+                )
+            )
+        return drawing
+
+
+def _days(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{number} school day" + ("" if value == 1 else "s")

@@ -1,0 +1,321 @@
+"""Reports: the governors' termly summary — choose the term, write the commentary, preview,
+print, save the PDF, export the anonymised rows. The work runs off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.clock import today_london
+from app.core.errors import FootprintError
+from app.core.files import write_atomically
+from app.core.rules.school_days import Term
+from app.core.services.governors import (
+    COMMENTARY_MAX,
+    anonymised_rows,
+    build_report,
+    commentary_warnings,
+    latest_commentary,
+    report_terms,
+    rows_csv,
+    save_commentary,
+)
+from app.core.services.letters import letterhead
+from app.core.services.school import get_settings
+from app.documents.governors import GovernorsReportDocument
+from app.ui.background import run_with_progress
+from app.ui.context import AppContext
+from app.ui.letters.letter_dialog import choose_printer
+from app.ui.letters.pdf_pages import PagesView, print_pdfs
+from app.ui.widgets.field_errors import error_label
+
+
+def choose_file(parent: QWidget, title: str, suggested: str, kind: str) -> Path | None:
+    """A save dialog; None if the user cancels."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, kind)
+    return Path(path) if path else None
+
+
+class ReportsPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        #: Replaced in tests: the print dialog and the save dialog.
+        self.choose_printer: Callable[[QWidget], object] = choose_printer
+        self.choose_file: Callable[[QWidget, str, str, str], Path | None] = choose_file
+        self.pdf: bytes | None = None
+        self._made_for: tuple[str, bool, str] | None = None
+
+        self.term = QComboBox()
+        self.suppress = QCheckBox("Show counts of 1 or 2 as “fewer than 3” (recommended)")
+        self.suppress.setChecked(True)
+        self.commentary = QPlainTextEdit()
+        self.commentary.setTabChangesFocus(True)
+        self.commentary.setPlaceholderText(
+            "A few sentences for governors: trends, what the school has done, what is next."
+        )
+        warning = QLabel(
+            "<b>Governors receive the commentary exactly as typed.</b> Don't name pupils, "
+            "parents or staff, and don't describe an incident in a way that could be "
+            "recognised."
+        )
+        warning.setWordWrap(True)
+        self.warnings = error_label()
+        self.message = error_label()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.preview_button = QPushButton("Pre&view")
+        self.print_button = QPushButton("&Print…")
+        self.save_button = QPushButton("&Save PDF…")
+        self.export_button = QPushButton("&Export rows (CSV)…")
+        self.export_button.setToolTip(
+            "One anonymised row per incident: term, week, categories, platform, who posted, "
+            "severity, status, outcome, school days to removal, escalations"
+        )
+        self.preview = PagesView()
+
+        form = QFormLayout()
+        term_caption = QLabel("&Term")
+        term_caption.setBuddy(self.term)
+        form.addRow(term_caption, self.term)
+        form.addRow(self.suppress)
+        commentary_caption = QLabel("&Commentary from the DSL")
+        commentary_caption.setBuddy(self.commentary)
+        self.term.setAccessibleName("Term")
+        self.commentary.setAccessibleName("Commentary from the DSL")
+        buttons = QHBoxLayout()
+        for button in (
+            self.preview_button,
+            self.print_button,
+            self.save_button,
+            self.export_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(QLabel("<b>Governors' termly summary</b> — counts and categories only"))
+        column.addLayout(form)
+        column.addWidget(commentary_caption)
+        column.addWidget(warning)
+        column.addWidget(self.commentary, 1)
+        column.addWidget(self.warnings)
+        column.addLayout(buttons)
+        column.addWidget(self.message)
+        column.addWidget(self.status)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setStretchFactor(1, 1)
+        split.setSizes([420, 620])
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+        self._check = QTimer(self, singleShot=True, interval=500)
+        self._check.timeout.connect(self.check_commentary)
+        self.commentary.textChanged.connect(self._check.start)
+        self.term.currentIndexChanged.connect(self._term_changed)
+        self.preview_button.clicked.connect(self.make_preview)
+        self.print_button.clicked.connect(self.print_report)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.export_button.clicked.connect(self.export_csv)
+        self.preview.show_message("Choose a term and press Preview.")
+        self.reload()
+
+    # -- choosing -------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Terms that have started, newest first (the current one is marked)."""
+        terms: list[Term] = self.context.read(report_terms)
+        shown = [self.term.itemData(i) for i in range(self.term.count())]
+        if shown and shown == terms:
+            return  # unchanged: keep the commentary being typed
+        current = self.term.currentData()
+        self.term.blockSignals(True)
+        self.term.clear()
+        today = today_london()
+        for term in terms:
+            running = " (in progress)" if term.starts_on <= today <= term.ends_on else ""
+            self.term.addItem(f"{term.title}{running}", term)
+        self.term.blockSignals(False)
+        index = next(
+            (i for i in range(self.term.count()) if current and self.term.itemData(i) == current),
+            0,
+        )
+        self.term.setCurrentIndex(index)
+        self._term_changed()
+
+    @property
+    def chosen(self) -> Term | None:
+        term = self.term.currentData()
+        return term if isinstance(term, Term) else None
+
+    def _term_changed(self) -> None:
+        term = self.chosen
+        self.commentary.blockSignals(True)
+        self.commentary.setPlainText(
+            self.context.read(lambda s: latest_commentary(s, term.key)) if term else ""
+        )
+        self.commentary.blockSignals(False)
+        self.check_commentary()
+        for button in (
+            self.preview_button,
+            self.print_button,
+            self.save_button,
+            self.export_button,
+        ):
+            button.setEnabled(term is not None)
+        if term is None:
+            self.preview.show_message("There are no term dates yet: add them in Settings.")
+
+    def check_commentary(self) -> list[str]:
+        text = self.commentary.toPlainText()
+        found = self.context.read(lambda s: commentary_warnings(s, text)) if text.strip() else []
+        if len(text) > COMMENTARY_MAX:
+            found.append(f"It is {len(text):,} characters long; at most {COMMENTARY_MAX:,}.")
+        self.warnings.setText(
+            ("Check the commentary before it goes to governors: " + " ".join(found))
+            if found
+            else ""
+        )
+        self.warnings.setVisible(bool(found))
+        return found
+
+    # -- making -------------------------------------------------------------------------
+    def _report(self) -> bytes | None:
+        """The PDF for what is chosen (made off the GUI thread, reused if unchanged); the
+        commentary is saved with it."""
+        term = self.chosen
+        if term is None:
+            return None
+        commentary = self.commentary.toPlainText().strip()
+        wanted = (term.key, self.suppress.isChecked(), commentary)
+        if self.pdf is not None and self._made_for == wanted:
+            return self.pdf
+        suppress = self.suppress.isChecked()
+        self.message.hide()
+        try:
+            self.context.write(lambda s, a: save_commentary(s, a, term.key, commentary))
+        except FootprintError as exc:
+            self._fail(exc.message)
+            return None
+
+        def work() -> bytes:
+            with self.context.database.read() as session:
+                report = build_report(session, term, suppress=suppress, commentary=commentary)
+                head = letterhead(get_settings(session))
+            return GovernorsReportDocument(head, report).render()
+
+        pdf, error = run_with_progress(self, f"Making the report for {term.title}…", work)
+        if error is not None or pdf is None:
+            self._fail(error or "The report could not be made.")
+            return None
+        self.pdf, self._made_for = pdf, wanted
+        return pdf
+
+    def _fail(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _say(self, text: str) -> None:
+        self.message.hide()
+        self.status.setText(text)
+
+    def _confirm_commentary(self) -> bool:
+        found = self.check_commentary()
+        if not found:
+            return True
+        answer = QMessageBox.warning(
+            self,
+            "Check the commentary",
+            "The commentary goes to governors exactly as typed, and it looks personal:\n\n"
+            + "\n".join(found)
+            + "\n\nUse it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def make_preview(self) -> None:
+        pdf = self._report()
+        if pdf is not None:
+            self.preview.show_pdfs([pdf])
+            self._say(
+                f"Preview of {self.chosen.title if self.chosen else ''}: "
+                f"{len(self.preview.page_labels)} pages."
+            )
+
+    def print_report(self) -> None:
+        if not self._confirm_commentary():
+            return
+        pdf = self._report()
+        if pdf is None:
+            return
+        printer = self.choose_printer(self)
+        if printer is None:
+            return
+        try:
+            pages = print_pdfs(printer, [pdf])  # type: ignore[arg-type]
+        except OSError as exc:
+            self._fail(f"The report did not print: {exc}")
+            return
+        self._say(f"Printed {pages} pages.")
+
+    def save_pdf(self) -> None:
+        term = self.chosen
+        if term is None or not self._confirm_commentary():
+            return
+        pdf = self._report()
+        if pdf is None:
+            return
+        path = self.choose_file(
+            self, "Save the report", f"Governors summary {term.key}.pdf", "PDF files (*.pdf)"
+        )
+        if path is None:
+            return
+        self._write(path, pdf)
+
+    def export_csv(self) -> None:
+        term = self.chosen
+        if term is None:
+            return
+        path = self.choose_file(
+            self, "Export anonymised rows", f"Governors rows {term.key}.csv", "CSV files (*.csv)"
+        )
+        if path is None:
+            return
+
+        def work() -> bytes:
+            with self.context.database.read() as session:
+                return rows_csv(anonymised_rows(session, term))
+
+        data, error = run_with_progress(self, "Exporting the rows…", work)
+        if error is not None or data is None:
+            self._fail(error or "The rows could not be exported.")
+            return
+        self._write(path, data)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            write_atomically(path, data)
+        except OSError as exc:
+            self._fail(f"{path.name} could not be saved ({exc.strerror or exc}).")
+            return
+        self._say(f"Saved {path.name}.")

@@ -1,0 +1,412 @@
+"""The governors' termly summary: anonymous by construction (canaries never leak), every
+figure equal to a count made here from what was seeded, the suppression rule, an empty
+term, a big term, the CSV and the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import holidays
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.core.clock import LONDON
+from app.core.db import Database
+from app.core.models import Incident, User
+from app.core.rules.school_days import Term
+from app.core.services.chronology import add_note
+from app.core.services.deletion_requests import create_request, record_outcome
+from app.core.services.escalations import create_escalation, update_escalation
+from app.core.services.evidence import add_evidence_file
+from app.core.services.governors import (
+    CSV_COLUMNS,
+    anonymised_rows,
+    build_report,
+    commentary_warnings,
+    find_term,
+    latest_commentary,
+    period_of,
+    rows_csv,
+    save_commentary,
+)
+from app.core.services.incidents import withdraw_incident
+from app.core.services.involvements import add_involvement
+from app.core.services.letters import letterhead
+from app.core.services.school import SchoolDetails, get_settings, save_settings
+from app.core.services.terms import ensure_default_terms, list_terms
+from app.core.vocab import (
+    Category,
+    DeletionMethod,
+    DeletionOutcome,
+    EscalationKind,
+    EscalationStatus,
+    InvolvementRole,
+    PersonKind,
+    Platform,
+    Severity,
+)
+from app.documents.governors import GovernorsReportDocument
+from tests.factories import make_incident, make_person
+
+TERM_KEY = "2025-summer"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a1d6d5bd0000000049454e44ae426082"
+)
+POSTER_GROUP = {
+    PersonKind.PUPIL: "Pupil",
+    PersonKind.PARENT: "Parent/carer",
+    PersonKind.STAFF: "Staff, governor or volunteer",
+    PersonKind.THIRD_PARTY: "Third party",
+}
+
+
+@dataclass
+class Seeded:
+    """What the test put in the period, counted here without the app's code."""
+
+    term: Term
+    incidents: int = 0
+    safeguarding: int = 0
+    categories: Counter[str] = field(default_factory=Counter)
+    platforms: Counter[str] = field(default_factory=Counter)
+    posters: Counter[str] = field(default_factory=Counter)
+    severities: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    removal_days: list[int] = field(default_factory=list)
+    escalations: Counter[tuple[str, str]] = field(default_factory=Counter)
+    canaries: list[str] = field(default_factory=list)
+
+
+def _mondays(term: Term) -> list[date]:
+    """Mondays of the term whose whole week is school days (no half term, no bank holiday)."""
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=[term.starts_on.year])
+    days = []
+    day = term.starts_on + timedelta(days=(7 - term.starts_on.weekday()) % 7)
+    while day + timedelta(days=4) <= term.ends_on:
+        week = [day + timedelta(days=i) for i in range(5)]
+        in_half_term = term.half_term_starts_on and any(
+            term.half_term_starts_on <= d <= term.half_term_ends_on  # type: ignore[operator]
+            for d in week
+        )
+        if not in_half_term and not any(d in bank for d in week):
+            days.append(day)
+        day += timedelta(days=7)
+    return days
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), LONDON).astimezone(UTC)
+
+
+def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Seeded:
+    rng = random.Random(seed)
+    with database.write() as s:
+        save_settings(s, actor, SchoolDetails(name="Kestrel Vale Primary School"))
+        ensure_default_terms(s, actor)
+        term = find_term(s, TERM_KEY)
+        period = period_of(term, list_terms(s))
+        mondays = _mondays(term)
+        seeded = Seeded(term)
+        kinds = [
+            PersonKind.PUPIL,
+            PersonKind.PARENT,
+            PersonKind.STAFF,
+            PersonKind.THIRD_PARTY,
+            None,
+        ]
+        for n in range(count):
+            canary = f"CANARY{n:03d}X"
+            seeded.canaries.append(canary)
+            monday = mondays[n % len(mondays)]
+            seen = _at(monday, 9)
+            categories = frozenset(rng.sample(list(Category), rng.randint(1, 2)))
+            platform = rng.choice(
+                [Platform.FACEBOOK, Platform.WHATSAPP, Platform.TIKTOK, Platform.OTHER]
+            )
+            severity = rng.choice(list(Severity))
+            concern = rng.random() < 0.3
+            incident = make_incident(
+                s,
+                actor,
+                seen_at=seen,
+                happened_at=seen - timedelta(hours=1),
+                summary=f"Summary {canary} about the post",
+                url=f"https://example.org/{canary}",
+                account_handle=f"@{canary}handle",
+                platform=platform,
+                platform_other=f"Forum{canary}" if platform is Platform.OTHER else "",
+                severity=severity,
+                categories=categories,
+                safeguarding_concern=concern,
+            )
+            add_note(s, actor, incident.id, f"Note {canary}")
+            add_evidence_file(s, actor, incident.id, f"screenshot-{canary}.png", PNG)
+            kind = kinds[n % len(kinds)]
+            seeded.incidents += 1
+            seeded.safeguarding += concern
+            seeded.platforms[platform.label] += 1
+            seeded.severities[severity.label] += 1
+            for category in categories:
+                seeded.categories[category.label] += 1
+            seeded.posters[POSTER_GROUP[kind] if kind else "Unknown"] += 1
+            if kind is None:
+                continue
+            poster = make_person(
+                s,
+                actor,
+                kind=kind,
+                given_name=f"Given{canary}",
+                family_name=f"Family{canary}",
+                year_group="4" if kind is PersonKind.PUPIL else None,
+            )
+            add_involvement(s, actor, incident.id, poster.id, InvolvementRole.POSTER)
+            if n % 3 == 0:
+                request = create_request(
+                    s,
+                    actor,
+                    incident.id,
+                    addressee_id=poster.id,
+                    method=DeletionMethod.LETTER,
+                    sent_at=seen,
+                    notes=f"Request {canary}",
+                )
+                outcome = [
+                    DeletionOutcome.REMOVED,
+                    DeletionOutcome.REMOVED,
+                    DeletionOutcome.PARTLY_REMOVED,
+                    DeletionOutcome.REFUSED,
+                    DeletionOutcome.NO_REPLY,
+                    DeletionOutcome.PENDING,
+                ][(n // 3) % 6]
+                label = {
+                    DeletionOutcome.REMOVED: "Post removed",
+                    DeletionOutcome.PARTLY_REMOVED: "Partly removed",
+                    DeletionOutcome.REFUSED: "Refused",
+                    DeletionOutcome.NO_REPLY: "No reply",
+                    DeletionOutcome.PENDING: "Still waiting",
+                }[outcome]
+                seeded.outcomes[label] += 1
+                if outcome is DeletionOutcome.REMOVED:
+                    days = n % 5  # checked on the same week's Monday … Friday
+                    record_outcome(
+                        s,
+                        actor,
+                        request.id,
+                        outcome,
+                        verified_at=_at(monday + timedelta(days=days), 15),
+                        note=f"Done {canary}",
+                    )
+                    seeded.removal_days.append(days)
+                elif outcome is DeletionOutcome.PARTLY_REMOVED:
+                    record_outcome(
+                        s,
+                        actor,
+                        request.id,
+                        outcome,
+                        verified_at=_at(monday + timedelta(days=1), 15),
+                        note=f"Part {canary}",
+                    )
+                elif outcome is not DeletionOutcome.PENDING:
+                    record_outcome(s, actor, request.id, outcome, note=f"Outcome {canary}")
+            if n % 4 == 1:
+                kind_e = [EscalationKind.PLATFORM_REPORT, EscalationKind.POSH, EscalationKind.LADO][
+                    n % 3
+                ]
+                escalation = create_escalation(
+                    s,
+                    actor,
+                    incident.id,
+                    kind=kind_e,
+                    escalated_at=seen + timedelta(hours=2),
+                    reference_number=f"REF{canary}",
+                    contact=f"Contact {canary}",
+                    notes=f"Escalated {canary}",
+                )
+                status = EscalationStatus.OPEN
+                if n % 8 == 1:
+                    status = EscalationStatus.ACTIONED
+                    update_escalation(
+                        s, actor, escalation.id, status=status, outcome=f"Outcome {canary}"
+                    )
+                seeded.escalations[(kind_e.label, status.label)] += 1
+        # Outside the period, and withdrawn: never counted.
+        make_incident(
+            s,
+            actor,
+            seen_at=period.start - timedelta(days=2),
+            summary="Before CANARYOUT",
+            happened_at=None,
+        )
+        make_incident(
+            s,
+            actor,
+            seen_at=period.end + timedelta(hours=1),
+            summary="After CANARYOUT",
+            happened_at=None,
+        )
+        gone = make_incident(
+            s, actor, seen_at=_at(mondays[0], 11), summary="Withdrawn CANARYOUT", happened_at=None
+        )
+        withdraw_incident(s, actor, gone.id, "Recorded twice")
+        save_commentary(s, actor, TERM_KEY, "A calm term. Thanks to staff & <parents>.")
+    return seeded
+
+
+def _pdf(database: Database, term: Term, *, suppress: bool = True) -> tuple[bytes, str]:
+    with database.read() as s:
+        report = build_report(s, term, suppress=suppress)
+        pdf = GovernorsReportDocument(letterhead(get_settings(s)), report).render()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return pdf, text
+
+
+def _figure(text: str, label: str) -> str:
+    """The figure printed after `label` on its line ("12" or "fewer than 3")."""
+    found = re.search(rf"^{re.escape(label)}\s+(\d[\d,]*|fewer than 3)\s*$", text, re.MULTILINE)
+    assert found, f"no figure for {label!r}"
+    return found.group(1)
+
+
+def _expected(count: int, suppress: bool = True) -> str:
+    return "fewer than 3" if suppress and 0 < count < 3 else str(count)
+
+
+@pytest.fixture
+def seeded(database: Database, actor: User) -> Seeded:
+    return _seed(database, actor)
+
+
+def test_no_canary_reaches_the_pdf_or_the_csv(database: Database, seeded: Seeded) -> None:
+    pdf, text = _pdf(database, seeded.term)
+    with database.read() as s:
+        exported = rows_csv(anonymised_rows(s, seeded.term)).decode("utf-8-sig")
+    reader = PdfReader(io.BytesIO(pdf))
+    metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
+    for canary in [*seeded.canaries, "CANARYOUT"]:
+        assert canary not in text, canary
+        assert canary not in exported, canary
+        assert canary not in metadata, canary
+        assert canary.encode() not in pdf, canary
+    assert "This report contains no personal data." in text
+
+
+def test_every_figure_equals_the_seeded_counts(database: Database, seeded: Seeded) -> None:
+    for suppress in (True, False):
+        _, text = _pdf(database, seeded.term, suppress=suppress)
+
+        def expect(label: str, count: int, text: str = text, suppress: bool = suppress) -> None:
+            assert _figure(text, label) == _expected(count, suppress), (label, suppress)
+
+        expect("Incidents recorded", seeded.incidents)
+        expect("Safeguarding concerns raised", seeded.safeguarding)
+        expect("Deletion requests sent", sum(seeded.outcomes.values()))
+        expect("Posts removed after a request", seeded.outcomes["Post removed"])
+        expect("Escalations to other bodies or procedures", sum(seeded.escalations.values()))
+        for counter in (seeded.categories, seeded.platforms, seeded.posters, seeded.severities):
+            for label, count in counter.items():
+                expect(label, count)
+        for label in ("Partly removed", "Refused", "No reply", "Still waiting"):
+            expect(label, seeded.outcomes[label])
+        days = sorted(seeded.removal_days)
+        median = (days[len(days) // 2] + days[(len(days) - 1) // 2]) / 2
+        flat = " ".join(text.split())
+        assert f"median {median:g} school day" in flat
+        assert f"longest {max(days)} school day" in flat
+        # Escalations by kind and outcome: each kind's row, statuses in vocabulary order.
+        for kind in {k for k, _ in seeded.escalations}:
+            row = [seeded.escalations[(kind, status.label)] for status in EscalationStatus]
+            shown = " ".join(_expected(c, suppress) for c in row)
+            assert f"{kind} {shown}" in " ".join(text.split()), (kind, suppress)
+    assert "A calm term. Thanks to staff & <parents>." in " ".join(text.split())
+
+
+def test_the_csv_has_one_anonymous_row_per_incident(database: Database, seeded: Seeded) -> None:
+    with database.read() as s:
+        data = rows_csv(anonymised_rows(s, seeded.term))
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == seeded.incidents
+    assert list(rows[0]) == CSV_COLUMNS
+    assert Counter(r["platform"] for r in rows) == seeded.platforms
+    assert Counter(r["severity"] for r in rows) == seeded.severities
+    assert sorted(
+        int(r["school_days_to_removal"]) for r in rows if r["school_days_to_removal"]
+    ) == sorted(seeded.removal_days)
+    assert all(r["term"] == TERM_KEY for r in rows)
+    assert all(date.fromisoformat(r["week_commencing"]).weekday() == 0 for r in rows)
+
+
+def test_an_empty_term_gives_a_valid_report(database: Database, actor: User) -> None:
+    with database.write() as s:
+        save_settings(s, actor, SchoolDetails(name="Empty School"))
+        ensure_default_terms(s, actor)
+        term = find_term(s, TERM_KEY)
+    pdf, text = _pdf(database, term)
+    assert "There were no social media incidents recorded in this period." in text
+    assert _figure(text, "Incidents recorded") == "0"
+    assert "No deletion requests were sent in this period." in text
+    assert "Page 1 of" in text and pdf.startswith(b"%PDF")
+    with database.read() as s:
+        assert rows_csv(anonymised_rows(s, term)).decode("utf-8-sig").count("\n") == 1
+
+
+def test_the_commentary_is_checked_and_kept(
+    database: Database, actor: User, seeded: Seeded
+) -> None:
+    with database.read() as s:
+        warnings = commentary_warnings(
+            s, "GivenCANARY000X FamilyCANARY000X posted (SM-2026-0001) at https://x.example @kid"
+        )
+        assert latest_commentary(s, TERM_KEY) == "A calm term. Thanks to staff & <parents>."
+    assert len(warnings) == 4 and "It names GivenCANARY000X FamilyCANARY000X" in warnings[0]
+    with database.read() as s:
+        assert commentary_warnings(s, "Incidents fell; staff training went well.") == []
+
+
+def test_the_command_line_writes_the_pdf_and_csv(
+    db_url: str,
+    database: Database,
+    seeded: Seeded,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, rows = tmp_path / "report.pdf", tmp_path / "rows.csv"
+    args = ["--database", db_url, "report", "governors", "--term", TERM_KEY]
+    assert main([*args, "--out", str(out), "--csv", str(rows)]) == 0
+    text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    assert _figure(text, "Incidents recorded") == str(seeded.incidents)
+    assert rows.read_bytes().decode("utf-8-sig").count("\n") == seeded.incidents + 1
+    assert main([*args[:4], "--term", "1999-winter", "--out", str(out)]) == 2
+    assert "There is no term “1999-winter”" in capsys.readouterr().err
+
+
+def test_a_term_with_ten_thousand_incidents(database: Database, actor: User) -> None:
+    from bench.synthetic import build_synthetic_log
+
+    with database.write() as s:
+        save_settings(s, actor, SchoolDetails(name="Big School"))
+        ensure_default_terms(s, actor)
+    # Every incident seen this autumn term (which began on 1 September 2026).
+    build_synthetic_log(database, actor.id, incidents=10_000, people=3_000, days=80, seed=5)
+    with database.read() as s:
+        term = find_term(s, "2026-autumn")
+        report = build_report(s, term)
+        rows = anonymised_rows(s, term)
+        pdf = GovernorsReportDocument(letterhead(get_settings(s)), report).render()
+        kept = s.scalar(
+            select(func.count()).select_from(Incident).where(Incident.withdrawn_at.is_(None))
+        )
+    assert kept is not None and kept > 9_900  # the synthetic log withdraws a few
+    assert report.incidents == len(rows) == sum(r.count for r in report.by_severity) == kept
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Incidents recorded {kept:,}" in " ".join(text.split())
