@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.folding import tokens
-from app.core.letter_templates import default_templates
+from app.core.letter_templates import LetterTemplate, default_templates
 
 EXIT_USAGE = 2
 
@@ -30,7 +31,12 @@ def run_letter(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     from app.core.services.incidents import get_incident_by_reference
-    from app.core.services.letters import letter_pdf, make_letters, recipients
+    from app.core.services.letters import (
+        letter_pdf,
+        make_letters,
+        prepare_letters,
+        recipients,
+    )
     from app.core.services.users import get_user
     from app.core.startup import open_log
 
@@ -58,16 +64,20 @@ def run_letter(args: argparse.Namespace) -> int:
                 _say(f"“{args.to}” {what} this letter could go to. Use a name or number:\n{listed}")
                 return EXIT_USAGE
             user = get_user(session, log.user_id)
-            (letter,) = make_letters(
-                session, user, incident.id, args.template, [matches[0].person_id]
-            )
+            person_id = matches[0].person_id
+            (prepared,) = prepare_letters(session, incident.id, args.template, [person_id])
+            for warning in prepared.warnings:
+                _say(f"note: {warning}")
+            (letter,) = make_letters(session, user, incident.id, args.template, [person_id])
             pdf = letter_pdf(session, letter.id)
-        write_atomically(out, pdf)
+            # Written inside the transaction: if the file can't be written, the letter is
+            # not kept on record either (so running the command again makes one letter).
+            write_atomically(out, pdf)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
     except OSError as exc:
-        _say(f"the letter is on record, but {out} could not be written ({exc.strerror}).")
+        _say(f"{out} could not be written ({exc.strerror or exc}); no letter was kept.")
         return EXIT_USAGE
     finally:
         log.database.dispose()
@@ -77,9 +87,13 @@ def run_letter(args: argparse.Namespace) -> int:
 
 def _list_templates(args: argparse.Namespace) -> int:
     """The templates in use (the school's wording where a log is given or found)."""
+    from app.core.db import ENV_DATABASE_URL, default_database_path
     from app.core.services.letters import current_templates
     from app.core.startup import open_log
 
+    if not (args.database or os.environ.get(ENV_DATABASE_URL) or default_database_path().exists()):
+        templates = default_templates()  # no log yet: don't create one just to list these
+        return _print_templates(templates)
     try:
         log = open_log(args.database)
     except FootprintError:
@@ -90,6 +104,10 @@ def _list_templates(args: argparse.Namespace) -> int:
                 templates = current_templates(session)
         finally:
             log.database.dispose()
+    return _print_templates(templates)
+
+
+def _print_templates(templates: dict[str, LetterTemplate]) -> int:
     width = max(len(key) for key in templates)
     for key, template in templates.items():
         print(f"{key:<{width}}  {template.title}")

@@ -26,12 +26,17 @@ def default_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False, ensure_exists=False)
 
 
+def default_database_path() -> Path:
+    """The SQLite file used when no other database is given."""
+    return default_data_dir() / "footprint.sqlite3"
+
+
 def default_database_url() -> str:
     """`--database` beats FOOTPRINT_DATABASE_URL beats the SQLite file in the data folder."""
     from_env = os.environ.get(ENV_DATABASE_URL, "").strip()
     if from_env:
         return from_env
-    return f"sqlite:///{default_data_dir() / 'footprint.sqlite3'}"
+    return f"sqlite:///{default_database_path()}"
 
 
 def normalise_url(url: str | URL) -> URL:

@@ -49,16 +49,61 @@ class LetterTemplate:
 
 
 def placeholders_in(text: str, field: str = "body") -> list[str]:
-    """The placeholder names used in `text`; a broken brace is a ValidationError."""
+    """The placeholder names used in `text`; a broken brace, or a placeholder with
+    formatting added ({date_seen:%d}, {child_name!r}), is a ValidationError."""
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError:
         raise ValidationError(
             field,
-            "A { or } has no partner: write placeholders like {child_name}, and a "
-            "literal brace as {{ or }}.",
+            f"A {{ or }} has no partner{_near_unpaired(text)}: write placeholders like "
+            "{child_name}, and a brace that should print as {{ or }}.",
         ) from None
-    return [name for _, name, _, _ in parsed if name is not None]
+    names = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion:
+            written = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise ValidationError(
+                field,
+                f"Write placeholders plainly, like {{{name}}}: {written} has extra "
+                "formatting Footprint doesn't use.",
+            )
+        names.append(name)
+    return names
+
+
+def _near_unpaired(text: str) -> str:
+    """Where the first unpaired brace is, as a reader would count (line and character)."""
+    depth_at = None
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in "{}" and text[index : index + 2] in ("{{", "}}"):
+            index += 2
+            continue
+        if char == "{":
+            if depth_at is not None:
+                break  # a second { before the first closed
+            depth_at = index
+        elif char == "}":
+            if depth_at is None:
+                depth_at = index
+                break
+            depth_at = None
+        index += 1
+    if depth_at is None:
+        return ""
+    line = text.count("\n", 0, depth_at) + 1
+    column = depth_at - (text.rfind("\n", 0, depth_at) + 1) + 1
+    return f" (line {line}, character {column})"
 
 
 def check_placeholders(text: str, field: str = "body") -> None:
@@ -96,6 +141,8 @@ def parse_template(key: str, text: str) -> LetterTemplate:
 
 def fill(template: LetterTemplate, values: Mapping[str, str]) -> tuple[str, list[str]]:
     """The subject and paragraphs with every placeholder filled (blank where unknown)."""
+    check_placeholders(template.subject, "subject")
+    check_placeholders(template.body, "body")
     complete = {name: values.get(name, "") for name in PLACEHOLDERS}
     return (
         template.subject.format_map(complete),

@@ -113,7 +113,11 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type 
         self.setFont(FONT, 8)
         y = MARGIN - 8 * mm
         if self._footer:
-            self.drawString(MARGIN, y, self._footer)
+            room = PAGE_WIDTH - 2 * MARGIN - 30 * mm  # "Page 99 of 99" keeps its place
+            footer = self._footer
+            while footer and self.stringWidth(footer, FONT, 8) > room:
+                footer = footer[:-2] + "…"
+            self.drawString(MARGIN, y, footer)
         self.drawRightString(PAGE_WIDTH - MARGIN, y, f"Page {self._pageNumber} of {total}")
         self.restoreState()
 

@@ -22,6 +22,7 @@ from app.documents.base import (
     FootprintDocument,
     Letterhead,
     escape,
+    register_fonts,
 )
 
 # A DL window envelope's window sits about 20 mm from the left and 45–90 mm from the top
@@ -48,6 +49,32 @@ class LetterContent:
     signature_image: bytes | None = None
 
 
+#: Lines that fit the window at 10.5 pt: the name and up to six address lines.
+WINDOW_LINES = 7
+
+
+def fit_address(name: str, address: Sequence[str]) -> list[str]:
+    """The address block's lines, never more than the window holds: long lines wrap, and
+    if there are still too many, middle lines are joined with commas, so the name and the
+    postcode (the last line) always show."""
+    register_fonts()
+    given = [line.strip() for line in address if line.strip()]
+    if not given:
+        given = ["(no postal address on record)"]
+    while True:
+        lines = [
+            part
+            for line in [name, *given]
+            for part in simpleSplit(line, FONT, 10.5, ADDRESS_WIDTH) or [""]
+        ]
+        if len(lines) <= WINDOW_LINES or len(given) < 3:
+            return lines[: WINDOW_LINES - 1] + lines[-1:] if len(lines) > WINDOW_LINES else lines
+        # Join the two shortest neighbouring middle lines (never the postcode).
+        pairs = range(len(given) - 2)
+        at = min(pairs, key=lambda i: len(given[i]) + len(given[i + 1]))
+        given[at : at + 2] = [f"{given[at]}, {given[at + 1]}"]
+
+
 class LetterDocument(FootprintDocument):
     """One letter: address window, date and reference, subject, body, signature."""
 
@@ -68,16 +95,10 @@ class LetterDocument(FootprintDocument):
         canvas.saveState()
         canvas.setFont(FONT, 10.5)
         y = PAGE_HEIGHT - ADDRESS_TOP - 5 * mm
-        lines = [c.addressee_name, *[line for line in c.address_lines if line.strip()]]
-        if len(lines) == 1:
-            lines.append("(no postal address on record)")
-        bottom = PAGE_HEIGHT - ADDRESS_TOP - ADDRESS_HEIGHT
+        lines = fit_address(c.addressee_name, c.address_lines)
         for line in lines:
-            for part in simpleSplit(line, FONT, 10.5, ADDRESS_WIDTH):
-                if y < bottom:
-                    break
-                canvas.drawString(MARGIN, y, part)  # drawn as text: nothing is interpreted
-                y -= 4.6 * mm
+            canvas.drawString(MARGIN, y, line)  # drawn as text: nothing is interpreted
+            y -= 4.6 * mm
         right = PAGE_WIDTH - MARGIN
         canvas.drawRightString(
             right, PAGE_HEIGHT - ADDRESS_TOP - 5 * mm, f"{c.letter_date.day} {c.letter_date:%B %Y}"

@@ -102,6 +102,9 @@ class ImageSetting(QWidget):
         except OSError as exc:
             self.message.emit(f"{path.name} could not be read ({exc.strerror or exc}).")
             return False
+        if not data:
+            self.message.emit(f"{path.name} is empty: it has no picture in it.")
+            return False
         if path.suffix.lower() == ".svg" or data.lstrip()[:5] in (b"<?xml", b"<svg "):
             converted = svg_to_png(data)
             if converted is None:

@@ -19,7 +19,11 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.letter_templates import default_templates
 from app.core.models import Letter, User
 from app.core.services.chronology import list_chronology
-from app.core.services.deletion_requests import create_request
+from app.core.services.deletion_requests import (
+    create_request,
+    record_outcome,
+    send_second_request,
+)
 from app.core.services.involvements import add_involvement
 from app.core.services.letters import (
     current_templates,
@@ -31,11 +35,19 @@ from app.core.services.letters import (
     restore_default,
     save_template,
     template_rows,
+    withdraw_letter,
 )
 from app.core.services.people import link_parent
 from app.core.services.school import SchoolDetails, save_settings, set_image
 from app.core.services.terms import ensure_default_terms
-from app.core.vocab import ChronologyKind, DeletionMethod, InvolvementRole, PersonKind, Platform
+from app.core.vocab import (
+    ChronologyKind,
+    DeletionMethod,
+    DeletionOutcome,
+    InvolvementRole,
+    PersonKind,
+    Platform,
+)
 from tests.factories import make_incident, make_person
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -154,7 +166,9 @@ def test_the_usual_addressees_are_suggested(database: Database, case: dict[str, 
     assert mother.child_id == case["poster"]
 
 
-def test_every_template_prints_every_filled_field(database: Database, case: dict[str, int]) -> None:
+def test_every_template_prints_every_filled_field(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
     expected_everywhere = [
         "Mrs Ольга Nguyễn",
         "O'Brien & Sons <Ltd>",
@@ -178,16 +192,37 @@ def test_every_template_prints_every_filled_field(database: Database, case: dict
         "{complaints_url}": "https://kestrelvale.example.org/complaints",
         "{dsl_names}": "Mr Ł. Nowak (DSL)",
     }
-    with database.read() as s:
-        for key, template in default_templates().items():
+    templates = default_templates()
+
+    def check(key: str) -> None:
+        template = templates[key]
+        with database.read() as s:
             [letter] = prepare_letters(s, case["incident"], key, [case["mother"]])
-            flat = _flat(letter.pdf)
-            for field in expected_everywhere:
-                assert field in flat, (key, field)
-            for placeholder, value in by_placeholder.items():
-                if placeholder in template.subject + template.body:
-                    assert value in flat, (key, placeholder)
-            assert "{" not in flat, key
+        flat = _flat(letter.pdf)
+        for field in expected_everywhere:
+            assert field in flat, (key, field)
+        for placeholder, value in by_placeholder.items():
+            if placeholder in template.subject + template.body:
+                assert value in flat, (key, placeholder)
+        assert "{" not in flat, key
+
+    for key in templates:
+        if key != "second_request":
+            check(key)
+    # The second request: the first's deadline passed on Wednesday; on Thursday a second
+    # request is sent, due two school days later, and its letter gives that deadline.
+    set_clock(lambda: MONDAY + timedelta(days=3))
+    with database.write() as s:
+        send_second_request(
+            s,
+            actor,
+            case["request"],
+            method=DeletionMethod.LETTER,
+            sent_at=MONDAY + timedelta(days=3),
+        )
+    expected_everywhere[5] = "26 November 2026"
+    by_placeholder["{deadline}"] = "30 November 2026"
+    check("second_request")
 
 
 def test_a_letter_about_a_child_needs_a_parent_of_a_pupil_involved(
@@ -340,3 +375,119 @@ def test_the_command_line_makes_and_records_a_letter(
     assert "request_removal" in listed and "Underage use of a platform" in listed
     with database.read() as s:
         assert len(list_letters(s, case["incident"])) == 1
+
+
+def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        step = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Alpha", year_group="3")
+        sibling = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Beta", year_group="1")
+        parent = make_person(s, actor, title="Ms", given_name="Pat", family_name="Quinn")
+        link_parent(s, actor, parent.id, step.id, receives_letters=False)
+        link_parent(s, actor, parent.id, sibling.id)
+        add_involvement(s, actor, case["incident"], step.id, InvolvementRole.POSTER)
+        add_involvement(s, actor, case["incident"], sibling.id, InvolvementRole.TARGET)
+    with database.read() as s:
+        [offered] = [
+            r for r in recipients(s, case["incident"], "child_involved") if r.person_id == parent.id
+        ]
+        [letter] = prepare_letters(s, case["incident"], "child_involved", [parent.id])
+    assert offered.child_id == sibling.id and "of Beta" in offered.reason
+    text = _flat(letter.pdf)
+    assert "involving Beta" in text and "Alpha" not in text
+
+
+def test_a_request_applies_only_to_its_own_addressee(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.read() as s:
+        [letter] = prepare_letters(
+            s, case["incident"], "request_removal", [case["mother"]], request_id=case["request"]
+        )
+        assert letter.deletion_request_id == case["request"]
+        # Ticking the adult poster too: their letter would need their own request.
+        with pytest.raises(ValidationError, match="no deletion request to Mr Dara Kelly"):
+            prepare_letters(
+                s,
+                case["incident"],
+                "request_removal",
+                [case["mother"], case["adult"]],
+                request_id=case["request"],
+            )
+        # Someone with nothing to do with the incident can't be written to about it.
+        stranger = make_person(s, actor, given_name="Stranger")
+        with pytest.raises(ValidationError, match="Stranger O'Neill is not in this incident"):
+            prepare_letters(s, case["incident"], "proper_channels", [stranger.id])
+
+
+def test_a_deadline_letter_needs_an_open_request_with_a_deadline_ahead(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        draft = create_request(
+            s,
+            actor,
+            case["incident"],
+            addressee_id=case["adult"],
+            method=DeletionMethod.LETTER,
+            sent_at=None,
+        )
+    with database.read() as s:
+        [letter] = prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
+    assert letter.deletion_request_id == draft.id
+    assert any("not marked as sent" in w and "25 November 2026" in w for w in letter.warnings)
+    assert "by 25 November 2026" in _flat(letter.pdf)
+
+    set_clock(lambda: MONDAY + timedelta(days=3))  # Thursday: the pupil's deadline has passed
+    with (
+        pytest.raises(ValidationError, match=r"\(25 November 2026\) has passed"),
+        database.read() as s,
+    ):
+        prepare_letters(s, case["incident"], "request_removal", [case["mother"]])
+    with database.write() as s:
+        record_outcome(s, actor, case["request"], DeletionOutcome.REFUSED)
+    with pytest.raises(ValidationError, match="already closed \\(refused\\)"), database.read() as s:
+        prepare_letters(s, case["incident"], "request_removal", [case["mother"]])
+
+
+def test_placeholders_with_formatting_are_refused(database: Database, actor: User) -> None:
+    for body in ("Seen {date_seen:%d/%m}", "Dear {child_name!r}", "Width {platform:>99999999}"):
+        with (
+            pytest.raises(ValidationError, match="Write placeholders plainly"),
+            database.write() as s,
+        ):
+            save_template(s, actor, "child_involved", "T", "Subject", body)
+    with pytest.raises(ValidationError, match=r"line 2, character 5"), database.write() as s:
+        save_template(s, actor, "child_involved", "T", "Subject", "Fine\nBad { brace")
+
+
+def test_a_blank_value_is_a_warning_not_a_silent_gap(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        pupil = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Nia")  # no class
+        add_involvement(s, actor, case["incident"], pupil.id, InvolvementRole.WITNESS)
+        link_parent(s, actor, case["adult"], pupil.id)
+    with database.read() as s:
+        [letter] = prepare_letters(s, case["incident"], "child_involved", [case["adult"]])
+    assert any(
+        w.startswith("{child_class} is blank in the letter to Mr Dara Kelly")
+        for w in letter.warnings
+    )
+
+
+def test_a_letter_made_in_error_is_withdrawn_not_deleted(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        [letter] = make_letters(s, actor, case["incident"], "proper_channels", [case["adult"]])
+    with database.write() as s:
+        withdraw_letter(s, actor, letter.id, "Printed twice")
+    with database.read() as s:
+        assert list_letters(s, case["incident"]) == []
+        assert letter_pdf(s, letter.id).startswith(b"%PDF")  # still on record
+        last = list_chronology(s, case["incident"])[0]  # newest first
+    assert "withdrawn: Printed twice" in last.text
+    with pytest.raises(Conflict), database.write() as s:
+        withdraw_letter(s, actor, letter.id, "Again")

@@ -66,6 +66,37 @@ def test_a_long_letter_flows_onto_page_two_with_the_footer() -> None:
     assert len(pages) == 2
     assert "Page 1 of 2" in pages[0] and "Page 2 of 2" in pages[1]
     assert "Our reference SM-2026-0042" in pages[1]
+    # Page two carries on: no letterhead, address block or date drawn over the text.
+    for first_page_only in ("Kestrel Way", "12 Oak Road", "Our reference:", "24 November 2026"):
+        assert first_page_only in pages[0] and first_page_only not in pages[1], first_page_only
+
+
+def test_a_long_address_keeps_its_postcode_in_the_window() -> None:
+    address = [
+        "Flat 2B",
+        "Old Mill House",
+        "12 Long Lane",
+        "Little Snoring",
+        "Fakenham",
+        "Norfolk",
+        "NR21 0AA",
+    ]
+    text = _pages(LetterDocument(HEAD, replace(CONTENT, address_lines=address)).render())[0]
+    assert "NR21 0AA" in text and "Fakenham, Norfolk" in text
+
+
+def test_long_names_shrink_to_fit_and_the_footer_keeps_the_page_number() -> None:
+    long_name = "The Very Long Name Church of England Voluntary Aided Primary School " * 3
+    head = replace(HEAD, school_name=long_name.strip())
+    pdf = LetterDocument(head, CONTENT).render()
+    text = _pages(pdf)[0]
+    assert "Page 1 of 1" in text
+    reader = PdfReader(io.BytesIO(pdf))
+    seen: list[float] = []
+    reader.pages[0].extract_text(
+        visitor_text=lambda t, cm, tm, *_: seen.append(tm[4] + cm[4]) if t.strip() else None
+    )
+    assert seen and min(seen) > 50  # nothing starts in the left margin or off the page
 
 
 def test_a_reprint_is_identical() -> None:

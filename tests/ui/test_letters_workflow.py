@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -22,8 +22,9 @@ from app.core.letter_templates import default_templates
 from app.core.models import Letter, LetterTemplateVersion, SchoolSettings, User
 from app.core.services.chronology import list_chronology
 from app.core.services.deletion_requests import create_request
+from app.core.services.incidents import withdraw_incident
 from app.core.services.involvements import add_involvement
-from app.core.services.letters import current_templates, letter_pdf, list_letters
+from app.core.services.letters import current_templates, letter_pdf, list_letters, make_letters
 from app.core.services.lookups import get_incident
 from app.core.services.people import link_parent
 from app.core.services.school import SchoolDetails, save_settings
@@ -304,7 +305,8 @@ def test_an_svg_logo_becomes_a_png_on_the_letterhead(
         assert s.scalars(select(SchoolSettings)).one().logo is not None
     dialog = LetterDialog(window.context, case["incident"], "SM-2026-0001")
     qtbot.addWidget(dialog)
-    assert len(dialog.preview.page_labels) == 2  # both parents, with the logo drawn
+    assert len(dialog.preview.page_labels) == 2  # both parents
+    assert all(b"/Subtype /Image" in pdf for pdf in dialog.letters)  # the logo is drawn
 
 
 def test_unsaved_incident_changes_are_saved_before_a_letter(
@@ -326,3 +328,108 @@ def test_unsaved_incident_changes_are_saved_before_a_letter(
     assert not editor.is_dirty()
     with database.read() as s:
         assert get_incident(s, case["incident"]).summary == "Corrected summary before the letter."
+
+
+def _ink(pdf: Path) -> float:
+    """How much of the first printed page is dark (0 for a blank page)."""
+    from app.ui.letters.pdf_pages import PdfFile
+
+    image = PdfFile(pdf.read_bytes()).page(0, 30)
+    dark = sum(
+        1
+        for y in range(0, image.height(), 2)
+        for x in range(0, image.width(), 2)
+        if image.pixelColor(x, y).lightness() < 128
+    )
+    return dark / ((image.width() // 2) * (image.height() // 2))
+
+
+def test_a_printer_that_fails_keeps_nothing_on_record_and_a_good_one_prints_ink(
+    qtbot: QtBot, window: MainWindow, database: Database, case: dict[str, int], tmp_path: Path
+) -> None:
+    dialog = LetterDialog(
+        window.context, case["incident"], "SM-2026-0001", request_id=case["request"]
+    )
+    qtbot.addWidget(dialog)
+    dialog.choose_printer = lambda _parent: _pdf_printer(tmp_path / "missing" / "x.pdf")
+    dialog.print_letters()
+    assert "nothing was kept on record" in dialog.message.text()
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Letter)) == 0
+    # Trying again with a working printer makes each letter once.
+    printed = tmp_path / "printed.pdf"
+    dialog.choose_printer = lambda _parent: _pdf_printer(printed)
+    dialog.print_letters()
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Letter)) == 2
+    assert _ink(printed) > 0.002  # text on the page, not a blank sheet
+
+
+def test_saving_never_replaces_an_earlier_batch(
+    qtbot: QtBot, window: MainWindow, database: Database, case: dict[str, int], tmp_path: Path
+) -> None:
+    (tmp_path / "letters (1 of 2).pdf").write_bytes(b"an earlier letter")
+    dialog = LetterDialog(
+        window.context, case["incident"], "SM-2026-0001", request_id=case["request"]
+    )
+    qtbot.addWidget(dialog)
+    dialog.choose_save_path = lambda _parent, _suggested: tmp_path / "letters.pdf"
+    dialog.save_letters()
+    assert "letters (1 of 2).pdf already exists" in dialog.message.text()
+    assert (tmp_path / "letters (1 of 2).pdf").read_bytes() == b"an earlier letter"
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Letter)) == 0
+
+
+def test_changing_the_letter_ticks_its_usual_addressees(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        target = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Tam", year_group="4")
+        carer = make_person(s, actor, given_name="Carer", address="3 Ash Way")
+        link_parent(s, actor, carer.id, target.id)
+        add_involvement(s, actor, case["incident"], target.id, InvolvementRole.TARGET)
+    dialog = LetterDialog(window.context, case["incident"], "SM-2026-0001")
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findData("request_removal"))
+    assert sorted(dialog.chosen_ids()) == sorted([case["mother"], case["father"]])
+    dialog.template.setCurrentIndex(dialog.template.findData("child_involved"))
+    assert sorted(dialog.chosen_ids()) == sorted([case["mother"], case["father"], carer.id])
+    dialog.template.setCurrentIndex(dialog.template.findData("underage_use"))
+    assert carer.id not in dialog.chosen_ids()  # the target's family isn't told of "use"
+    for row in range(dialog.people.count()):
+        dialog.people.item(row).setCheckState(Qt.CheckState.Unchecked)
+    dialog.update_preview()
+    assert "letters," not in dialog.notes.text() and not dialog.print_button.isEnabled()
+
+
+def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write() as s:
+        [letter] = make_letters(s, actor, case["incident"], "request_removal", [case["mother"]])
+    editor = _open(qtbot, window, case["incident"])
+    editor.tabs.setCurrentWidget(editor.letters)
+    editor.letters.tree.setCurrentItem(editor.letters.tree.topLevelItem(0))
+
+    def give_reason(box: QWidget) -> None:
+        assert isinstance(box, QInputDialog)
+        box.setTextValue("Sent to the wrong parent")
+        box.accept()
+
+    when_modal(give_reason, kind=QInputDialog)
+    qtbot.mouseClick(editor.letters.withdraw_button, Qt.MouseButton.LeftButton)
+    assert editor.letters.tree.topLevelItemCount() == 0
+    timeline = editor.timeline.list
+    entries = [timeline.topLevelItem(i).text(3) for i in range(timeline.topLevelItemCount())]
+    assert any("withdrawn: Sent to the wrong parent" in entry for entry in entries)
+    with database.write() as s:
+        withdraw_incident(s, actor, case["incident"], "Recorded twice")
+    editor.close()
+    editor = _open(qtbot, window, case["incident"])
+    assert not editor.letters.new_button.isEnabled()
+    editor.letters.tree.setCurrentItem(None)
+    editor.letters._enable()  # choosing a row must not switch "New letter" back on
+    assert not editor.letters.new_button.isEnabled()
+    with database.read() as s:
+        assert s.get(Letter, letter.id).withdrawn_reason == "Sent to the wrong parent"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from app.core.clock import today_london
+from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.letter_templates import (
     PLACEHOLDERS,
@@ -37,6 +37,7 @@ from app.core.models import (
     User,
 )
 from app.core.services.chronology import record
+from app.core.services.deletion_requests import default_deadline
 from app.core.services.lookups import get_incident
 from app.core.services.school import get_settings
 from app.core.services.validation import atomic, check_text
@@ -44,6 +45,7 @@ from app.core.timefmt import to_london
 from app.core.vocab import (
     ChronologyKind,
     DeletionOutcome,
+    IncidentStatus,
     InvolvementRole,
     PersonKind,
     Platform,
@@ -57,6 +59,8 @@ POSTER_TEMPLATES = frozenset(
 )
 #: The most letters made at once (both parents of every pupil in a large incident fits).
 MAX_BATCH = 200
+#: Lines of a postal address that fit the envelope window (after the name).
+ADDRESS_LINES = 6
 
 
 # --- Templates ---------------------------------------------------------------------------
@@ -129,6 +133,13 @@ def save_template(
     if key not in default_templates():
         raise NotFound(f"There is no letter template called “{key}”.")
     checked = check_template(title, subject, body)
+    current = current_templates(session)[key]
+    if (current.title, current.subject, current.body) == (
+        checked.title,
+        checked.subject,
+        checked.body,
+    ):
+        return current  # unchanged: no new version
     with atomic(session):
         session.add(
             LetterTemplateVersion(
@@ -197,7 +208,9 @@ def recipients(
     """Everyone a letter about the incident could go to, with the usual addressees of
     this template marked `suggested`: for a deletion request, its addressee (or, for a
     pupil, their parents and carers); for letters about the post, the posters; for
-    letters about a child, the parents and carers of every pupil involved."""
+    underage use, the parents of a pupil who posted; for letters about a child, the
+    parents and carers of every pupil involved. Parents and carers are those linked to
+    the pupil to receive letters; a pupil's own letters go to them."""
     incident = get_incident(session, incident_id)
     get_template(session, template_key)  # an unknown template is named, not ignored
     request = _get_request(session, incident, request_id) if request_id is not None else None
@@ -207,45 +220,75 @@ def recipients(
         existing = found.get(person.id)
         if existing is not None:
             if suggested and not existing.suggested:
-                found[person.id] = Recipient(
-                    existing.person_id,
-                    existing.name,
-                    existing.reason,
-                    existing.has_address,
-                    existing.child_id,
-                    True,
+                found[person.id] = replace(
+                    existing, suggested=True, child_id=child.id if child else existing.child_id
                 )
             return
         found[person.id] = Recipient(
             person_id=person.id,
             name=addressee_name(person),
             reason=reason,
-            has_address=bool(person.address.strip() or person.postcode.strip()),
+            has_address=bool(address_lines(person)),
             child_id=child.id if child is not None else None,
             suggested=suggested,
         )
 
     about_post = template_key in POSTER_TEMPLATES
-    for involvement in _involvements(session, incident.id):
+    involvements = _involvements(session, incident.id)
+    # Posters first, so a parent of two pupils in the incident is written to about the
+    # one who posted when the letter is about the post.
+    involvements.sort(key=lambda i: i.role is not InvolvementRole.POSTER)
+    for involvement in involvements:
         person, role = involvement.person, involvement.role
+        is_poster = role is InvolvementRole.POSTER
         if request is not None:
             wanted = request.addressee_id == person.id
         elif about_post:
-            wanted = role is InvolvementRole.POSTER
+            wanted = is_poster
+        elif template_key == "underage_use":
+            wanted = is_poster and person.kind is PersonKind.PUPIL
         else:
             wanted = person.kind is PersonKind.PUPIL
         if person.kind is PersonKind.PUPIL:
             for parent, link in _letter_parents(session, person.id):
                 relation = link.relationship_label or "Parent/carer"
+                parent_wanted = wanted or (
+                    request is not None and request.addressee_id == parent.id
+                )
                 add(
                     parent,
                     f"{relation} of {person.full_name} ({role.label.lower()})",
                     person,
-                    wanted,
+                    parent_wanted,
                 )
         else:
             add(person, f"{person.kind.label} ({role.label.lower()})", None, wanted)
+    if request is not None and request.addressee_id not in found:
+        # A request to a parent who is not in the incident themselves (their child is).
+        addressee = session.get(Person, request.addressee_id)
+        if (
+            addressee is not None
+            and addressee.withdrawn_at is None
+            and addressee.kind is not PersonKind.PUPIL  # a pupil's letters go to parents
+        ):
+            add(
+                addressee,
+                "The deletion request's addressee",
+                _child_in_incident(session, incident, addressee),
+                True,
+            )
     return sorted(found.values(), key=lambda r: (not r.suggested, r.name.casefold()))
+
+
+def pupils_without_parents(session: Session, incident_id: int) -> list[str]:
+    """Pupils in the incident with no parent or carer linked to receive letters (so
+    their families can't be written to until someone is linked in People)."""
+    names = []
+    for involvement in _involvements(session, incident_id):
+        person = involvement.person
+        if person.kind is PersonKind.PUPIL and not _letter_parents(session, person.id):
+            names.append(f"{person.full_name} ({involvement.role.label.lower()})")
+    return list(dict.fromkeys(names))
 
 
 def _involvements(session: Session, incident_id: int) -> list[Involvement]:
@@ -326,8 +369,8 @@ def prepare_letters(
     request_id: int | None = None,
     template: LetterTemplate | None = None,
 ) -> list[PreparedLetter]:
-    """Fill and render the letters (for the preview); nothing is stored. `template`
-    replaces the saved wording (Settings → Letters previews unsaved edits)."""
+    """Fill and render the letters (for the preview); nothing is stored. A letter that
+    can't be filled is a ValidationError naming everyone affected and why."""
     incident = get_incident(session, incident_id)
     if not addressee_ids:
         raise ValidationError("addressee", "Choose who the letter is to.")
@@ -337,25 +380,51 @@ def prepare_letters(
     settings = get_settings(session)
     head = letterhead(settings)
     request = _get_request(session, incident, request_id) if request_id is not None else None
+    candidates = {
+        r.person_id: r for r in recipients(session, incident_id, template_key, request_id)
+    }
     today = today_london()
-    letters = []
+    letters, problems = [], []
     for person_id in dict.fromkeys(addressee_ids):
         person = session.get(Person, person_id)
         if person is None or person.withdrawn_at is not None:
-            raise NotFound("One of the people chosen is no longer in the log.")
-        child = _child_for(session, incident, person)
-        person_request = request or _request_for(session, incident, person, child)
-        values = letter_values(settings, incident, person, child, person_request, today)
-        _check_complete(chosen, values, person, child)
-        subject, paragraphs = fill(chosen, values)
-        warnings = []
-        if not address_lines(person):
+            problems.append("One of the people chosen is no longer in the log.")
+            continue
+        candidate = candidates.get(person_id)
+        if candidate is None:
+            problems.append(
+                f"{addressee_name(person)} is not in this incident, nor a parent or carer "
+                "of a pupil who is."
+            )
+            continue
+        child = session.get(Person, candidate.child_id) if candidate.child_id else None
+        if person.kind is PersonKind.PUPIL:
+            child = person
+        if request is not None and request.addressee_id in (person.id, candidate.child_id):
+            person_request: DeletionRequest | None = request
+        else:
+            person_request = _request_for(session, incident, person, child, template_key)
+        try:
+            values, warnings = _fill_values(
+                session, chosen, settings, incident, person, child, person_request, today
+            )
+            subject, paragraphs = fill(chosen, values)
+        except ValidationError as exc:
+            problems.append(exc.message)
+            continue
+        lines = address_lines(person)
+        if not lines:
             warnings.append(f"There is no postal address for {addressee_name(person)}.")
+        elif len(lines) > ADDRESS_LINES:
+            warnings.append(
+                f"{addressee_name(person)}'s address has {len(lines)} lines; some are joined "
+                "so that the postcode still shows in the envelope window."
+            )
         content = LetterContent(
             letter_date=today,
             reference=incident.reference,
             addressee_name=addressee_name(person),
-            address_lines=address_lines(person),
+            address_lines=lines,
             salutation=salutation(person),
             subject=subject,
             paragraphs=paragraphs,
@@ -377,6 +446,13 @@ def prepare_letters(
                 page_count=document.page_count,
                 warnings=tuple(warnings),
             )
+        )
+    if problems:
+        if len(problems) == 1:
+            raise ValidationError("addressee", problems[0])
+        raise ValidationError(
+            "addressee",
+            f"{len(problems)} of these letters can't be made: " + " ".join(problems),
         )
     return letters
 
@@ -477,6 +553,35 @@ def list_letters(
     ]
 
 
+def withdraw_letter(session: Session, actor: User, letter_id: int, reason: str) -> Letter:
+    """A letter made in error (printed twice, wrong person ticked): it stays on record,
+    marked withdrawn with the reason, and the timeline says so."""
+    check_text(
+        "reason", reason, label="The reason", max_length=2_000, required=True, multiline=True
+    )
+    with atomic(session):
+        letter = session.get(Letter, letter_id)
+        if letter is None:
+            raise NotFound("That letter is not on record.")
+        if letter.withdrawn_at is not None:
+            raise Conflict("This letter has already been withdrawn.")
+        letter.withdrawn_at = utc_now()
+        letter.withdrawn_by_id = actor.id
+        letter.withdrawn_reason = reason
+        addressee = session.get(Person, letter.addressee_id)
+        record(
+            session,
+            actor,
+            get_incident(session, letter.incident_id),
+            ChronologyKind.LETTER,
+            f"Letter “{letter.template_title}” to "
+            f"{addressee_name(addressee) if addressee else 'someone'} of "
+            f"{long_date(letter.letter_date)} withdrawn: {reason}",
+        )
+        session.flush()
+    return letter
+
+
 def letter_pdf(session: Session, letter_id: int) -> bytes:
     """The stored PDF of a letter, exactly as first printed (checked against its SHA-256)."""
     letter = session.get(Letter, letter_id, options=[undefer(Letter.pdf)])
@@ -548,11 +653,11 @@ def letter_values(
     incident: Incident,
     addressee: Person,
     child: Person | None,
-    request: DeletionRequest | None,
+    deadline: date | None,
     today: date,
 ) -> dict[str, str]:
     """Every placeholder's value for one letter (blank where there is nothing to say)."""
-    values = {
+    return {
         **school_values(settings),
         "addressee_name": addressee_name(addressee),
         "child_name": child.full_name if child is not None else "",
@@ -561,75 +666,138 @@ def letter_values(
         "platform": platform_name(incident),
         "date_seen": long_date(incident.seen_at),
         "date_posted": long_date(incident.happened_at),
-        "deadline": long_date(request.deadline) if request is not None else "",
+        "deadline": long_date(deadline),
         "letter_date": long_date(today),
     }
-    assert set(values) == set(PLACEHOLDERS)
-    return values
 
 
-def _check_complete(
-    template: LetterTemplate, values: dict[str, str], person: Person, child: Person | None
-) -> None:
-    """A placeholder the letter needs but nothing can fill is a clear error, not a gap."""
+def _fill_values(
+    session: Session,
+    template: LetterTemplate,
+    settings: SchoolSettings,
+    incident: Incident,
+    person: Person,
+    child: Person | None,
+    request: DeletionRequest | None,
+    today: date,
+) -> tuple[dict[str, str], list[str]]:
+    """The values for one letter, and warnings; a placeholder the letter needs but that
+    can't be filled truthfully is a ValidationError naming the person."""
     used = set(placeholders_in(template.subject, "subject")) | set(
         placeholders_in(template.body, "body")
     )
     name = addressee_name(person)
+    warnings: list[str] = []
     if {"child_name", "child_class"} & used and child is None:
         raise ValidationError(
             "addressee",
             f"This letter is about a pupil, but {name} is not the parent or carer of a pupil "
             "in this incident (link them to their child in People first).",
         )
-    if "deadline" in used and not values["deadline"]:
+    deadline = None
+    if "deadline" in used:
+        deadline = _deadline(session, template.key, name, request, today, warnings)
+    if "headteacher_name" in used and not settings.headteacher_name.strip():
+        raise ValidationError("template", "The headteacher's name is not set (Settings → School).")
+    values = letter_values(settings, incident, person, child, deadline, today)
+    for placeholder in sorted(used):
+        if not values[placeholder].strip():
+            warnings.append(
+                f"{{{placeholder}}} is blank in the letter to {name}: "
+                f"{PLACEHOLDERS[placeholder].lower()} is not recorded."
+            )
+    if incident.status is IncidentStatus.CLOSED:
+        warnings.append("This incident is closed.")
+    return values, warnings
+
+
+def _deadline(
+    session: Session,
+    template_key: str,
+    name: str,
+    request: DeletionRequest | None,
+    today: date,
+    warnings: list[str],
+) -> date:
+    """The deadline a letter gives: the request's, which must still be open and ahead."""
+    if request is None:
+        if template_key == "second_request":
+            raise ValidationError(
+                "addressee",
+                f"No second request to {name} has been recorded. Use “Second request…” on "
+                "the Requests & escalations tab first; its new deadline goes into the letter.",
+            )
         raise ValidationError(
             "addressee",
             f"This letter gives a deadline for deleting the post, but no deletion request to "
             f"{name} has been recorded. Record the request on the Requests & escalations tab "
             "first; its deadline goes into the letter.",
         )
-    if "headteacher_name" in used and not values["headteacher_name"]:
-        raise ValidationError("template", "The headteacher's name is not set (Settings → School).")
-
-
-def _child_for(session: Session, incident: Incident, person: Person) -> Person | None:
-    """The pupil in this incident a parent's letter is about (the first, if several)."""
-    if person.kind is PersonKind.PUPIL:
-        return person
-    pupils = session.scalars(
-        select(Person)
-        .join(Involvement, Involvement.person_id == Person.id)
-        .join(ParentChildLink, ParentChildLink.child_id == Person.id)
-        .where(
-            Involvement.incident_id == incident.id,
-            Involvement.withdrawn_at.is_(None),
-            ParentChildLink.parent_id == person.id,
-            ParentChildLink.withdrawn_at.is_(None),
-            Person.kind == PersonKind.PUPIL,
+    if request.outcome is not DeletionOutcome.PENDING:
+        raise ValidationError(
+            "addressee",
+            f"The deletion request to {name} is already closed ({request.outcome.label.lower()}),"
+            " so a letter asking for the post to be deleted would be out of date.",
         )
-        .order_by(Involvement.id)
-    ).first()
-    return pupils
+    if request.sent_at is None or request.deadline is None:
+        deadline = default_deadline(session, utc_now())
+        warnings.append(
+            f"The request to {name} is not marked as sent, so the deadline "
+            f"({long_date(deadline)}) is counted from today. Mark it sent when the letter goes."
+        )
+        return deadline
+    if request.deadline < today:
+        raise ValidationError(
+            "addressee",
+            f"The deadline in the deletion request to {name} ({long_date(request.deadline)}) "
+            "has passed. Record a second request with a new deadline, and make the letter "
+            "from that.",
+        )
+    return request.deadline
+
+
+def _child_in_incident(session: Session, incident: Incident, parent: Person) -> Person | None:
+    """A pupil in this incident whom `parent` receives letters about (posters first)."""
+    rows = list(
+        session.execute(
+            select(Person, Involvement.role)
+            .join(Involvement, Involvement.person_id == Person.id)
+            .join(ParentChildLink, ParentChildLink.child_id == Person.id)
+            .where(
+                Involvement.incident_id == incident.id,
+                Involvement.withdrawn_at.is_(None),
+                ParentChildLink.parent_id == parent.id,
+                ParentChildLink.withdrawn_at.is_(None),
+                ParentChildLink.receives_letters.is_(True),
+                Person.kind == PersonKind.PUPIL,
+                Person.withdrawn_at.is_(None),
+            )
+            .order_by(Involvement.id)
+        )
+    )
+    rows.sort(key=lambda row: row[1] is not InvolvementRole.POSTER)
+    return rows[0][0] if rows else None
 
 
 def _request_for(
-    session: Session, incident: Incident, person: Person, child: Person | None
+    session: Session,
+    incident: Incident,
+    person: Person,
+    child: Person | None,
+    template_key: str,
 ) -> DeletionRequest | None:
     """The deletion request a letter to this person is about: the newest one to them (or
-    to their child who posted), preferring one still open."""
+    to their child who posted), preferring one still open; for a second-request letter,
+    only a second request."""
     ids = [person.id] + ([child.id] if child is not None else [])
-    requests = list(
-        session.scalars(
-            select(DeletionRequest)
-            .where(
-                DeletionRequest.incident_id == incident.id,
-                DeletionRequest.addressee_id.in_(ids),
-                DeletionRequest.withdrawn_at.is_(None),
-            )
-            .order_by(DeletionRequest.id.desc())
-        )
+    query = select(DeletionRequest).where(
+        DeletionRequest.incident_id == incident.id,
+        DeletionRequest.addressee_id.in_(ids),
+        DeletionRequest.withdrawn_at.is_(None),
     )
+    if template_key == "second_request":
+        query = query.where(DeletionRequest.follow_up_of_id.is_not(None))
+    requests = list(session.scalars(query.order_by(DeletionRequest.id.desc())))
     open_ones = [r for r in requests if r.outcome is DeletionOutcome.PENDING]
     chosen = open_ones or requests
     return chosen[0] if chosen else None

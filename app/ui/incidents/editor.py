@@ -129,6 +129,7 @@ class IncidentEditor(QDialog):
             lambda request_id, key: self.open_letters(key, request_id)
         )
         self.letters.new_button.clicked.connect(lambda: self.open_letters())
+        self.letters.withdrawn.connect(self._casework_saved)
 
         if incident_id is None:
             self._start_new()
@@ -163,8 +164,8 @@ class IncidentEditor(QDialog):
         self.evidence.show_rows(loaded.evidence, loaded.reference)
         self.timeline.show_rows(loaded.timeline)
         self.casework.show_incident(loaded.id)
+        self.letters.allow_new = not loaded.withdrawn
         self.letters.show_incident(loaded.id)
-        self.letters.new_button.setEnabled(not loaded.withdrawn)
         if loaded.withdrawn:
             self.banner.setText(
                 "This incident has been withdrawn: it is kept on record but can't be changed."
@@ -389,7 +390,7 @@ class IncidentEditor(QDialog):
     def open_letters(self, template_key: str | None = None, request_id: int | None = None) -> None:
         """Make a letter (Ctrl+P): from the saved incident, so unsaved changes are saved
         first; the new letters then appear on the Letters tab and the timeline."""
-        if self.incident_id is None or not self.letters.new_button.isEnabled():
+        if self.incident_id is None or not self.letters.allow_new:
             if self.incident_id is None:
                 self.message.setText("Save the incident first: letters are made from it.")
                 self.message.show()
@@ -416,6 +417,7 @@ class IncidentEditor(QDialog):
         self.letter_dialog = dialog
         dialog.exec()
         self.letter_dialog = None
+        dialog.deleteLater()  # its page images are not kept
 
     def _letters_made(self) -> None:
         self.letters.reload()

@@ -24,15 +24,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
+from app.core.models import User
 from app.core.services.letters import (
     Recipient,
     current_templates,
     letter_pdf,
     make_letters,
     prepare_letters,
+    pupils_without_parents,
     recipients,
 )
 from app.ui.context import AppContext
@@ -106,6 +109,9 @@ class LetterDialog(QDialog):
         self.message = error_label()
         self.notes = QLabel()
         self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.unlinked = ""
         self.print_button = QPushButton("&Print…")
         self.print_button.setToolTip("Print every letter shown, as one job (Ctrl+P)")
         self.save_button = QPushButton("Save as P&DF…")
@@ -159,14 +165,16 @@ class LetterDialog(QDialog):
         return str(self.template.currentData())
 
     def _template_changed(self) -> None:
-        """List who this letter can go to, ticking the usual addressees."""
-        ticked = self.chosen_ids() if self.people.count() else None
+        """List who this letter can go to, ticking the usual addressees of this letter."""
         try:
-            found = self.context.read(
-                lambda s: recipients(s, self.incident_id, self.template_key, self.request_id)
+            found, unlinked = self.context.read(
+                lambda s: (
+                    recipients(s, self.incident_id, self.template_key, self.request_id),
+                    pupils_without_parents(s, self.incident_id),
+                )
             )
         except FootprintError as exc:
-            found = []
+            found, unlinked = [], []
             self.message.setText(exc.message)
             self.message.show()
         self.people.blockSignals(True)
@@ -175,17 +183,22 @@ class LetterDialog(QDialog):
             item = QListWidgetItem(_describe(person))
             item.setData(Qt.ItemDataRole.UserRole, person.person_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            wanted = person.suggested if ticked is None else person.person_id in ticked
+            wanted = person.suggested
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
             self.people.addItem(item)
         self.people.blockSignals(False)
+        self.unlinked = (
+            "No parent or carer is linked to receive letters for "
+            + ", ".join(unlinked)
+            + ": link them in People to write to the family."
+            if unlinked
+            else ""
+        )
         if not found:
-            self.notes.setText(
+            self.unlinked = (
                 "Nobody to write to yet: add the people involved on the People tab (a pupil's "
-                "parents and carers come from their family links)."
+                "parents and carers come from their family links). " + self.unlinked
             )
-        else:
-            self.notes.setText("")
         self.update_preview()
 
     def chosen_ids(self) -> list[int]:
@@ -200,6 +213,7 @@ class LetterDialog(QDialog):
         self.message.hide()
         ids = self.chosen_ids()
         self.letters = []
+        self.notes.setText(self.unlinked)
         if not ids:
             self.preview.show_message("Tick who the letter is to, and it appears here.")
             self._enable()
@@ -232,27 +246,33 @@ class LetterDialog(QDialog):
             button.setEnabled(bool(self.letters))
 
     # -- printing and saving ----------------------------------------------------------
-    def _make(self) -> list[tuple[int, bytes]] | None:
-        """Put the letters on record; the stored bytes are what gets printed or saved."""
+    def _make_then(self, output: Callable[[list[bytes]], object]) -> list[int] | None:
+        """Put the letters on record and hand the stored bytes to `output` (the printer,
+        or the files) in the same transaction: if the output fails, nothing is kept, so
+        trying again never makes a second copy."""
         ids = self.chosen_ids()
-        try:
-            return self.context.write(
-                lambda s, actor: [
-                    (letter.id, letter_pdf(s, letter.id))
-                    for letter in make_letters(
-                        s,
-                        actor,
-                        self.incident_id,
-                        self.template_key,
-                        ids,
-                        request_id=self.request_id,
-                    )
-                ]
+
+        def work(session: Session, actor: User) -> list[int]:
+            made = make_letters(
+                session, actor, self.incident_id, self.template_key, ids, request_id=self.request_id
             )
+            output([letter_pdf(session, letter.id) for letter in made])
+            return [letter.id for letter in made]
+
+        try:
+            made_ids = self.context.write(work)
         except FootprintError as exc:
             self.message.setText(exc.message)
             self.message.show()
             return None
+        except (OSError, ValueError) as exc:
+            self.message.setText(
+                f"Nothing was printed or saved, and nothing was kept on record: {_reason(exc)}"
+            )
+            self.message.show()
+            return None
+        self.made.emit(made_ids)
+        return made_ids
 
     def print_letters(self) -> None:
         if not self.letters:
@@ -260,47 +280,38 @@ class LetterDialog(QDialog):
         printer = self.choose_printer(self)
         if printer is None:
             return
-        made = self._make()
-        if made is None:
-            return
-        try:
-            print_pdfs(printer, [pdf for _, pdf in made])
-        except OSError as exc:
-            self._after_failure(made, f"The letters are on record but did not print: {exc}")
-            return
-        self.made.emit([letter_id for letter_id, _ in made])
-        self.accept()
+        if self._make_then(lambda pdfs: print_pdfs(printer, pdfs)) is not None:
+            self.accept()
 
     def save_letters(self) -> None:
         if not self.letters:
             return
-        title = self.template.currentText()
+        title = self.template.currentText().replace("/", "-")
         path = self.choose_save_path(self, f"{self.reference} {title}.pdf")
         if path is None:
             return
-        made = self._make()
-        if made is None:
-            return
-        try:
-            for target, (_, pdf) in zip(numbered_paths(path, len(made)), made, strict=True):
-                write_atomically(target, pdf)
-        except OSError as exc:
-            self._after_failure(
-                made,
-                f"The letters are on record, but {path.name} could not be saved "
-                f"({exc.strerror or exc}). Save a copy from the Letters tab.",
+        targets = numbered_paths(path, len(self.letters))
+        existing = [t.name for t in targets if len(targets) > 1 and t.exists()]
+        if existing:
+            self.message.setText(
+                f"{existing[0]} already exists: choose another name, so no earlier letter is "
+                "replaced."
             )
+            self.message.show()
             return
-        self.made.emit([letter_id for letter_id, _ in made])
-        self.accept()
 
-    def _after_failure(self, made: list[tuple[int, bytes]], text: str) -> None:
-        """The letters are stored: say so, and don't offer to make them a second time."""
-        self.made.emit([letter_id for letter_id, _ in made])
-        self.letters = []
-        self._enable()
-        self.message.setText(text)
-        self.message.show()
+        def write(pdfs: list[bytes]) -> None:
+            for target, pdf in zip(targets, pdfs, strict=True):
+                write_atomically(target, pdf)
+
+        if self._make_then(write) is not None:
+            self.accept()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return "the letter could not be drawn for the printer."
 
 
 def _describe(person: Recipient) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
-from app.core.services.letters import LetterRow, letter_pdf, list_letters
+from app.core.services.letters import LetterRow, letter_pdf, list_letters, withdraw_letter
 from app.core.timefmt import format_date, format_datetime
 from app.ui.context import AppContext
 from app.ui.letters.letter_dialog import choose_printer, choose_save_path
@@ -28,6 +29,8 @@ class LettersList(QWidget):
     """`open_incident` fires when a row is double-clicked on the log-wide list."""
 
     open_incident = Signal(int)
+    #: A letter was withdrawn (the timeline has a new entry).
+    withdrawn = Signal()
 
     def __init__(
         self, context: AppContext, *, whole_log: bool, parent: QWidget | None = None
@@ -55,9 +58,17 @@ class LettersList(QWidget):
         self.reprint_button = QPushButton("&Reprint…")
         self.reprint_button.setToolTip("Print the stored letter again, exactly as it was")
         self.save_button = QPushButton("Save a cop&y…")
+        self.withdraw_button = QPushButton("&Withdraw…")
+        self.withdraw_button.setToolTip(
+            "For a letter made in error: it stays on record, marked withdrawn with your reason"
+        )
+        #: False for a withdrawn incident: no new letters.
+        self.allow_new = True
         self.message = error_label()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
         if not whole_log:
             buttons.addWidget(self.new_button)
@@ -65,6 +76,7 @@ class LettersList(QWidget):
             self.new_button.hide()
         buttons.addWidget(self.reprint_button)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.withdraw_button)
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
@@ -75,6 +87,7 @@ class LettersList(QWidget):
         self.tree.itemActivated.connect(self._activated)
         self.reprint_button.clicked.connect(self.reprint)
         self.save_button.clicked.connect(self.save_copy)
+        self.withdraw_button.clicked.connect(self.withdraw)
         self._enable()
 
     def show_incident(self, incident_id: int | None) -> None:
@@ -129,9 +142,9 @@ class LettersList(QWidget):
 
     def _enable(self) -> None:
         chosen = self.current() is not None
-        self.reprint_button.setEnabled(chosen)
-        self.save_button.setEnabled(chosen)
-        self.new_button.setEnabled(self.incident_id is not None)
+        for button in (self.reprint_button, self.save_button, self.withdraw_button):
+            button.setEnabled(chosen)
+        self.new_button.setEnabled(self.incident_id is not None and self.allow_new)
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         row = self.current()
@@ -157,7 +170,7 @@ class LettersList(QWidget):
             return
         try:
             print_pdfs(printer, [pdf])
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             self._say(f"The letter did not print: {exc}")
             return
         self._say(f"Reprinted the letter to {row.addressee_name}.", error=False)
@@ -178,6 +191,27 @@ class LettersList(QWidget):
             self._say(f"{path.name} could not be saved ({exc.strerror or exc}).")
             return
         self._say(f"Saved {path.name}.", error=False)
+
+    def withdraw(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        reason, ok = QInputDialog.getMultiLineText(
+            self,
+            "Withdraw a letter",
+            f"Why is the letter to {row.addressee_name} of {format_date(row.letter_date)} "
+            "being withdrawn? (It stays on record, marked withdrawn.)",
+        )
+        if not ok:
+            return
+        try:
+            self.context.write(lambda s, a: withdraw_letter(s, a, row.id, reason.strip()))
+        except FootprintError as exc:
+            self._say(exc.message)
+            return
+        self.reload()
+        self._say(f"Withdrew the letter to {row.addressee_name}.", error=False)
+        self.withdrawn.emit()
 
     def _say(self, text: str, *, error: bool = True) -> None:
         self.message.setVisible(error)
