@@ -47,10 +47,10 @@ def choose_printer(parent: QWidget) -> QPrinter | None:
     """The system print dialog; None if the user cancels."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print letters")
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return printer
+    dialog.setWindowTitle("Print")
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return printer if accepted else None
 
 
 def choose_save_path(parent: QWidget, suggested: str) -> Path | None:
