@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+# Importing each module registers its figures.
 import bench.letter_figures
-import bench.list_figures  # noqa: F401  (registers the incident list's figures)
+import bench.list_figures
+import bench.report_figures  # noqa: F401
 from app.core.startup import open_log
 from bench.figures import FIGURES, Bench, format_table, run_figures, write_json
 from bench.synthetic import build_synthetic_log

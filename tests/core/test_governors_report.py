@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.core.clock import LONDON
+from app.core.clock import LONDON, set_clock
 from app.core.db import Database
 from app.core.models import Incident, User
 from app.core.rules.school_days import Term
@@ -279,6 +279,15 @@ def _figure(text: str, label: str) -> str:
 
 def _expected(count: int, suppress: bool = True) -> str:
     return "fewer than 3" if suppress and 0 < count < 3 else str(count)
+
+
+#: The tests run as if on this day (autumn 2026: the summer term of 2025–26 is over).
+TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> None:
+    set_clock(lambda: TODAY)
 
 
 @pytest.fixture
