@@ -60,7 +60,13 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=2),
         "heading": ParagraphStyle(
-            "heading", parent=body, fontName=FONT_BOLD, fontSize=11.5, spaceBefore=4, spaceAfter=8
+            "heading",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=11.5,
+            spaceBefore=4,
+            spaceAfter=8,
+            keepWithNext=1,  # never last on a page, away from what it heads
         ),
         "title": ParagraphStyle(
             "title", parent=body, fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=10

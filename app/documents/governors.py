@@ -221,7 +221,10 @@ class GovernorsReportDocument(FootprintDocument):
                 f" (over {r.show(r.removals_timed)} removals)."
             )
         else:
-            text = "No removal was checked in this period, so there is no time to removal."
+            text = (
+                "No removal had the date it was checked recorded, so the time to removal "
+                "can't be given."
+            )
         parts.append(Spacer(1, 2 * mm))
         parts.append(self._p(text))
         return [KeepTogether(parts)]
@@ -307,10 +310,9 @@ class GovernorsReportDocument(FootprintDocument):
         chart.categoryAxis.labels.fontName = FONT
         chart.categoryAxis.labels.fontSize = 8
         chart.categoryAxis.labels.boxAnchor = "e"
-        chart.valueAxis.valueMin = 0
+        _whole_numbers(chart.valueAxis, max(values, default=0))
         chart.valueAxis.labels.fontName = FONT
         chart.valueAxis.labels.fontSize = 7.5
-        chart.valueAxis.forceZero = 1
         chart.bars[0].fillColor = GREYS[1]
         chart.bars[0].strokeColor = colors.black
         # Only counts above zero are listed, so a zero bar is a suppressed count.
@@ -334,8 +336,7 @@ class GovernorsReportDocument(FootprintDocument):
         chart.categoryAxis.categoryNames = [t.title.replace(" term ", "\n") for t in r.trend]
         chart.categoryAxis.labels.fontName = FONT
         chart.categoryAxis.labels.fontSize = 7.5
-        chart.valueAxis.valueMin = 0
-        chart.valueAxis.forceZero = 1
+        _whole_numbers(chart.valueAxis, max((max(row) for row in chart.data), default=0))
         chart.valueAxis.labels.fontName = FONT
         chart.valueAxis.labels.fontSize = 7.5
         chart.groupSpacing = 8
@@ -365,6 +366,20 @@ class GovernorsReportDocument(FootprintDocument):
                 )
             )
         return drawing
+
+
+def _whole_numbers(axis: object, largest: int) -> None:
+    """Counts are whole: ticks at 0, a round step, up to just above the largest."""
+    top = max(largest, 4)
+    step = max(1, round(top / 5))
+    for nice in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
+        if nice >= top / 6:
+            step = nice
+            break
+    axis.valueMin = 0  # type: ignore[attr-defined]
+    axis.valueStep = step  # type: ignore[attr-defined]
+    axis.valueMax = step * -(-top // step)  # type: ignore[attr-defined]
+    axis.labelTextFormat = "{:,.0f}".format  # type: ignore[attr-defined]
 
 
 def _days(value: float | int | None) -> str:
