@@ -66,7 +66,6 @@ def styles() -> dict[str, ParagraphStyle]:
             fontSize=11.5,
             spaceBefore=4,
             spaceAfter=8,
-            keepWithNext=1,  # never last on a page, away from what it heads
         ),
         "title": ParagraphStyle(
             "title", parent=body, fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=10

@@ -53,6 +53,11 @@ class GovernorsReportDocument(FootprintDocument):
             ),
         )
         self.report = report
+        # A report's section heading is never left at the foot of a page.
+        self.styles = {
+            **self.styles,
+            "heading": ParagraphStyle("section", parent=self.styles["heading"], keepWithNext=1),
+        }
 
     # -- helpers ------------------------------------------------------------------------
     def _p(self, text: str, style: str = "body") -> Paragraph:
