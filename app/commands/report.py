@@ -10,17 +10,27 @@ from pathlib import Path
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from app.core.services.governors import anonymised_rows, build_report, find_term, rows_csv
+    from app.core.services.governors import (
+        anonymised_rows,
+        build_report,
+        commentary_warnings,
+        find_term,
+        rows_csv,
+    )
     from app.core.services.letters import letterhead
     from app.core.services.school import get_settings
     from app.core.startup import open_log
     from app.documents.governors import GovernorsReportDocument
 
     outputs = [Path(p) for p in (args.out, args.csv) if p]
+    if args.csv and Path(args.csv).resolve() == Path(args.out).resolve():
+        _say("--out and --csv must be different files.")
+        return EXIT_USAGE
     for path in outputs:
         if not path.parent.is_dir():
             _say(f"the folder for {path} does not exist.")
@@ -34,6 +44,8 @@ def run_report(args: argparse.Namespace) -> int:
         with log.database.read() as session:
             term = find_term(session, args.term)
             report = build_report(session, term, suppress=not args.show_small_counts)
+            for warning in commentary_warnings(session, report.commentary):
+                _say(f"note: the commentary saved for this term looks personal: {warning}")
             pdf = GovernorsReportDocument(letterhead(get_settings(session)), report).render()
             rows = rows_csv(anonymised_rows(session, term)) if args.csv else None
         write_atomically(Path(args.out), pdf)
@@ -44,11 +56,12 @@ def run_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except OSError as exc:
         _say(f"the report could not be written ({exc.strerror or exc}).")
-        return EXIT_USAGE
+        return EXIT_FAILED
     finally:
         log.database.dispose()
     written = f"{args.out}" + (f" and {args.csv}" if args.csv else "")
-    print(f"{report.term_title}: {report.incidents:,} incidents; written to {written}.")
+    noun = "incident" if report.incidents == 1 else "incidents"
+    print(f"{report.term_title}: {report.incidents:,} {noun}; written to {written}.")
     return 0
 
 

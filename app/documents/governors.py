@@ -29,7 +29,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.services.governors import SUPPRESSED, TREND_LABELS, GovernorsReport, Row
+from app.core.services.governors import (
+    COMBINED_PREFIX,
+    SMALL,
+    SUPPRESSED,
+    TREND_LABELS,
+    GovernorsReport,
+    Row,
+    merge_small,
+    shown,
+)
 from app.documents.base import FONT, FONT_BOLD, DocumentInfo, FootprintDocument, Letterhead, escape
 
 #: Greys a printer keeps apart, darkest first; the last is white with a black outline.
@@ -102,20 +111,44 @@ class GovernorsReportDocument(FootprintDocument):
         table.setStyle(TableStyle(style))
         return table
 
-    def _counts(self, title: str, rows: Sequence[Row], note: str = "") -> list[Flowable]:
+    def _counts(
+        self,
+        title: str,
+        rows: Sequence[Row],
+        note: str = "",
+        *,
+        additive: bool = True,
+        unit: str = "Incidents",
+    ) -> list[Flowable]:
+        """A breakdown table. For a group whose rows add up to a printed total, small
+        counts are merged (so no small figure can be worked out from the total); for one
+        that doesn't add up (categories), they read "fewer than 3"."""
         r = self.report
-        if not rows:
-            return [self._p(title, "heading"), self._p("None in this period.")]
+        heading = self._p(title, "heading")
+        if additive:
+            shown_rows, too_small = merge_small(rows, r.suppress)
+            if too_small:
+                return [heading, self._p("Fewer than 3 in all, so not broken down.")]
+        else:
+            shown_rows = [row for row in rows if row.count]
+        if not shown_rows:
+            return [heading, self._p("None in this period.")]
         table = self._table(
-            [title, "Incidents"],
-            [[row.label, r.show(row.count)] for row in rows],
+            [title, unit],
+            [[row.label, r.show(row.count)] for row in shown_rows],
             [120 * mm, 40 * mm],
-            long=len(rows) > 20,
+            long=len(shown_rows) > 20,
         )
-        parts: list[Flowable] = [self._p(title, "heading"), table]
-        if note:
-            parts.append(self._p(note, "small"))
-        return [KeepTogether(parts)] if len(rows) <= 20 else parts
+        parts: list[Flowable] = [heading, table]
+        notes = [note] if note else []
+        if any(row.label.startswith(COMBINED_PREFIX) for row in shown_rows):
+            notes.append(
+                "Rows with small numbers are combined, so that no small figure can be worked "
+                "out from the total."
+            )
+        if notes:
+            parts.append(self._p(" ".join(notes), "small"))
+        return [KeepTogether(parts)] if len(shown_rows) <= 20 else parts
 
     # -- the story ------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
@@ -130,6 +163,7 @@ class GovernorsReportDocument(FootprintDocument):
                 r.by_category,
                 "An incident can be in more than one category, so these can add up to more "
                 "than the number of incidents.",
+                additive=False,
             )
             story.append(self._bar_chart(r.by_category))
             story += self._counts("Platform", r.by_platform)
@@ -182,7 +216,8 @@ class GovernorsReportDocument(FootprintDocument):
             Paragraph("This report contains no personal data.", s["heading"]),
             self._p(
                 "It is made from counts and categories only: no names, no descriptions of "
-                f"incidents, no links, account names or evidence. {suppression}"
+                f"incidents, no links, account names or evidence. {suppression} The "
+                "commentary at the end is written by the Designated Safeguarding Lead."
             ),
         ]
 
@@ -192,11 +227,8 @@ class GovernorsReportDocument(FootprintDocument):
             ["Incidents recorded", r.show(r.incidents)],
             ["Safeguarding concerns raised", r.show(r.safeguarding)],
             ["Deletion requests sent", r.show(r.requests_sent)],
-            ["Posts removed after a request", r.show(r.requests[0].count)],
-            [
-                "Escalations to other bodies or procedures",
-                r.show(sum(sum(c) for _, c in r.escalations)),
-            ],
+            ["Requests that ended with the post removed", r.show(r.requests[0].count)],
+            ["Escalations to other bodies or procedures", r.show(r.escalations_total)],
         ]
         parts: list[Flowable] = [
             self._p("Key figures", "heading"),
@@ -209,43 +241,52 @@ class GovernorsReportDocument(FootprintDocument):
 
     def _requests(self) -> list[Flowable]:
         r = self.report
-        parts: list[Flowable] = [self._p("Deletion requests", "heading")]
+        title = "Deletion requests"
         if not r.requests_sent:
-            return [*parts, self._p("No deletion requests were sent in this period.")]
-        rows = [["Sent", r.show(r.requests_sent)]] + [
-            [row.label, r.show(row.count)] for row in r.requests
-        ]
-        parts.append(
-            self._table(["Requests sent in the period", "Requests"], rows, [120 * mm, 40 * mm])
+            return [
+                self._p(title, "heading"),
+                self._p("No deletion requests were sent in this period."),
+            ]
+        parts = self._counts(
+            "Outcome of the requests sent in the period",
+            r.requests,
+            f"Requests sent: {r.show(r.requests_sent)}.",
+            unit="Requests",
         )
-        if r.removals_timed:
-            median = r.removal_days_median
+        if r.suppress and 0 < r.removals_timed < SMALL:
             text = (
-                f"School days from the request to the post being checked as removed: median "
-                f"{_days(median)}, longest {_days(r.removal_days_longest)}"
-                f" (over {r.show(r.removals_timed)} removals)."
+                "Fewer than 3 removals had the day they were checked recorded, so the times "
+                "to removal aren't shown."
+            )
+        elif r.removals_timed:
+            text = (
+                "School days from the first request to the post being checked as removed: "
+                f"median {_days(r.removal_days_median)}, longest "
+                f"{_days(r.removal_days_longest)} (over {r.removals_timed:,} removals)."
             )
         else:
             text = (
-                "No removal had the date it was checked recorded, so the time to removal "
+                "No removal had the day it was checked recorded, so the time to removal "
                 "can't be given."
             )
-        parts.append(Spacer(1, 2 * mm))
-        parts.append(self._p(text))
-        return [KeepTogether(parts)]
+        return [self._p(title, "heading"), *parts, Spacer(1, 2 * mm), self._p(text)]
 
     def _escalations(self) -> list[Flowable]:
         r = self.report
-        title = self._p("Escalations by kind and outcome", "heading")
-        if not r.escalations:
-            return [title, self._p("No escalations were made in this period.")]
-        header = ["To", *r.escalation_statuses]
-        rows = [[kind, *[r.show(c) for c in counts]] for kind, counts in r.escalations]
-        widths = [54 * mm] + [(WIDTH - 54 * mm) / len(r.escalation_statuses)] * len(
-            r.escalation_statuses
-        )
-        table = self._table(header, rows, widths, long=len(rows) > 20, size=8.5)
-        return [CondPageBreak(40 * mm), title, table]
+        if not r.escalations_total:
+            return [
+                self._p("Escalations", "heading"),
+                self._p("No escalations were made in this period."),
+            ]
+        return [
+            CondPageBreak(40 * mm),
+            *self._counts(
+                "Escalations by where they went", r.escalations_by_kind, unit="Escalations"
+            ),
+            *self._counts(
+                "Escalations by outcome so far", r.escalations_by_status, unit="Escalations"
+            ),
+        ]
 
     def _trend(self) -> list[Flowable]:
         r = self.report
@@ -303,7 +344,7 @@ class GovernorsReportDocument(FootprintDocument):
     def _bar_chart(self, rows: Sequence[Row]) -> Drawing:
         """Incidents by category, longest bar first; suppressed counts are not drawn."""
         r = self.report
-        ordered = sorted(rows, key=lambda row: -row.count)
+        ordered = chart_rows(rows, r.suppress)
         height = 14 * len(ordered) + 30
         drawing = Drawing(WIDTH, height)
         chart = HorizontalBarChart()
@@ -371,6 +412,19 @@ class GovernorsReportDocument(FootprintDocument):
                 )
             )
         return drawing
+
+
+def chart_rows(rows: Sequence[Row], suppress: bool) -> list[Row]:
+    """Bars, largest first by the figure as printed (small ones all alike), then in the
+    usual order, so the chart can't tell a suppressed 2 from a suppressed 1."""
+    position = {row.label: n for n, row in enumerate(rows)}
+
+    def printed(row: Row) -> int:
+        return 0 if shown(row.count, suppress) == SUPPRESSED else row.count
+
+    return sorted(
+        (row for row in rows if row.count), key=lambda row: (-printed(row), position[row.label])
+    )
 
 
 def _whole_numbers(axis: object, largest: int) -> None:

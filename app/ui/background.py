@@ -17,9 +17,10 @@ T = TypeVar("T")
 class _Worker(QObject, Generic[T]):
     finished = Signal()
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], T], failure: str) -> None:
         super().__init__()
         self.work = work
+        self.failure = failure
         self.result: T | None = None
         self.error: str | None = None
 
@@ -32,12 +33,16 @@ class _Worker(QObject, Generic[T]):
             log.error(
                 "background work failed: %s", sanitised_traceback(type(exc), exc.__traceback__)
             )
-            self.error = "The work could not be finished; nothing was saved."
+            self.error = self.failure
         self.finished.emit()
 
 
 def run_with_progress(
-    parent: QWidget | None, label: str, work: Callable[[], T]
+    parent: QWidget | None,
+    label: str,
+    work: Callable[[], T],
+    *,
+    failure: str = "The work could not be finished; nothing was saved.",
 ) -> tuple[T | None, str | None]:
     """Run `work` on a worker thread while a busy dialog shows `label`; returns
     (result, None) or (None, the message for the user)."""
@@ -47,7 +52,7 @@ def run_with_progress(
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)
     thread = QThread()
-    worker: _Worker[T] = _Worker(work)
+    worker: _Worker[T] = _Worker(work, failure)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)

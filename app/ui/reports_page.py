@@ -59,8 +59,9 @@ class ReportsPage(QWidget):
         #: Replaced in tests: the print dialog and the save dialog.
         self.choose_printer: Callable[[QWidget], object] = choose_printer
         self.choose_file: Callable[[QWidget, str, str, str], Path | None] = choose_file
-        self.pdf: bytes | None = None
-        self._made_for: tuple[str, bool, str] | None = None
+        #: Commentary typed for each term and not yet used, so changing term loses nothing.
+        self.drafts: dict[str, str] = {}
+        self._shown_term: str | None = None
 
         self.term = QComboBox()
         self.suppress = QCheckBox("Show counts of 1 or 2 as “fewer than 3” (recommended)")
@@ -76,6 +77,11 @@ class ReportsPage(QWidget):
             "recognised."
         )
         warning.setWordWrap(True)
+        rows_note = QLabel(
+            "The exported rows list each incident (no names or details) and small numbers "
+            "are not hidden in them: keep the file within the governing body."
+        )
+        rows_note.setWordWrap(True)
         self.warnings = error_label()
         self.message = error_label()
         self.status = QLabel()
@@ -118,6 +124,7 @@ class ReportsPage(QWidget):
         column.addWidget(self.commentary, 1)
         column.addWidget(self.warnings)
         column.addLayout(buttons)
+        column.addWidget(rows_note)
         column.addWidget(self.message)
         column.addWidget(self.status)
         split = QSplitter()
@@ -148,6 +155,9 @@ class ReportsPage(QWidget):
         if shown and shown == terms:
             return  # unchanged: keep the commentary being typed
         current = self.term.currentData()
+        if self._shown_term is not None:
+            self.drafts[self._shown_term] = self.commentary.toPlainText()
+            self._shown_term = None
         self.term.blockSignals(True)
         self.term.clear()
         today = today_london()
@@ -168,11 +178,18 @@ class ReportsPage(QWidget):
         return term if isinstance(term, Term) else None
 
     def _term_changed(self) -> None:
+        if self._shown_term is not None:
+            self.drafts[self._shown_term] = self.commentary.toPlainText()
         term = self.chosen
+        self._shown_term = term.key if term else None
+        if term is None:
+            text = ""
+        elif term.key in self.drafts:
+            text = self.drafts[term.key]
+        else:
+            text = self.context.read(lambda s: latest_commentary(s, term.key))
         self.commentary.blockSignals(True)
-        self.commentary.setPlainText(
-            self.context.read(lambda s: latest_commentary(s, term.key)) if term else ""
-        )
+        self.commentary.setPlainText(text)
         self.commentary.blockSignals(False)
         self.check_commentary()
         for button in (
@@ -200,15 +217,12 @@ class ReportsPage(QWidget):
 
     # -- making -------------------------------------------------------------------------
     def _report(self) -> bytes | None:
-        """The PDF for what is chosen (made off the GUI thread, reused if unchanged); the
-        commentary is saved with it."""
+        """The PDF for what is chosen, made now from the log as it is (off the GUI
+        thread); the commentary is saved with it."""
         term = self.chosen
         if term is None:
             return None
         commentary = self.commentary.toPlainText().strip()
-        wanted = (term.key, self.suppress.isChecked(), commentary)
-        if self.pdf is not None and self._made_for == wanted:
-            return self.pdf
         suppress = self.suppress.isChecked()
         self.message.hide()
         try:
@@ -225,9 +239,9 @@ class ReportsPage(QWidget):
 
         pdf, error = run_with_progress(self, f"Making the report for {term.title}…", work)
         if error is not None or pdf is None:
-            self._fail(error or "The report could not be made.")
+            self._fail("The report could not be made (the commentary is saved). " + (error or ""))
             return None
-        self.pdf, self._made_for = pdf, wanted
+        self.drafts.pop(term.key, None)
         return pdf
 
     def _fail(self, text: str) -> None:
@@ -306,7 +320,9 @@ class ReportsPage(QWidget):
             with self.context.database.read() as session:
                 return rows_csv(anonymised_rows(session, term))
 
-        data, error = run_with_progress(self, "Exporting the rows…", work)
+        data, error = run_with_progress(
+            self, "Exporting the rows…", work, failure="The rows could not be exported."
+        )
         if error is not None or data is None:
             self._fail(error or "The rows could not be exported.")
             return

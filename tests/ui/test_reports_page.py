@@ -108,9 +108,6 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
     assert "we ran an assembly & a <parents'> evening." in text
     assert "Secret summary" not in text and "Okafor" not in text
 
-    # Suppression off prints small counts exactly; on (the default) they are hidden.
-    assert "Safeguarding concerns raised 0" in text
-
     exported = tmp_path / "rows.csv"
     page.choose_file = lambda *_: exported
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
@@ -136,3 +133,44 @@ def test_small_counts_follow_the_suppression_choice(
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     text = _text(saved.read_bytes())
     assert "Incidents recorded 1" in text and "suppression was turned off" in text
+
+
+def test_typed_commentary_survives_a_change_of_term_and_reports_are_never_stale(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User, tmp_path: Path
+) -> None:
+    _seed(database, actor)
+    window.go(REPORTS)
+    page = window.reports
+    page.commentary.setFocus()
+    type_text(page.commentary, "Draft for autumn")
+    page.term.setCurrentIndex(1)
+    assert page.commentary.toPlainText() == ""
+    page.term.setCurrentIndex(0)
+    assert page.commentary.toPlainText() == "Draft for autumn"
+
+    saved = tmp_path / "report.pdf"
+    page.choose_file = lambda *_: saved
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    with database.write() as s:  # recorded on another screen after the preview
+        make_incident(s, actor, categories=frozenset({Category.BULLYING}))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "Incidents recorded 5" in _text(saved.read_bytes())
+
+
+def test_the_report_pages_render_with_ink_on_them(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User
+) -> None:
+    _seed(database, actor)
+    window.go(REPORTS)
+    window.reports.make_preview()
+    labels = window.reports.preview.page_labels
+    assert len(labels) >= 3
+    for label in labels:
+        image = label.pixmap().toImage()
+        dark = sum(
+            1
+            for y in range(0, image.height(), 4)
+            for x in range(0, image.width(), 4)
+            if image.pixelColor(x, y).lightness() < 100
+        )
+        assert dark > 20, label.accessibleName()

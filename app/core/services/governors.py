@@ -73,6 +73,31 @@ REQUEST_ROWS = [
 ]
 
 
+def merge_small(rows: Sequence[Row], suppress: bool) -> tuple[list[Row], bool]:
+    """An additive group (its rows add up to a total that is printed) with small counts
+    merged: the small rows, and as many of the next smallest as needed, become one row
+    whose count is at least 3 and covers at least two rows, so no single small figure can
+    be worked out from the total. Returns the rows, and True if the whole group is too
+    small to break down at all."""
+    rows = [r for r in rows if r.count]
+    if not suppress or not any(r.count < SMALL for r in rows):
+        return rows, False
+    order = {r.label: n for n, r in enumerate(rows)}
+    merged = [r for r in rows if r.count < SMALL]
+    rest = sorted((r for r in rows if r.count >= SMALL), key=lambda r: (r.count, order[r.label]))
+    while (sum(r.count for r in merged) < SMALL or len(merged) < 2) and rest:
+        merged.append(rest.pop(0))
+    if sum(r.count for r in merged) < SMALL or len(merged) < 2:
+        return [], True
+    labels = sorted((r.label for r in merged), key=order.__getitem__)
+    kept = [r for r in rows if r not in merged]
+    combined = Row(COMBINED_PREFIX + ", ".join(labels), sum(r.count for r in merged))
+    return [*kept, combined], False
+
+
+COMBINED_PREFIX = "Combined: "
+
+
 def shown(count: int, suppress: bool) -> str:
     """A count as governors see it: 1 or 2 becomes "fewer than 3" when suppressing."""
     if suppress and 0 < count < SMALL:
@@ -138,7 +163,7 @@ TREND_LABELS = [
     "Incidents recorded",
     "Safeguarding concerns",
     "Deletion requests sent",
-    "Posts removed after a request",
+    "Requests that ended with the post removed",
     "Escalations",
 ]
 
@@ -165,8 +190,9 @@ class GovernorsReport:
     removal_days_median: float | None
     removal_days_longest: int | None
     removals_timed: int
-    escalations: list[tuple[str, list[int]]]
-    escalation_statuses: list[str]
+    escalations_total: int
+    escalations_by_kind: list[Row]
+    escalations_by_status: list[Row]
     trend: list[TermFigures]
     open_incidents_at_end: int
     requests_waiting: int
@@ -259,12 +285,11 @@ def build_report(
             ).all()
         }
     )
-    statuses = list(EscalationStatus)
-    escalations = [
-        (kind.label, [escalation_counts[(kind, status)] for status in statuses])
-        for kind in EscalationKind
-        if any(escalation_counts[(kind, status)] for status in statuses)
-    ]
+    by_kind: Counter[EscalationKind] = Counter()
+    by_status: Counter[EscalationStatus] = Counter()
+    for (kind, status), count in escalation_counts.items():
+        by_kind[kind] += count
+        by_status[status] += count
     position = terms.index(term)
     trend = [
         _term_figures(session, period_of(t, terms))
@@ -328,8 +353,11 @@ def build_report(
         removal_days_median=statistics.median(removal_days) if removal_days else None,
         removal_days_longest=max(removal_days) if removal_days else None,
         removals_timed=len(removal_days),
-        escalations=escalations,
-        escalation_statuses=[s.label for s in statuses],
+        escalations_total=sum(by_kind.values()),
+        escalations_by_kind=[Row(k.label, by_kind[k]) for k in EscalationKind if by_kind[k]],
+        escalations_by_status=[
+            Row(s.label, by_status[s]) for s in EscalationStatus if by_status[s]
+        ],
         trend=trend,
         open_incidents_at_end=open_at_end,
         requests_waiting=waiting,
@@ -368,60 +396,81 @@ def _requests_in(period: Period) -> list[ColumnElement[bool]]:
 def _poster_groups(
     session: Session, in_period: ColumnElement[bool], incidents: int
 ) -> Counter[str]:
-    """Incidents by who posted (an incident with posters of two groups counts in both);
-    incidents with no poster recorded are "Unknown"."""
-    rows = session.execute(
-        select(Person.kind, func.count(func.distinct(Involvement.incident_id)))
-        .join(Involvement, Involvement.person_id == Person.id)
+    """Incidents by who posted: each incident once per group (an incident with posters of
+    two groups counts in both); incidents with no poster recorded are "Unknown"."""
+    pairs = session.execute(
+        select(Involvement.incident_id, Person.kind)
+        .join(Person, Person.id == Involvement.person_id)
         .join(Incident, Incident.id == Involvement.incident_id)
         .where(
             in_period,
             Involvement.role == InvolvementRole.POSTER,
             Involvement.withdrawn_at.is_(None),
         )
-        .group_by(Person.kind)
+        .distinct()
     ).all()
-    groups: Counter[str] = Counter()
-    for kind, count in rows:
-        groups[POSTER_GROUPS[kind]] += count
-    with_poster = (
-        session.scalar(
-            select(func.count(func.distinct(Involvement.incident_id)))
-            .join(Incident, Incident.id == Involvement.incident_id)
-            .where(
-                in_period,
-                Involvement.role == InvolvementRole.POSTER,
-                Involvement.withdrawn_at.is_(None),
-            )
-        )
-        or 0
-    )
-    groups["Unknown"] = incidents - with_poster
+    members: dict[str, set[int]] = defaultdict(set)
+    for incident_id, kind in pairs:
+        members[POSTER_GROUPS[kind]].add(incident_id)
+    groups: Counter[str] = Counter({group: len(ids) for group, ids in members.items()})
+    groups["Unknown"] = incidents - len({incident_id for incident_id, _ in pairs})
     return groups
 
 
 def _requests(
     session: Session, period: Period, calendar: SchoolCalendar
 ) -> tuple[Counter[DeletionOutcome], list[int]]:
-    """Requests sent in the period by outcome, and school days from sending to the removal
-    being checked, for each removed one."""
+    """Requests sent in the period by outcome, and for each removal the school days from
+    the first request to the same person (a second request follows on from it) to the
+    day the removal was checked."""
     outcomes: Counter[DeletionOutcome] = Counter()
-    days = []
-    for outcome, sent_at, verified_at in session.execute(
+    removed: list[tuple[int | None, datetime, datetime]] = []
+    for outcome, sent_at, verified_at, follow_up_of in session.execute(
         select(
-            DeletionRequest.outcome, DeletionRequest.sent_at, DeletionRequest.removal_verified_at
+            DeletionRequest.outcome,
+            DeletionRequest.sent_at,
+            DeletionRequest.removal_verified_at,
+            DeletionRequest.follow_up_of_id,
         )
         .join(Incident, Incident.id == DeletionRequest.incident_id)
         .where(*_requests_in(period))
     ).all():
         outcomes[outcome] += 1
         if outcome is DeletionOutcome.REMOVED and sent_at and verified_at:
-            days.append(
-                calendar.school_days_between(
-                    sent_at.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
-                )
+            removed.append((follow_up_of, sent_at, verified_at))
+    firsts = _first_sent(session, {f for f, _, _ in removed if f is not None})
+    days = []
+    for follow_up_of, sent_at, verified_at in removed:
+        started = firsts.get(follow_up_of, sent_at) if follow_up_of else sent_at
+        days.append(
+            calendar.school_days_between(
+                started.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
             )
+        )
     return outcomes, days
+
+
+def _first_sent(session: Session, ids: set[int]) -> dict[int, datetime]:
+    """For each request id, when the first request of its chain was sent."""
+    found: dict[int, datetime] = {}
+    for start in ids:
+        current: int | None = start
+        sent: datetime | None = None
+        for _ in range(20):  # chains are short; never loop for ever on bad data
+            if current is None:
+                break
+            row = session.execute(
+                select(DeletionRequest.sent_at, DeletionRequest.follow_up_of_id).where(
+                    DeletionRequest.id == current
+                )
+            ).first()
+            if row is None:
+                break
+            sent = row[0] or sent
+            current = row[1]
+        if sent is not None:
+            found[start] = sent
+    return found
 
 
 def _term_figures(session: Session, period: Period) -> TermFigures:

@@ -1,0 +1,1 @@
+"""Accounts' secrets: password hashing and the password rule."""
