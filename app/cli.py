@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the termly summary for governors (anonymised) as a PDF, and its rows as CSV",
     )
     governors.add_argument(
-        "--term", required=True, metavar="TERM", help="e.g. 2026-autumn, 2026-spring, 2026-summer"
+        "--term",
+        required=True,
+        metavar="TERM",
+        help="the academic year it starts in, then the term: 2026-autumn (autumn 2026), "
+        "2026-spring (spring 2027), 2026-summer (summer 2027)",
     )
     governors.add_argument("--out", required=True, metavar="FILE.pdf", help="the report")
     governors.add_argument("--csv", metavar="FILE.csv", help="also write the anonymised rows")

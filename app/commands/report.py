@@ -15,6 +15,7 @@ EXIT_USAGE = 2
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from app.core.clock import today_london
     from app.core.services.governors import (
         anonymised_rows,
         build_report,
@@ -44,10 +45,17 @@ def run_report(args: argparse.Namespace) -> int:
         with log.database.read() as session:
             term = find_term(session, args.term)
             report = build_report(session, term, suppress=not args.show_small_counts)
+            if term.starts_on > today_london():
+                _say(f"note: {term.title} hasn't started yet, so the report is empty.")
             for warning in commentary_warnings(session, report.commentary):
                 _say(f"note: the commentary saved for this term looks personal: {warning}")
             pdf = GovernorsReportDocument(letterhead(get_settings(session)), report).render()
             rows = rows_csv(anonymised_rows(session, term)) if args.csv else None
+            if rows is not None:
+                _say(
+                    "note: the CSV lists each incident (no names or details) and small numbers "
+                    "are not hidden in it; keep it within the governing body."
+                )
         write_atomically(Path(args.out), pdf)
         if rows is not None:
             write_atomically(Path(args.csv), rows)

@@ -62,6 +62,7 @@ class GovernorsReportDocument(FootprintDocument):
             ),
         )
         self.report = report
+        self.in_progress = report.produced_on < report.period_end
         # A report's section heading is never left at the foot of a page.
         self.styles = {
             **self.styles,
@@ -91,7 +92,12 @@ class GovernorsReportDocument(FootprintDocument):
             Paragraph(escape(text), head_style if column == 0 else numbers)
             for column, text in enumerate(header or [])
         ]
-        data = ([header_cells] if header else []) + [list(r) for r in rows]
+        label_style = ParagraphStyle("tablelabel", fontName=FONT, fontSize=size, leading=size * 1.2)
+        # The first column wraps (long labels such as a combined row never spill over the
+        # numbers); the figures are plain strings.
+        data = ([header_cells] if header else []) + [
+            [Paragraph(escape(r[0]), label_style), *r[1:]] for r in rows
+        ]
         kind = LongTable if long else Table
         table = kind(data, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
         style = [
@@ -119,27 +125,29 @@ class GovernorsReportDocument(FootprintDocument):
         *,
         additive: bool = True,
         unit: str = "Incidents",
+        heading: bool = True,
+        column: str = "",
     ) -> list[Flowable]:
         """A breakdown table. For a group whose rows add up to a printed total, small
         counts are merged (so no small figure can be worked out from the total); for one
         that doesn't add up (categories), they read "fewer than 3"."""
         r = self.report
-        heading = self._p(title, "heading")
+        head = [self._p(title, "heading")] if heading else []
         if additive:
             shown_rows, too_small = merge_small(rows, r.suppress)
             if too_small:
-                return [heading, self._p("Fewer than 3 in all, so not broken down.")]
+                return [*head, self._p("Fewer than 3 in all, so not broken down.")]
         else:
             shown_rows = [row for row in rows if row.count]
         if not shown_rows:
-            return [heading, self._p("None in this period.")]
+            return [*head, self._p("None in this period.")]
         table = self._table(
-            [title, unit],
+            [column or title, unit],
             [[row.label, r.show(row.count)] for row in shown_rows],
             [120 * mm, 40 * mm],
             long=len(shown_rows) > 20,
         )
-        parts: list[Flowable] = [heading, table]
+        parts: list[Flowable] = [*head, table]
         notes = [note] if note else []
         if any(row.label.startswith(COMBINED_PREFIX) for row in shown_rows):
             notes.append(
@@ -201,7 +209,10 @@ class GovernorsReportDocument(FootprintDocument):
                     ["Term", r.term_title],
                     [
                         "Period covered",
-                        f"{long_date(r.period_start)} to {long_date(r.period_end)}",
+                        f"{long_date(r.period_start)} to {long_date(r.period_end)}"
+                        if not self.in_progress
+                        else f"{long_date(r.period_start)} to date: the term is still in "
+                        "progress, so figures may change",
                     ],
                     ["Produced", long_date(r.produced_on)],
                 ],
@@ -248,15 +259,17 @@ class GovernorsReportDocument(FootprintDocument):
                 self._p("No deletion requests were sent in this period."),
             ]
         parts = self._counts(
-            "Outcome of the requests sent in the period",
+            "Outcome",
             r.requests,
-            f"Requests sent: {r.show(r.requests_sent)}.",
+            f"Of the {r.show(r.requests_sent)} requests sent in the period (requests the "
+            "school withdrew are not counted).",
             unit="Requests",
+            heading=False,  # under the section's own heading
         )
         if r.suppress and 0 < r.removals_timed < SMALL:
             text = (
-                "Fewer than 3 removals had the day they were checked recorded, so the times "
-                "to removal aren't shown."
+                "Times to removal aren't shown: fewer than 3 removals have the day they were "
+                "checked recorded."
             )
         elif r.removals_timed:
             text = (
@@ -284,7 +297,10 @@ class GovernorsReportDocument(FootprintDocument):
                 "Escalations by where they went", r.escalations_by_kind, unit="Escalations"
             ),
             *self._counts(
-                "Escalations by outcome so far", r.escalations_by_status, unit="Escalations"
+                "Escalations by outcome so far",
+                r.escalations_by_status,
+                unit="Escalations",
+                column="Outcome",
             ),
         ]
 
@@ -299,7 +315,10 @@ class GovernorsReportDocument(FootprintDocument):
         note = " Bars for counts shown as “fewer than 3” are not drawn." if r.suppress else ""
         return [
             CondPageBreak(120 * mm),
-            self._p(f"Trend over the last {len(titles)} terms", "heading"),
+            self._p(
+                f"Trend over the last {len(titles)} terms" if len(titles) > 1 else "Trend",
+                "heading",
+            ),
             self._trend_chart(),
             self._table(["", *titles], rows, widths),
             self._p(
@@ -311,7 +330,12 @@ class GovernorsReportDocument(FootprintDocument):
     def _open_items(self) -> list[Flowable]:
         r = self.report
         rows = [
-            ["Incidents still open at the end of the period", r.show(r.open_incidents_at_end)],
+            [
+                "Incidents open now"
+                if self.in_progress
+                else "Incidents still open at the end of the period",
+                r.show(r.open_incidents_at_end),
+            ],
             [
                 "Deletion requests sent by then and still waiting (as recorded today)",
                 r.show(r.requests_waiting),
@@ -362,7 +386,7 @@ class GovernorsReportDocument(FootprintDocument):
         chart.bars[0].fillColor = GREYS[1]
         chart.bars[0].strokeColor = colors.black
         # Only counts above zero are listed, so a zero bar is a suppressed count.
-        chart.barLabelFormat = lambda value: SUPPRESSED if value == 0 else f"{value:g}"
+        chart.barLabelFormat = lambda value: "<3" if value == 0 else f"{value:g}"
         chart.barLabels.fontName = FONT
         chart.barLabels.fontSize = 7.5
         chart.barLabels.nudge = 8
@@ -374,7 +398,7 @@ class GovernorsReportDocument(FootprintDocument):
         drawing = Drawing(WIDTH, 70 * mm)
         chart = VerticalBarChart()
         chart.x, chart.y = 12 * mm, 14 * mm
-        chart.width, chart.height = WIDTH - 70 * mm, 52 * mm
+        chart.width, chart.height = WIDTH - 88 * mm, 52 * mm
         chart.data = [
             [0 if r.show(t.values()[i]) == SUPPRESSED else t.values()[i] for t in r.trend]
             for i in range(len(TREND_LABELS))
@@ -392,7 +416,7 @@ class GovernorsReportDocument(FootprintDocument):
             chart.bars[i].strokeWidth = 0.4
         drawing.add(chart)
         legend = Legend()
-        legend.x, legend.y = WIDTH - 54 * mm, 62 * mm
+        legend.x, legend.y = WIDTH - 68 * mm, 62 * mm
         legend.fontName = FONT
         legend.fontSize = 7.5
         legend.alignment = "right"

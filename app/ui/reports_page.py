@@ -140,6 +140,7 @@ class ReportsPage(QWidget):
         self._check.timeout.connect(self.check_commentary)
         self.commentary.textChanged.connect(self._check.start)
         self.term.currentIndexChanged.connect(self._term_changed)
+        self.suppress.toggled.connect(lambda _on: self._clear_preview())
         self.preview_button.clicked.connect(self.make_preview)
         self.print_button.clicked.connect(self.print_report)
         self.save_button.clicked.connect(self.save_pdf)
@@ -192,6 +193,7 @@ class ReportsPage(QWidget):
         self.commentary.setPlainText(text)
         self.commentary.blockSignals(False)
         self.check_commentary()
+        self._clear_preview()
         for button in (
             self.preview_button,
             self.print_button,
@@ -202,17 +204,29 @@ class ReportsPage(QWidget):
         if term is None:
             self.preview.show_message("There are no term dates yet: add them in Settings.")
 
+    def _clear_preview(self) -> None:
+        """What is shown no longer matches the choices: say so rather than mislead."""
+        term = self.chosen
+        if term is not None:
+            self.preview.show_message(f"Press Preview to see the report for {term.title}.")
+        self.status.clear()
+
     def check_commentary(self) -> list[str]:
         text = self.commentary.toPlainText()
         found = self.context.read(lambda s: commentary_warnings(s, text)) if text.strip() else []
-        if len(text) > COMMENTARY_MAX:
-            found.append(f"It is {len(text):,} characters long; at most {COMMENTARY_MAX:,}.")
-        self.warnings.setText(
-            ("Check the commentary before it goes to governors: " + " ".join(found))
-            if found
-            else ""
-        )
-        self.warnings.setVisible(bool(found))
+        length = len(text.strip())
+        lines = []
+        if found:
+            lines.append("Check the commentary before it goes to governors: " + " ".join(found))
+        if length > COMMENTARY_MAX:
+            lines.append(
+                f"The commentary is {length:,} characters long: shorten it to "
+                f"{COMMENTARY_MAX:,} or fewer."
+            )
+        self.warnings.setText("\n".join(lines))
+        self.warnings.setVisible(bool(lines))
+        if length <= COMMENTARY_MAX and self.message.text().startswith("The commentary"):
+            self.message.hide()
         return found
 
     # -- making -------------------------------------------------------------------------
@@ -225,6 +239,12 @@ class ReportsPage(QWidget):
         commentary = self.commentary.toPlainText().strip()
         suppress = self.suppress.isChecked()
         self.message.hide()
+        if len(commentary) > COMMENTARY_MAX:
+            self._fail(
+                f"The commentary is {len(commentary):,} characters long: shorten it to "
+                f"{COMMENTARY_MAX:,} or fewer."
+            )
+            return None
         try:
             self.context.write(lambda s, a: save_commentary(s, a, term.key, commentary))
         except FootprintError as exc:
@@ -254,8 +274,8 @@ class ReportsPage(QWidget):
 
     def _confirm_commentary(self) -> bool:
         found = self.check_commentary()
-        if not found:
-            return True
+        if not found or len(self.commentary.toPlainText().strip()) > COMMENTARY_MAX:
+            return True  # nothing to confirm, or refused with its own message
         answer = QMessageBox.warning(
             self,
             "Check the commentary",

@@ -29,7 +29,7 @@ from app.core.services.deletion_requests import create_request, record_outcome
 from app.core.services.escalations import create_escalation, update_escalation
 from app.core.services.evidence import add_evidence_file
 from app.core.services.governors import (
-    CSV_COLUMNS,
+    CSV_HEADINGS,
     anonymised_rows,
     build_report,
     commentary_warnings,
@@ -443,14 +443,14 @@ def test_the_csv_has_one_anonymous_row_per_incident(database: Database, seeded: 
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == seeded.incidents
-    assert list(rows[0]) == CSV_COLUMNS
-    assert Counter(r["platform"] for r in rows) == seeded.platforms
-    assert Counter(r["severity"] for r in rows) == seeded.severities
+    assert list(rows[0]) == list(CSV_HEADINGS.values())
+    assert Counter(r["Platform"] for r in rows) == seeded.platforms
+    assert Counter(r["Severity"] for r in rows) == seeded.severities
     assert sorted(
-        int(r["school_days_to_removal"]) for r in rows if r["school_days_to_removal"]
+        int(r["School days to removal"]) for r in rows if r["School days to removal"]
     ) == sorted(seeded.removal_days)
-    assert all(r["term"] == TERM_KEY for r in rows)
-    assert all(date.fromisoformat(r["week_commencing"]).weekday() == 0 for r in rows)
+    assert all(r["Term"] == "Summer term 2026" for r in rows)
+    assert all(date.fromisoformat(r["Week commencing"]).weekday() == 0 for r in rows)
 
 
 def test_an_empty_term_gives_a_valid_report(database: Database, actor: User) -> None:

@@ -112,7 +112,7 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
     page.choose_file = lambda *_: exported
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 4 and {r["categories"] for r in rows} == {"Bullying"}
+    assert len(rows) == 4 and {r["Categories"] for r in rows} == {"Bullying"}
     assert page.status.text() == "Saved rows.csv."
 
 

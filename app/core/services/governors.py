@@ -561,18 +561,20 @@ def commentary_warnings(session: Session, text: str) -> list[str]:
 
 # --- The anonymised rows -------------------------------------------------------------
 
-CSV_COLUMNS = [
-    "term",
-    "week_commencing",
-    "categories",
-    "platform",
-    "poster_kinds",
-    "severity",
-    "status",
-    "outcome",
-    "school_days_to_removal",
-    "escalation_kinds",
-]
+#: The rows' columns, with the headings a governor reads in a spreadsheet.
+CSV_HEADINGS = {
+    "term": "Term",
+    "week_commencing": "Week commencing",
+    "categories": "Categories",
+    "platform": "Platform",
+    "poster_kinds": "Who posted",
+    "severity": "Severity",
+    "status": "Status now",
+    "outcome": "Outcome",
+    "school_days_to_removal": "School days to removal",
+    "escalation_kinds": "Escalated to",
+}
+CSV_COLUMNS = list(CSV_HEADINGS)
 
 
 def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
@@ -645,7 +647,7 @@ def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
         seen = seen_at.astimezone(LONDON).date()
         rows.append(
             {
-                "term": term.key,
+                "term": term.title,
                 "week_commencing": (seen - timedelta(days=seen.weekday())).isoformat(),
                 "categories": "; ".join(sorted(categories[incident_id])),
                 "platform": platform.label,
@@ -673,6 +675,6 @@ def rows_csv(rows: Iterable[dict[str, str]]) -> bytes:
     """The rows as CSV for Excel: UTF-8 with a byte-order mark, a header, CRLF lines."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, dialect="excel")
-    writer.writeheader()
+    writer.writerow(CSV_HEADINGS)
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
