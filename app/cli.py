@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the addressee: their name as in the log, or the number shown for them",
     )
     letter.add_argument("--out", metavar="FILE.pdf", help="where to write the letter")
+    audit = commands.add_parser("audit", help="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit", metavar="ACTION", required=True)
+    audit_commands.add_parser(
+        "verify",
+        parents=[common],
+        help="check the trail is intact and that no record was changed outside Footprint "
+        "(exit 0 if so, 1 with where it breaks)",
+    )
     report = commands.add_parser("report", help="make a report")
     kinds = report.add_subparsers(dest="report", metavar="KIND", required=True)
     governors = kinds.add_parser(
@@ -83,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_check()
     if args.command == "demo":
         return _demo(args)
+    if args.command == "audit":
+        from app.commands.audit import run_audit
+
+        return run_audit(args)
     if args.command == "report":
         from app.commands.report import run_report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core import audit
 from app.core.errors import DatabaseError
 
 APP_NAME = "Footprint"
@@ -128,27 +130,44 @@ def create_db_engine(url: str | URL | None = None, *, echo: bool = False) -> Eng
     return engine
 
 
+def audit_head_path(url: URL) -> Path | None:
+    """Where the copy of the audit trail's last entry is kept: beside a SQLite file, or
+    in this PC's data folder for a shared PostgreSQL log (one file per database)."""
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        return Path(f"{url.database}.audit-head")
+    shown = url.render_as_string(hide_password=True)
+    name = hashlib.sha256(shown.encode()).hexdigest()[:16]
+    return default_data_dir() / f"audit-head-{name}.json"
+
+
 class Database:
     """The engine plus the two kinds of unit of work the app uses: read and write."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self.audit_head = audit_head_path(engine.url)
+        info = {audit.HEAD_FILE: str(self.audit_head) if self.audit_head else ""}
+        self._reader = sessionmaker(engine, expire_on_commit=False, info=info)
         writer_bind = (
             engine.execution_options(sqlite_begin="IMMEDIATE")
             if engine.dialect.name == "sqlite"
             else engine
         )
-        self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+        self._writer = sessionmaker(writer_bind, expire_on_commit=False, info=info)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A transaction that commits if the block succeeds and rolls back otherwise."""
+    def write(self, actor_id: int | None = None) -> Iterator[Session]:
+        """A transaction that commits if the block succeeds and rolls back otherwise;
+        `actor_id` is who the audit trail records (else the records' own "by" columns)."""
         with self._writer() as session, session.begin():
+            if actor_id is not None:
+                session.info[audit.ACTOR] = actor_id
             yield session
 
     @contextmanager
@@ -172,3 +191,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+audit.install()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import URL
+from sqlalchemy import URL, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from app.core import audit
 from app.core.db import Database, create_db_engine
 from app.core.errors import DatabaseError
 from app.core.migrate import UpgradeResult, upgrade_to_head
+from app.core.models import AuditEntry, Incident
 from app.core.services import search_index
 from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
@@ -34,6 +37,7 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
             user = ensure_default_user(session)
             ensure_default_terms(session, user)
             search_index.ensure_built(session)
+            ensure_audited(session, user.id)
             user_id = user.id
     except OperationalError as exc:
         engine.dispose()
@@ -42,6 +46,15 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
         engine.dispose()
         raise
     return OpenedLog(database, upgrade, user_id)
+
+
+def ensure_audited(session: Session, user_id: int) -> None:
+    """A log from before the audit trail (or bulk-loaded): put what it holds on the trail
+    once, as a baseline, so that later changes can be checked against it."""
+    if session.scalar(select(AuditEntry.id).limit(1)) is None and session.scalar(
+        select(Incident.id).limit(1)
+    ):
+        audit.write_baseline(session, user_id)
 
 
 def explain_operational_error(exc: OperationalError) -> str:

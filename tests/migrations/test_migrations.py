@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 
 from app.core.db import create_db_engine
 from app.core.errors import DatabaseError
@@ -103,28 +104,27 @@ def test_a_database_of_something_else_is_refused(empty_db_url: str) -> None:
 def test_the_search_revision_indexes_incidents_already_in_the_log(empty_db_url: str) -> None:
     from datetime import UTC, datetime
 
-    from sqlalchemy.orm import Session
-
     from app.core.migrate import _run_upgrade
-    from app.core.models import Incident, User
     from app.core.services.incident_queries import IncidentFilter, find_incidents
     from app.core.vocab import Platform, Severity, UserRole
 
     engine = create_db_engine(empty_db_url)
     _run_upgrade(engine, "9c41b904bfe3")  # the schema before search existed
-    with Session(engine) as s, s.begin():
-        user = User(username="dsl", display_name="DSL", role=UserRole.DSL)
-        s.add(user)
-        s.flush()
-        s.add(
-            Incident(
-                reference="SM-2025-0007",
-                seen_at=datetime(2025, 5, 1, tzinfo=UTC),
-                platform=Platform.MUMSNET,
-                summary="Thread naming the head of Year 5",
-                severity=Severity.LOW,
-                created_by_id=user.id,
-            )
+    # Rows written with that schema as it was (reflected), not with today's models.
+    with engine.begin() as conn:
+        user_id = _insert_old(
+            conn, "app_user", username="dsl", display_name="DSL", role=UserRole.DSL.value
+        )
+        _insert_old(
+            conn,
+            "incident",
+            reference="SM-2025-0007",
+            seen_at=datetime(2025, 5, 1, tzinfo=UTC),
+            platform=Platform.MUMSNET.value,
+            summary="Thread naming the head of Year 5",
+            severity=Severity.LOW.value,
+            status="new",
+            created_by_id=user_id,
         )
     engine.dispose()
     log = open_log(empty_db_url)  # upgrades, then builds the index for what is there
@@ -161,3 +161,28 @@ def test_the_person_revision_folds_names_already_in_the_log(empty_db_url: str) -
         stored = conn.execute(text("SELECT search_name FROM person WHERE id = 1")).scalar_one()
     engine.dispose()
     assert stored == " lukasz o brien sahin"  # as the service folded names then
+
+
+def _insert_old(conn: Connection, table_name: str, **values: object) -> int:
+    """Insert into a table as the database has it now (reflected), filling any other
+    required column with a plain value; returns the new id."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Boolean, DateTime, Integer, MetaData, Table
+
+    table = Table(table_name, MetaData(), autoload_with=conn)
+    for column in table.columns:
+        if column.name in values or column.nullable or column.primary_key:
+            continue
+        if column.server_default is not None:
+            continue
+        if isinstance(column.type, Boolean):
+            values[column.name] = False
+        elif isinstance(column.type, Integer):
+            values[column.name] = 1
+        elif isinstance(column.type, DateTime):
+            values[column.name] = datetime(2025, 5, 1, tzinfo=UTC)
+        else:
+            values[column.name] = ""
+    result = conn.execute(table.insert().values(**values))
+    return int(result.inserted_primary_key[0])

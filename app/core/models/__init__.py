@@ -1,5 +1,6 @@
 """Every Footprint table; importing this package registers them all on `Base.metadata`."""
 
+from app.core.models.audit import AuditEntry
 from app.core.models.base import Base, UTCDateTime, VocabType
 from app.core.models.chronology import AppendOnlyViolation, ChronologyEntry
 from app.core.models.contact_exception import ContactException
@@ -15,6 +16,7 @@ from app.core.models.user import User
 
 __all__ = [
     "AppendOnlyViolation",
+    "AuditEntry",
     "Base",
     "ChronologyEntry",
     "ContactException",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Base, Created, Updated, UTCDateTime, VocabType, Withdrawable
@@ -46,6 +46,8 @@ class Incident(Created, Updated, Withdrawable, Base):
     summary: Mapped[str]
     severity: Mapped[Severity] = mapped_column(VocabType(Severity))
     safeguarding_concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Seen only by the DSL and deputies (e.g. an allegation about a member of staff).
+    dsl_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     parent_informed: Mapped[bool | None] = mapped_column(Boolean)
     parent_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     parent_not_informed_reason: Mapped[str] = mapped_column(default="")

@@ -1,0 +1,254 @@
+"""The audit trail: every change is captured with before and after, the table refuses
+UPDATE and DELETE, and `audit verify` finds a raw SQL change, an edited entry, a removed
+entry, a cut-back chain and a rebuilt chain."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
+from app.cli import main
+from app.core import audit
+from app.core.db import Database
+from app.core.models import AuditEntry, User
+from app.core.services.chronology import add_note
+from app.core.services.incidents import details_of, update_incident, withdraw_incident
+from app.core.services.involvements import add_involvement
+from app.core.services.lookups import get_incident
+from app.core.services.people import PersonDetails, update_person
+from app.core.vocab import InvolvementRole, PersonKind
+from tests.factories import make_incident, make_person
+
+
+def _entries(database: Database, after: int = 0) -> list[AuditEntry]:
+    with database.read() as s:
+        return list(
+            s.scalars(select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id))
+        )
+
+
+def _last_id(database: Database) -> int:
+    with database.read() as s:
+        return s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) or 0
+
+
+def _verify(database: Database) -> audit.Verification:
+    with database.read() as s:
+        return audit.verify(s, database.audit_head)
+
+
+def _drop_triggers(database: Database) -> None:
+    """What someone with the database file and a SQL tool could do."""
+    with database.engine.begin() as conn:
+        for action in ("update", "delete"):
+            conn.execute(
+                text(f"DROP TRIGGER audit_entry_no_{action} ON audit_entry")
+                if database.engine.dialect.name == "postgresql"
+                else text(f"DROP TRIGGER audit_entry_no_{action}")
+            )
+
+
+def test_each_change_is_captured_with_who_and_before_and_after(
+    database: Database, actor: User
+) -> None:
+    start = _last_id(database)
+    with database.write() as s:
+        incident = make_incident(s, actor, summary="First wording")
+        person = make_person(s, actor, given_name="Zoë", family_name="Nguyễn")
+        add_involvement(s, actor, incident.id, person.id, InvolvementRole.POSTER)
+        add_note(s, actor, incident.id, "A note")
+    created = _entries(database, start)
+    tables = {(e.table_name, e.action) for e in created}
+    for expected in [
+        ("incident", "insert"),
+        ("incident_category", "insert"),
+        ("person", "insert"),
+        ("involvement", "insert"),
+        ("chronology_entry", "insert"),
+    ]:
+        assert expected in tables, expected
+    inserted = next(e for e in created if e.table_name == "incident")
+    assert inserted.record_id == incident.id and inserted.user_id == actor.id
+    assert json.loads(inserted.changes)["summary"] == "First wording"
+
+    start = _last_id(database)
+    with database.write() as s:
+        details = replace(details_of(get_incident(s, incident.id)), summary="Second wording")
+        update_incident(s, actor, incident.id, details, expected_version=1)
+        update_person(
+            s,
+            actor,
+            person.id,
+            PersonDetails(kind=PersonKind.PARENT, given_name="Zoë", family_name="Nguyen"),
+            expected_version=1,
+        )
+        withdraw_incident(s, actor, incident.id, "Recorded twice")
+    changed = _entries(database, start)
+    update = next(e for e in changed if e.table_name == "incident" and e.action == "update")
+    assert json.loads(update.changes)["summary"] == ["First wording", "Second wording"]
+    person_change = next(e for e in changed if e.table_name == "person")
+    assert json.loads(person_change.changes)["family_name"] == ["Nguyễn", "Nguyen"]
+    withdrawn = next(e for e in changed if e.action == "withdraw")
+    assert withdrawn.record_id == incident.id
+    assert json.loads(withdrawn.changes)["withdrawn_reason"] == [None, "Recorded twice"]
+    assert _verify(database).ok
+
+
+def test_reads_exports_and_printing_are_on_the_trail(database: Database, actor: User) -> None:
+    with database.write() as s:
+        incident = make_incident(s, actor)
+    with database.write() as s:
+        audit.record_read(s, actor.id, audit.Action.READ, "incident", incident.id)
+        audit.record_read(s, actor.id, audit.Action.PRINT, "letter", 7, {"pages": 2})
+    read, printed = _entries(database)[-2:]
+    assert (read.action, read.table_name, read.record_id) == ("read", "incident", incident.id)
+    assert (printed.action, json.loads(printed.changes)) == ("print", {"pages": 2})
+    assert _verify(database).ok
+
+
+def test_the_table_refuses_update_and_delete(database: Database, actor: User) -> None:
+    with database.write() as s:
+        make_incident(s, actor)
+    for statement in ("UPDATE audit_entry SET action = 'read'", "DELETE FROM audit_entry"):
+        with (
+            pytest.raises(SQLDatabaseError, match="append-only"),
+            database.engine.begin() as conn,
+        ):
+            conn.execute(text(statement))
+
+
+def test_a_raw_sql_change_to_an_incident_is_found(database: Database, actor: User) -> None:
+    with database.write() as s:
+        incident = make_incident(s, actor, summary="As recorded")
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE incident SET summary = 'Quietly changed' WHERE id = :id"),
+            {"id": incident.id},
+        )
+    result = _verify(database)
+    assert not result.ok
+    assert f"incident {incident.id}: “summary” differs from the trail" in " ".join(result.problems)
+
+
+def test_an_edited_or_removed_entry_is_found(database: Database, actor: User) -> None:
+    with database.write() as s:
+        for n in range(3):
+            make_incident(s, actor, summary=f"Incident {n}")
+    _drop_triggers(database)
+    middle = _entries(database)[3]
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_entry SET changes = :c WHERE id = :id"),
+            {"c": "{}", "id": middle.id},
+        )
+    assert f"Entry {middle.id} has been altered" in " ".join(_verify(database).problems)
+
+    with database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": middle.id})
+    assert f"Entry {middle.id} is missing" in " ".join(_verify(database).problems)
+
+
+def test_cutting_back_or_rebuilding_the_whole_chain_is_found(
+    database: Database, actor: User
+) -> None:
+    with database.write() as s:
+        incident = make_incident(s, actor, summary="As recorded")
+    assert database.audit_head is not None and database.audit_head.exists()
+    last = _last_id(database)
+    _drop_triggers(database)
+
+    # Rewrite the incident and the whole chain consistently, as a careful forger would.
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE incident SET summary = 'Forged' WHERE id = :id"), {"id": incident.id}
+        )
+        rows = conn.execute(text("SELECT * FROM audit_entry ORDER BY id")).mappings().all()
+        prev = audit.GENESIS
+        for row in rows:
+            changes = json.loads(row["changes"])
+            if row["table_name"] == "incident" and changes.get("summary") == "As recorded":
+                changes["summary"] = "Forged"
+            body = audit.canonical(changes)
+            at = row["at"] if isinstance(row["at"], str) else row["at"].isoformat()
+            content = audit.canonical(
+                {
+                    "id": row["id"],
+                    "at": _iso(database, at),
+                    "user": row["user_id"],
+                    "action": row["action"],
+                    "table": row["table_name"],
+                    "record": row["record_id"],
+                    "changes": changes,
+                }
+            )
+            digest = audit.chain_hash(prev, content)
+            conn.execute(
+                text(
+                    "UPDATE audit_entry SET changes = :c, prev_hash = :p, hash = :h WHERE id = :id"
+                ),
+                {"c": body, "p": prev, "h": digest, "id": row["id"]},
+            )
+            prev = digest
+    problems = " ".join(_verify(database).problems)
+    assert f"Entry {last} differs from the copy kept outside the database" in problems
+    assert "Entry" in problems and "altered" not in problems  # the chain itself looks whole
+
+    # Cutting the end off the chain is found too.
+    with database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": last})
+    assert f"but entry {last} was written" in " ".join(_verify(database).problems)
+
+
+def _iso(database: Database, stored: str) -> str:
+    """The timestamp as the trail hashed it (what the ORM reads back, as ISO text)."""
+    with database.read() as s:
+        value = s.scalar(select(AuditEntry.at).where(AuditEntry.id == 1))
+    assert value is not None
+    from datetime import datetime
+
+    parsed = datetime.fromisoformat(stored)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=value.tzinfo)
+    return parsed.isoformat()
+
+
+def test_audit_verify_on_the_command_line(
+    db_url: str, database: Database, actor: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with database.write() as s:
+        incident = make_incident(s, actor)
+    assert main(["--database", db_url, "audit", "verify"]) == 0
+    assert "The audit trail is intact" in capsys.readouterr().out
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE incident SET severity = 'low' WHERE id = :id"), {"id": incident.id}
+        )
+    assert main(["--database", db_url, "audit", "verify"]) == 1
+    assert "changed outside Footprint" in capsys.readouterr().err
+
+
+def test_a_log_from_before_the_trail_gets_a_baseline(database: Database, actor: User) -> None:
+    from app.core.startup import ensure_audited
+
+    with database.write() as s:
+        make_incident(s, actor)
+    _drop_triggers(database)
+    with database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry"))
+    if database.audit_head is not None:
+        database.audit_head.unlink(missing_ok=True)
+    assert "not on the trail" in " ".join(_verify(database).problems)
+    with database.write() as s:
+        ensure_audited(s, actor.id)
+    assert _verify(database).ok
+
+
+def test_the_head_file_sits_beside_the_log(database: Database, tmp_path: Path) -> None:
+    if database.engine.dialect.name == "sqlite":
+        assert database.audit_head is not None
+        assert database.audit_head.name.endswith(".audit-head")
