@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.core.errors import NotFound, ValidationError
 from app.core.models import ChronologyEntry, Incident, User
+from app.core.permissions import Permission, requires
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_text
 from app.core.vocab import ChronologyKind
@@ -56,6 +57,7 @@ def record(
     return entry
 
 
+@requires(Permission.EDIT_INCIDENT)
 def add_note(
     session: Session,
     actor: User,
@@ -72,6 +74,7 @@ def add_note(
         return record(session, actor, incident, ChronologyKind.NOTE, text, occurred_at=occurred_at)
 
 
+@requires(Permission.EDIT_INCIDENT)
 def amend_entry(session: Session, actor: User, entry_id: int, text: str) -> ChronologyEntry:
     """Correct an entry: a new entry pointing at the original, which stays visible."""
     check_text(
@@ -100,6 +103,7 @@ def amend_entry(session: Session, actor: User, entry_id: int, text: str) -> Chro
         )
 
 
+@requires(Permission.READ_INCIDENTS)
 def list_chronology(session: Session, incident_id: int) -> list[ChronologyRow]:
     """The timeline, newest first (by when things happened, then by when written)."""
     author = aliased(User)

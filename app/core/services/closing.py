@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import DecisionNeeded
 from app.core.models import ChronologyEntry, DeletionRequest, Escalation, Incident, Person, User
+from app.core.permissions import Permission, requires
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_text
@@ -85,6 +86,7 @@ def needs_no_escalation_decision(session: Session, incident: Incident) -> bool:
     return escalated is None and decided is None
 
 
+@requires(Permission.EDIT_INCIDENT)
 def record_no_escalation_decision(
     session: Session, actor: User, incident_id: int, reason: str
 ) -> ChronologyEntry:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import ContactException, Person, User
+from app.core.permissions import Permission, requires
 from app.core.services.people import get_person
 from app.core.services.validation import atomic, check_past_date, check_text
 from app.core.vocab import PersonKind
@@ -88,6 +89,7 @@ def _validate(session: Session, details: ExceptionDetails) -> None:
         raise ValidationError("review_on", "The review date must be after the date declared.")
 
 
+@requires(Permission.MANAGE_EXCEPTIONS)
 def add_exception(session: Session, actor: User, details: ExceptionDetails) -> ContactException:
     """Enter a declared link; it awaits the headteacher's approval."""
     _validate(session, details)
@@ -107,6 +109,7 @@ def add_exception(session: Session, actor: User, details: ExceptionDetails) -> C
     return entry
 
 
+@requires(Permission.APPROVE_EXCEPTIONS)
 def approve_exception(
     session: Session, actor: User, exception_id: int, *, review_on: date
 ) -> ContactException:
@@ -125,6 +128,7 @@ def approve_exception(
     return entry
 
 
+@requires(Permission.MANAGE_EXCEPTIONS)
 def review_exception(
     session: Session, actor: User, exception_id: int, *, next_review_on: date, note: str = ""
 ) -> ContactException:
@@ -145,6 +149,7 @@ def review_exception(
     return entry
 
 
+@requires(Permission.MANAGE_EXCEPTIONS)
 def withdraw_exception(
     session: Session, actor: User, exception_id: int, reason: str
 ) -> ContactException:
@@ -161,6 +166,7 @@ def withdraw_exception(
     return entry
 
 
+@requires(Permission.READ_EXCEPTIONS)
 def list_exceptions(session: Session, *, include_withdrawn: bool = True) -> list[ExceptionRow]:
     """The register: open entries by review date (soonest first), then withdrawn ones."""
     pupil, adult, approver = aliased(Person), aliased(Person), aliased(User)
@@ -196,6 +202,7 @@ def list_exceptions(session: Session, *, include_withdrawn: bool = True) -> list
     )
 
 
+@requires(Permission.READ_EXCEPTIONS)
 def reviews_due(session: Session, *, on: date | None = None) -> list[ExceptionRow]:
     """Open, approved links whose review date has arrived (most overdue first)."""
     day = on or today_london()

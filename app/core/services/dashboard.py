@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.core.models import ChronologyEntry, Incident, User
+from app.core.permissions import Permission, requires, visible_incidents
 from app.core.services.contact_exceptions import reviews_due
 from app.core.vocab import ChronologyKind, IncidentStatus
 
@@ -39,9 +40,14 @@ class DashboardFigures:
         return sum(self.open_by_status.values())
 
 
+@requires(Permission.READ_INCIDENTS)
 def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardFigures:
     """Counts of open work, and the latest activity (three small queries)."""
-    live = (Incident.withdrawn_at.is_(None), Incident.status != IncidentStatus.CLOSED)
+    live = (
+        Incident.withdrawn_at.is_(None),
+        Incident.status != IncidentStatus.CLOSED,
+        visible_incidents(session),
+    )
     by_status = {
         status: count
         for status, count in session.execute(
@@ -68,7 +74,7 @@ def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardF
             )
             .join(Incident, Incident.id == ChronologyEntry.incident_id)
             .join(author, author.id == ChronologyEntry.created_by_id)
-            .where(Incident.withdrawn_at.is_(None))
+            .where(Incident.withdrawn_at.is_(None), visible_incidents(session))
             .order_by(ChronologyEntry.id.desc())
             .limit(recent_limit)
         )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import LONDON, today_london, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import DeletionRequest, Incident, Involvement, Person, User
+from app.core.permissions import Permission, requires
 from app.core.rules.transitions import REMOVAL_OUTCOMES, REQUEST_OUTCOMES
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
@@ -69,6 +70,7 @@ def default_deadline(session: Session, sent_at: datetime) -> date:
     return school_calendar(session).add_school_days(sent_at.astimezone(LONDON).date(), days)
 
 
+@requires(Permission.DELETION_REQUESTS)
 def create_request(
     session: Session,
     actor: User,
@@ -121,6 +123,7 @@ def create_request(
     return request
 
 
+@requires(Permission.DELETION_REQUESTS)
 def mark_sent(
     session: Session,
     actor: User,
@@ -155,6 +158,7 @@ def mark_sent(
     return request
 
 
+@requires(Permission.DELETION_REQUESTS)
 def record_reply(
     session: Session, actor: User, request_id: int, *, reply_at: datetime, summary: str
 ) -> DeletionRequest:
@@ -191,6 +195,7 @@ def record_reply(
     return request
 
 
+@requires(Permission.DELETION_REQUESTS)
 def record_outcome(
     session: Session,
     actor: User,
@@ -305,6 +310,7 @@ def _close_others_after_removal(
         )
 
 
+@requires(Permission.DELETION_REQUESTS)
 def send_second_request(
     session: Session,
     actor: User,
@@ -340,6 +346,7 @@ def send_second_request(
         )
 
 
+@requires(Permission.DELETION_REQUESTS)
 def withdraw_request(
     session: Session, actor: User, request_id: int, reason: str
 ) -> DeletionRequest:
@@ -363,6 +370,7 @@ def withdraw_request(
     return request
 
 
+@requires(Permission.READ_INCIDENTS)
 def list_requests(session: Session, incident_id: int) -> list[RequestRow]:
     """An incident's requests, oldest first (withdrawn ones left out)."""
     rows = session.execute(

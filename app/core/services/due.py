@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.models import DeletionRequest, Escalation, Incident, Person
+from app.core.permissions import Permission, acting_user, allows, requires, visible_incidents
 from app.core.services.contact_exceptions import reviews_due
 from app.core.vocab import DeletionOutcome, EscalationStatus, IncidentStatus
 
@@ -119,6 +120,7 @@ class DueItem:
         return (today - self.due_on).days
 
 
+@requires(Permission.READ_INCIDENTS)
 def due_items(session: Session, today: date) -> list[DueItem]:
     """Requests past their deadline, follow-ups due, exception reviews due; oldest first."""
     late = session.execute(
@@ -137,6 +139,7 @@ def due_items(session: Session, today: date) -> list[DueItem]:
             DeletionRequest.deadline < today,
             Incident.status != IncidentStatus.CLOSED,
             Incident.withdrawn_at.is_(None),
+            visible_incidents(session),
         )
     )
     items: list[DueItem] = []
@@ -159,12 +162,14 @@ def due_items(session: Session, today: date) -> list[DueItem]:
             Escalation.next_follow_up_on <= today,
             Incident.status != IncidentStatus.CLOSED,
             Incident.withdrawn_at.is_(None),
+            visible_incidents(session),
         )
     )
     for escalation_id, follow_up, kind, number, incident_id, reference in follow_ups:
         assert follow_up is not None  # open_escalation() requires one
         what = f"Follow up: {kind.label}" + (f" ({number})" if number else "")
         items.append(DueItem("follow_up", follow_up, what, incident_id, reference, escalation_id))
+    reviews = reviews_due(session, on=today) if _may(session, Permission.READ_EXCEPTIONS) else []
     items += [
         DueItem(
             "review",
@@ -174,7 +179,12 @@ def due_items(session: Session, today: date) -> list[DueItem]:
             None,
             row.id,
         )
-        for row in reviews_due(session, on=today)
+        for row in reviews
         if row.review_on is not None
     ]
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.record_id))
+
+
+def _may(session: Session, permission: Permission) -> bool:
+    user = acting_user(session)
+    return user is None or allows(user.role, permission)

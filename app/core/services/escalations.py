@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import Escalation, Incident, User
+from app.core.permissions import Permission, requires
 from app.core.rules.transitions import (
     ESCALATION_STATUSES,
     REFERENCE_LABELS,
@@ -49,6 +50,7 @@ class EscalationRow:
         )
 
 
+@requires(Permission.ESCALATE)
 def create_escalation(
     session: Session,
     actor: User,
@@ -112,6 +114,7 @@ def create_escalation(
     return escalation
 
 
+@requires(Permission.ESCALATE)
 def update_escalation(
     session: Session,
     actor: User,
@@ -189,6 +192,7 @@ def update_escalation(
     return escalation
 
 
+@requires(Permission.ESCALATE)
 def withdraw_escalation(
     session: Session, actor: User, escalation_id: int, reason: str
 ) -> Escalation:
@@ -214,6 +218,7 @@ def withdraw_escalation(
     return escalation
 
 
+@requires(Permission.READ_INCIDENTS)
 def list_escalations(session: Session, incident_id: int) -> list[EscalationRow]:
     """An incident's escalations, oldest first (withdrawn ones left out)."""
     rows = session.scalars(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Evidence, User
+from app.core.permissions import Permission, requires
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_text
@@ -63,6 +64,7 @@ def detect_media_type(content: bytes) -> str | None:
     return None
 
 
+@requires(Permission.ADD_EVIDENCE)
 def add_evidence_file(
     session: Session,
     actor: User,
@@ -118,6 +120,7 @@ def add_evidence_file(
     return evidence
 
 
+@requires(Permission.ADD_EVIDENCE)
 def add_evidence_description(
     session: Session,
     actor: User,
@@ -157,6 +160,7 @@ def add_evidence_description(
     return evidence
 
 
+@requires(Permission.MANAGE_EVIDENCE)
 def withdraw_evidence(session: Session, actor: User, evidence_id: int, reason: str) -> Evidence:
     """Withdraw evidence added in error; the entry stays, marked withdrawn."""
     check_text(
@@ -180,6 +184,7 @@ def withdraw_evidence(session: Session, actor: User, evidence_id: int, reason: s
     return evidence
 
 
+@requires(Permission.MANAGE_EVIDENCE)
 def destroy_evidence_content(
     session: Session, actor: User, evidence_id: int, reason: str
 ) -> Evidence:
@@ -210,6 +215,7 @@ def destroy_evidence_content(
     return evidence
 
 
+@requires(Permission.READ_INCIDENTS)
 def list_evidence(session: Session, incident_id: int) -> list[EvidenceRow]:
     """An incident's current evidence, oldest first, without the bytes."""
     rows = session.scalars(
@@ -234,11 +240,13 @@ def list_evidence(session: Session, incident_id: int) -> list[EvidenceRow]:
     ]
 
 
+@requires(Permission.READ_INCIDENTS)
 def evidence_content(session: Session, evidence_id: int) -> bytes:
     """The stored bytes of a file, checked against its SHA-256."""
     evidence = session.get(Evidence, evidence_id)
     if evidence is None or evidence.content is None:
         raise NotFound("There is no stored file for that evidence.")
+    get_incident(session, evidence.incident_id)  # only for someone who may see the incident
     if hashlib.sha256(evidence.content).hexdigest() != evidence.sha256:
         raise ValidationError("file", "The stored file no longer matches its SHA-256 fingerprint.")
     return evidence.content

@@ -31,6 +31,7 @@ from app.core.models import (
     ReportCommentary,
     User,
 )
+from app.core.permissions import Permission, requires
 from app.core.rules.school_days import SchoolCalendar, Term
 from app.core.services.school import find_settings
 from app.core.services.terms import list_terms
@@ -207,6 +208,7 @@ class GovernorsReport:
 # --- Building the report -------------------------------------------------------------
 
 
+@requires(Permission.GOVERNORS_REPORT)
 def report_terms(session: Session) -> list[Term]:
     """Terms a report can be made for: those that have started, newest first."""
     today = today_london()
@@ -224,6 +226,7 @@ def find_term(session: Session, key: str) -> Term:
     )
 
 
+@requires(Permission.GOVERNORS_REPORT)
 def build_report(
     session: Session,
     term: Term,
@@ -509,6 +512,7 @@ def _term_figures(session: Session, period: Period) -> TermFigures:
 # --- The commentary ------------------------------------------------------------------
 
 
+@requires(Permission.GOVERNORS_REPORT)
 def latest_commentary(session: Session, term_key: str) -> str:
     """The DSL's commentary for a term, as last saved (empty if none)."""
     text = session.scalars(
@@ -520,6 +524,7 @@ def latest_commentary(session: Session, term_key: str) -> str:
     return text or ""
 
 
+@requires(Permission.REPORT_COMMENTARY)
 def save_commentary(session: Session, actor: User, term_key: str, text: str) -> None:
     """Keep the commentary (each save is a new version; the newest is used)."""
     check_text(
@@ -577,6 +582,7 @@ CSV_HEADINGS = {
 CSV_COLUMNS = list(CSV_HEADINGS)
 
 
+@requires(Permission.GOVERNORS_REPORT)
 def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
     """One row per incident seen in the term's period: vocabulary values and numbers only,
     sorted by week and values (never by record order, which would follow the log)."""

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import today_london, utc_now
 from app.core.models import Involvement, Person
+from app.core.permissions import Permission, requires
 from app.core.rules.guidance import (
     EscalationFact,
     IncidentFacts,
@@ -54,6 +55,7 @@ def incident_facts(session: Session, incident_id: int) -> IncidentFacts:
     )
 
 
+@requires(Permission.READ_INCIDENTS)
 def guidance_for(session: Session, incident_id: int) -> list[Step]:
     """The next steps the policy suggests for this incident now."""
     return next_steps(incident_facts(session, incident_id), now=utc_now(), today=today_london())

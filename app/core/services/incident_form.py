@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from app.core.models import Incident, User
+from app.core.permissions import Permission, requires
 from app.core.services.chronology import ChronologyRow, add_note, amend_entry, list_chronology
 from app.core.services.closing import CloseDecisions
 from app.core.services.evidence import (
@@ -107,6 +108,7 @@ class PendingChanges:
         )
 
 
+@requires(Permission.RECORD_INCIDENT)
 def save_incident_form(
     session: Session,
     actor: User,
@@ -173,6 +175,7 @@ class IncidentForm:
     timeline: list[ChronologyRow]
 
 
+@requires(Permission.READ_INCIDENTS)
 def load_incident_form(session: Session, incident_id: int) -> IncidentForm:
     """Read an incident and its panels, as plain data."""
     incident = get_incident(session, incident_id)

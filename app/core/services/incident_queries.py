@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON, today_london
 from app.core.models import Incident, IncidentCategory, Involvement, Person
+from app.core.permissions import Permission, requires, visible_incidents
 from app.core.services import search_index
 from app.core.services.due import next_action_due_expr, next_action_due_for, overdue_condition
 from app.core.vocab import (
@@ -91,6 +92,7 @@ class PageCursor:
 
 
 def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Select[Any]:
+    query = query.where(visible_incidents(session))
     if not flt.include_withdrawn:
         query = query.where(Incident.withdrawn_at.is_(None))
     if flt.statuses:
@@ -146,6 +148,7 @@ def reference_prefix(text: str) -> str | None:
     return match.group(0).strip().upper() if match else None
 
 
+@requires(Permission.READ_INCIDENTS)
 def count_incidents(session: Session, flt: IncidentFilter | None = None) -> int:
     """How many incidents match."""
     query = _filtered(session, select(func.count(Incident.id)), flt or IncidentFilter())
@@ -153,6 +156,7 @@ def count_incidents(session: Session, flt: IncidentFilter | None = None) -> int:
     return count
 
 
+@requires(Permission.READ_INCIDENTS)
 def find_incidents(
     session: Session,
     flt: IncidentFilter | None = None,
@@ -318,6 +322,7 @@ class PersonIncidentRow:
     withdrawn: bool
 
 
+@requires(Permission.READ_INCIDENTS)
 def incidents_for_person(session: Session, person_id: int) -> list[PersonIncidentRow]:
     """Every incident a person is involved in (one row per role), newest first."""
     rows = session.execute(
@@ -332,7 +337,11 @@ def incidents_for_person(session: Session, person_id: int) -> list[PersonInciden
             Incident.withdrawn_at,
         )
         .join(Involvement, Involvement.incident_id == Incident.id)
-        .where(Involvement.person_id == person_id, Involvement.withdrawn_at.is_(None))
+        .where(
+            Involvement.person_id == person_id,
+            Involvement.withdrawn_at.is_(None),
+            visible_incidents(session),
+        )
         .order_by(Incident.seen_at.desc(), Incident.id.desc(), Involvement.id)
     )
     return [

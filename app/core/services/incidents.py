@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import LONDON, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Incident, IncidentCategory, Person, User
+from app.core.permissions import Permission, requires
 from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.closing import CloseDecisions, check_and_record_closing
@@ -168,6 +169,7 @@ def validate_details(session: Session, details: IncidentDetails) -> None:
             )
 
 
+@requires(Permission.RECORD_INCIDENT)
 def create_incident(
     session: Session,
     actor: User,
@@ -199,6 +201,7 @@ def create_incident(
     return incident
 
 
+@requires(Permission.EDIT_INCIDENT)
 def update_incident(
     session: Session,
     actor: User,
@@ -258,6 +261,7 @@ def update_incident(
     return incident
 
 
+@requires(Permission.EDIT_INCIDENT)
 def withdraw_incident(session: Session, actor: User, incident_id: int, reason: str) -> Incident:
     """Withdraw an incident recorded in error; it stays on record, marked withdrawn."""
     check_text(
@@ -275,6 +279,7 @@ def withdraw_incident(session: Session, actor: User, incident_id: int, reason: s
     return incident
 
 
+@requires(Permission.READ_INCIDENTS)
 def get_incident_by_reference(session: Session, reference: str) -> Incident:
     """An incident by its reference, e.g. SM-2026-0042 (case and spaces forgiven)."""
     wanted = reference.strip().upper()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Involvement, Person, User
+from app.core.permissions import Permission, requires
 from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
@@ -29,6 +30,7 @@ class InvolvementRow:
     notes: str
 
 
+@requires(Permission.ADD_INVOLVEMENT)
 def add_involvement(
     session: Session,
     actor: User,
@@ -78,6 +80,7 @@ def add_involvement(
     return involvement
 
 
+@requires(Permission.EDIT_INCIDENT)
 def withdraw_involvement(
     session: Session, actor: User, involvement_id: int, reason: str
 ) -> Involvement:
@@ -104,6 +107,7 @@ def withdraw_involvement(
     return involvement
 
 
+@requires(Permission.READ_INCIDENTS)
 def list_involvements(session: Session, incident_id: int) -> list[InvolvementRow]:
     """The people currently on an incident, in the order they were added."""
     rows = session.execute(

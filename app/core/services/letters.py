@@ -36,6 +36,7 @@ from app.core.models import (
     SchoolSettings,
     User,
 )
+from app.core.permissions import Permission, requires, visible_incidents
 from app.core.services.chronology import record
 from app.core.services.deletion_requests import default_deadline
 from app.core.services.lookups import get_incident
@@ -126,6 +127,7 @@ def check_template(title: str, subject: str, body: str) -> LetterTemplate:
     return LetterTemplate("", title.strip(), subject.strip(), body.strip())
 
 
+@requires(Permission.LETTER_TEMPLATES)
 def save_template(
     session: Session, actor: User, key: str, title: str, subject: str, body: str
 ) -> LetterTemplate:
@@ -154,6 +156,7 @@ def save_template(
     return LetterTemplate(key, checked.title, checked.subject, checked.body)
 
 
+@requires(Permission.LETTER_TEMPLATES)
 def restore_default(session: Session, actor: User, key: str) -> LetterTemplate:
     """Go back to Footprint's wording (recorded as a version, so the history stays whole)."""
     defaults = default_templates()
@@ -202,6 +205,7 @@ class Recipient:
     suggested: bool = False
 
 
+@requires(Permission.LETTERS)
 def recipients(
     session: Session, incident_id: int, template_key: str, request_id: int | None = None
 ) -> list[Recipient]:
@@ -360,6 +364,7 @@ class PreparedLetter:
     warnings: tuple[str, ...] = field(default=())
 
 
+@requires(Permission.LETTERS)
 def prepare_letters(
     session: Session,
     incident_id: int,
@@ -457,6 +462,7 @@ def prepare_letters(
     return letters
 
 
+@requires(Permission.LETTERS)
 def make_letters(
     session: Session,
     actor: User,
@@ -521,6 +527,7 @@ class LetterRow:
     sha256: str
 
 
+@requires(Permission.LETTERS)
 def list_letters(
     session: Session, incident_id: int | None = None, *, limit: int = 500
 ) -> list[LetterRow]:
@@ -530,7 +537,7 @@ def list_letters(
         .join(Incident, Incident.id == Letter.incident_id)
         .join(Person, Person.id == Letter.addressee_id)
         .join(User, User.id == Letter.created_by_id)
-        .where(Letter.withdrawn_at.is_(None))
+        .where(Letter.withdrawn_at.is_(None), visible_incidents(session))
         .order_by(Letter.id.desc())
         .limit(limit)
     )
@@ -553,6 +560,7 @@ def list_letters(
     ]
 
 
+@requires(Permission.LETTERS)
 def withdraw_letter(session: Session, actor: User, letter_id: int, reason: str) -> Letter:
     """A letter made in error (printed twice, wrong person ticked): it stays on record,
     marked withdrawn with the reason, and the timeline says so."""
@@ -582,11 +590,13 @@ def withdraw_letter(session: Session, actor: User, letter_id: int, reason: str) 
     return letter
 
 
+@requires(Permission.LETTERS)
 def letter_pdf(session: Session, letter_id: int) -> bytes:
     """The stored PDF of a letter, exactly as first printed (checked against its SHA-256)."""
     letter = session.get(Letter, letter_id, options=[undefer(Letter.pdf)])
     if letter is None:
         raise NotFound("That letter is not on record.")
+    get_incident(session, letter.incident_id)  # only for someone who may see the incident
     if hashlib.sha256(letter.pdf).hexdigest() != letter.sha256:
         raise Conflict(
             "The stored copy of this letter doesn't match the fingerprint taken when it was "
@@ -820,6 +830,7 @@ SAMPLE_VALUES = {
 }
 
 
+@requires(Permission.LETTER_TEMPLATES)
 def preview_template(session: Session, title: str, subject: str, body: str) -> bytes:
     """A template as typed, filled with invented values, on the school's letterhead."""
     template = check_template(title, subject, body)

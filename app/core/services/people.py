@@ -12,6 +12,7 @@ from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.folding import tokens
 from app.core.models import ParentChildLink, Person, User
+from app.core.permissions import Permission, requires
 from app.core.services import search_index
 from app.core.services.validation import (
     atomic,
@@ -88,6 +89,7 @@ def _validate(details: PersonDetails) -> PersonKind:
     return kind
 
 
+@requires(Permission.ADD_PERSON)
 def create_person(session: Session, actor: User, details: PersonDetails) -> Person:
     """Add a person to the directory."""
     _validate(details)
@@ -99,6 +101,7 @@ def create_person(session: Session, actor: User, details: PersonDetails) -> Pers
     return person
 
 
+@requires(Permission.MANAGE_PEOPLE)
 def update_person(
     session: Session, actor: User, person_id: int, details: PersonDetails, *, expected_version: int
 ) -> Person:
@@ -120,6 +123,7 @@ def update_person(
     return person
 
 
+@requires(Permission.MANAGE_PEOPLE)
 def withdraw_person(session: Session, actor: User, person_id: int, reason: str) -> Person:
     """Withdraw a person entered in error (their past involvements stay on record)."""
     check_text(
@@ -144,6 +148,7 @@ def get_person(session: Session, person_id: int) -> Person:
     return person
 
 
+@requires(Permission.READ_PEOPLE)
 def find_people(
     session: Session,
     text: str = "",
@@ -185,6 +190,7 @@ def find_people(
     ]
 
 
+@requires(Permission.MANAGE_PEOPLE)
 def link_parent(
     session: Session,
     actor: User,
@@ -224,6 +230,7 @@ def link_parent(
     return link
 
 
+@requires(Permission.MANAGE_PEOPLE)
 def unlink_parent(session: Session, actor: User, link_id: int, reason: str) -> ParentChildLink:
     """Withdraw a parent–child link (it stays on record as withdrawn)."""
     check_text(
@@ -284,6 +291,7 @@ class FamilyLink:
     relationship_label: str
 
 
+@requires(Permission.READ_PEOPLE)
 def family_links(session: Session, person_id: int) -> list[FamilyLink]:
     """A person's current links: their children if a parent, their parents if a pupil."""
     links = session.scalars(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import NotFound, ValidationError
 from app.core.models import SchoolSettings, User
+from app.core.permissions import Permission, requires
 from app.core.services.validation import atomic, check_email, check_text, check_url
 
 
@@ -63,6 +64,7 @@ def get_settings(session: Session) -> SchoolSettings:
     return settings
 
 
+@requires(Permission.SETTINGS)
 def save_settings(session: Session, actor: User, details: SchoolDetails) -> SchoolSettings:
     """Create or update the school's settings."""
     _validate(details)
@@ -109,6 +111,7 @@ def check_image(field: str, data: bytes) -> str:
     return media_type
 
 
+@requires(Permission.SETTINGS)
 def set_image(session: Session, actor: User, field: str, data: bytes | None) -> SchoolSettings:
     """Set or clear the letterhead logo ("logo") or the signature ("signature_image")."""
     if field not in IMAGE_KINDS:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import today_london
 from app.core.errors import NotFound, ValidationError
 from app.core.models import SchoolTerm, User
+from app.core.permissions import Permission, requires
 from app.core.rules.school_days import SchoolCalendar, Term, academic_year_of
 from app.core.rules.term_defaults import default_terms
 from app.core.services.validation import atomic
@@ -87,6 +88,7 @@ def term_by_key(session: Session, key: str) -> Term:
     return _term(row)
 
 
+@requires(Permission.SETTINGS)
 def save_term(
     session: Session,
     actor: User,
