@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import LONDON, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Incident, IncidentCategory, Person, User
-from app.core.permissions import Permission, requires
+from app.core.permissions import Permission, may_see, requires
 from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.closing import CloseDecisions, check_and_record_closing
@@ -284,8 +284,8 @@ def get_incident_by_reference(session: Session, reference: str) -> Incident:
     """An incident by its reference, e.g. SM-2026-0042 (case and spaces forgiven)."""
     wanted = reference.strip().upper()
     incident = session.scalars(select(Incident).where(Incident.reference == wanted)).first()
-    if incident is None:
-        raise NotFound(f"There is no incident {wanted}.")
+    if incident is None or not may_see(session, incident):
+        raise NotFound(f"There is no incident {wanted}.")  # the same for one you may not see
     return incident
 
 

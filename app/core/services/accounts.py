@@ -1,0 +1,282 @@
+"""Accounts: the first DSL account, signing in (with a pause after 5 wrong passwords),
+changing one's password, and the DSL's management of everyone else's account. Accounts
+are deactivated, never deleted, so the history keeps every name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.core.clock import utc_now
+from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
+from app.core.models import User
+from app.core.permissions import Permission, requires
+from app.core.security.passwords import (
+    check_password_rule,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from app.core.services.validation import atomic, check_choice, check_text
+from app.core.vocab import UserRole
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=1)
+USERNAME_MAX = 80
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account as Settings → Accounts lists it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: UserRole
+    is_active: bool
+    must_change_password: bool
+    last_login_at: datetime | None
+
+
+class SignInRefused(NotAllowed):
+    """A refused sign-in, with the plain reason (and how long to wait, if locked)."""
+
+    def __init__(self, message: str, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+def needs_first_account(session: Session) -> bool:
+    """True until some account has a password (a new log, or one from before accounts)."""
+    return not session.scalar(
+        select(func.count()).select_from(User).where(User.password_hash.is_not(None))
+    )
+
+
+def _check_names(display_name: str, username: str) -> str:
+    check_text("display_name", display_name, label="The name", max_length=200, required=True)
+    check_text("username", username, label="The user name", max_length=USERNAME_MAX, required=True)
+    username = username.strip().lower()
+    if any(c.isspace() for c in username):
+        raise ValidationError("username", "The user name can't contain spaces.")
+    return username
+
+
+def create_first_account(session: Session, display_name: str, username: str, password: str) -> User:
+    """The first DSL account. In a log from before accounts, the existing "DSL" user gets
+    the name and password, so everything already recorded stays under the same person."""
+    username = _check_names(display_name, username)
+    check_password_rule(password, username=username, name=display_name)
+    with atomic(session):
+        if not needs_first_account(session):
+            raise Conflict("The first account has already been set up: sign in instead.")
+        user = session.scalars(select(User).order_by(User.id).limit(1)).first()
+        if user is None:
+            user = User(username=username, display_name=display_name.strip(), role=UserRole.DSL)
+            session.add(user)
+        else:
+            user.username = username
+            user.display_name = display_name.strip()
+            user.role = UserRole.DSL
+            user.is_active = True
+        user.password_hash = hash_password(password)
+        user.must_change_password = False
+        session.flush()
+    return user
+
+
+def sign_in(session: Session, username: str, password: str) -> User:
+    """The account, if the password is right; SignInRefused with the reason if not. Five
+    wrong passwords in a row make the account wait a minute before the next try.
+
+    The count of wrong passwords is written even though the sign-in is refused, so the
+    caller must commit the unit of work before showing the refusal: use
+    `attempt_sign_in` from a write that is allowed to finish."""
+    user, refusal = attempt_sign_in(session, username, password)
+    if refusal is not None:
+        raise refusal
+    assert user is not None
+    return user
+
+
+def attempt_sign_in(
+    session: Session, username: str, password: str
+) -> tuple[User | None, SignInRefused | None]:
+    """(the account, None) or (None, why not), with the failure counted either way."""
+    now = utc_now()
+    user = session.scalars(select(User).where(User.username == username.strip().lower())).first()
+    if user is None or user.password_hash is None:
+        verify_password(None, password)
+        return None, SignInRefused("That user name and password don't match an account.")
+    if not user.is_active:
+        return None, SignInRefused(
+            "This account has been deactivated. Ask the DSL if you need it again."
+        )
+    if user.locked_until is not None and user.locked_until > now:
+        wait = int((user.locked_until - now).total_seconds()) + 1
+        return None, SignInRefused(
+            f"Too many wrong passwords: wait {wait} seconds, then try again.", wait
+        )
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.failed_logins = 0
+            user.locked_until = now + LOCKOUT
+            session.flush()
+            return None, SignInRefused(
+                f"{MAX_FAILURES} wrong passwords: this account waits a minute before the next try.",
+                int(LOCKOUT.total_seconds()),
+            )
+        left = MAX_FAILURES - user.failed_logins
+        session.flush()
+        return None, SignInRefused(
+            "That user name and password don't match an account. "
+            f"{left} more {'try' if left == 1 else 'tries'} before a minute's wait."
+        )
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user, None
+
+
+def check_password(session: Session, user_id: int, password: str) -> bool:
+    """For unlocking the window: the signed-in user's password (no lockout counting)."""
+    user = session.get(User, user_id)
+    return user is not None and user.is_active and verify_password(user.password_hash, password)
+
+
+def change_own_password(session: Session, actor: User, current: str, new: str) -> User:
+    """Change one's own password (also how a password reset by the DSL is replaced)."""
+    with atomic(session):
+        user = session.get(User, actor.id)
+        if user is None:
+            raise NotFound("That account does not exist.")
+        if not verify_password(user.password_hash, current):
+            raise ValidationError("current", "The current password isn't right.")
+        if current == new:
+            raise ValidationError("password", "The new password must be different.")
+        check_password_rule(new, username=user.username, name=user.display_name)
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        session.flush()
+    return user
+
+
+@requires(Permission.ACCOUNTS)
+def list_accounts(session: Session) -> list[AccountRow]:
+    return [
+        AccountRow(
+            u.id,
+            u.username,
+            u.display_name,
+            u.role,
+            u.is_active,
+            u.must_change_password,
+            u.last_login_at,
+        )
+        for u in session.scalars(select(User).order_by(User.is_active.desc(), User.display_name))
+    ]
+
+
+@requires(Permission.ACCOUNTS)
+def add_account(
+    session: Session,
+    actor: User,
+    display_name: str,
+    username: str,
+    role: UserRole,
+    temporary_password: str,
+) -> User:
+    """A new account; its first password is temporary (changed at first sign-in)."""
+    username = _check_names(display_name, username)
+    role = check_choice("role", UserRole, role, label="The role")
+    check_password_rule(temporary_password, username=username, name=display_name)
+    with atomic(session):
+        if session.scalars(select(User.id).where(User.username == username)).first():
+            raise ValidationError("username", f"There is already an account called “{username}”.")
+        user = User(
+            username=username,
+            display_name=display_name.strip(),
+            role=role,
+            created_by_id=actor.id,
+            password_hash=hash_password(temporary_password),
+            must_change_password=True,
+        )
+        session.add(user)
+        session.flush()
+    return user
+
+
+@requires(Permission.ACCOUNTS)
+def change_role(session: Session, actor: User, user_id: int, role: UserRole) -> User:
+    role = check_choice("role", UserRole, role, label="The role")
+    with atomic(session):
+        user = _account(session, user_id)
+        if user.role in _MANAGERS and role not in _MANAGERS:
+            _keep_a_manager(session, user)
+        user.role = role
+        session.flush()
+    return user
+
+
+@requires(Permission.ACCOUNTS)
+def reset_password(session: Session, actor: User, user_id: int, temporary_password: str) -> User:
+    """Give the account a temporary password; it must be changed at the next sign-in."""
+    with atomic(session):
+        user = _account(session, user_id)
+        check_password_rule(temporary_password, username=user.username, name=user.display_name)
+        user.password_hash = hash_password(temporary_password)
+        user.must_change_password = True
+        user.failed_logins = 0
+        user.locked_until = None
+        session.flush()
+    return user
+
+
+@requires(Permission.ACCOUNTS)
+def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
+    """Deactivate (never delete) or reactivate an account."""
+    with atomic(session):
+        user = _account(session, user_id)
+        if not active:
+            if user.id == actor.id:
+                raise NotAllowed("You can't deactivate your own account.")
+            if user.role in _MANAGERS:
+                _keep_a_manager(session, user)
+        user.is_active = active
+        session.flush()
+    return user
+
+
+_MANAGERS = (UserRole.DSL, UserRole.DEPUTY_DSL)
+
+
+def _account(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("That account does not exist.")
+    return user
+
+
+def _keep_a_manager(session: Session, leaving: User) -> None:
+    """There must always be an active DSL or deputy who can manage accounts."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.id != leaving.id,
+            User.is_active.is_(True),
+            User.role.in_(_MANAGERS),
+            User.password_hash.is_not(None),
+        )
+    )
+    if not others:
+        raise NotAllowed(
+            "This is the only active DSL or deputy account: add another before changing it."
+        )
