@@ -46,17 +46,25 @@ def run_gui(database_url: str | None = None) -> int:
     except FootprintError as exc:
         QMessageBox.critical(None, "Footprint can't open the log", exc.message)
         return 2
+    from app.core.services.accounts import needs_first_account
     from app.core.services.school import find_settings
+    from app.ui.accounts import AccountSetupDialog, SignInDialog
     from app.ui.context import AppContext
     from app.ui.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
 
     with log.database.read() as session:
         set_up = find_settings(session) is not None
+        first_account = needs_first_account(session)
     if not set_up and not FirstRunDialog(AppContext(log.database, log.user_id)).exec():
         log.database.dispose()
         return 0
-    window = MainWindow(log.database, log.user_id)
+    # Everyone signs in; the very first time, the DSL's account is created instead.
+    signing = AccountSetupDialog(log.database) if first_account else SignInDialog(log.database)
+    if not signing.exec() or signing.user_id is None:
+        log.database.dispose()
+        return 0
+    window = MainWindow(log.database, signing.user_id)
     window.show()
     code = app.exec()
     log.database.dispose()

@@ -10,11 +10,15 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.core import audit
+from app.core.audit import ACTOR
 from app.core.db import Database
 from app.core.errors import DatabaseError
 from app.core.models import User
+from app.core.permissions import Permission, allows
 from app.core.services.users import get_user
 from app.core.startup import explain_operational_error
+from app.core.vocab import UserRole
 from app.logging_setup import sanitised_traceback
 
 T = TypeVar("T")
@@ -31,11 +35,26 @@ class AppContext(QObject):
         super().__init__()
         self.database = database
         self.user_id = user_id
+        self.role = self._role()
+
+    def _role(self) -> UserRole:
+        with self.database.read() as session:
+            return get_user(session, self.user_id).role
+
+    def switch_to(self, user_id: int) -> None:
+        """Another account signed in: everything from now on is done as them."""
+        self.user_id = user_id
+        self.role = self._role()
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the signed-in account's role allows it (the window shows only that)."""
+        return allows(self.role, permission)
 
     def read(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in a read session."""
+        """Run `work` in a read session, as the signed-in user (what they may see)."""
         try:
             with self.database.read() as session:
+                session.info[ACTOR] = self.user_id
                 return work(session)
         except OperationalError as exc:
             raise DatabaseError(explain_operational_error(exc)) from None
@@ -43,7 +62,7 @@ class AppContext(QObject):
     def write(self, work: Callable[[Session, User], T]) -> T:
         """Run `work` as the acting user in one transaction; commit, then announce it."""
         try:
-            with self.database.write() as session:
+            with self.database.write(self.user_id) as session:
                 result = work(session, get_user(session, self.user_id))
         except OperationalError as exc:
             raise DatabaseError(explain_operational_error(exc)) from None
@@ -60,3 +79,14 @@ class AppContext(QObject):
             ) from None
         self.data_changed.emit()
         return result
+
+    def log(self, action: str, table: str, record_id: int | None, **detail: object) -> None:
+        """Put a look, an export or a printing on the audit trail (never blocks work: if
+        the trail can't be written, the failure is logged without any personal data)."""
+        try:
+            with self.database.write(self.user_id) as session:
+                audit.record_read(session, self.user_id, action, table, record_id, detail)
+        except SQLAlchemyError as exc:
+            log.error(
+                "audit read not recorded: %s", sanitised_traceback(type(exc), exc.__traceback__)
+            )

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -20,14 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import audit
 from app.core.clock import LONDON, utc_now
 from app.core.db import Database
+from app.core.permissions import Permission
 from app.core.services.incident_queries import IncidentFilter, count_incidents
 from app.core.services.school import find_settings
 from app.core.services.users import get_user
+from app.core.vocab import UserRole
+from app.ui.accounts import ChangePasswordDialog, SignInDialog
 from app.ui.context import AppContext
 from app.ui.dashboard_page import DashboardPage
 from app.ui.exceptions_page import ExceptionsPage
+from app.ui.idle_lock import IdleWatcher, LockDialog
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.incidents.list_controller import IncidentListController
 from app.ui.incidents.list_view import IncidentListView
@@ -91,26 +97,39 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
         self.nav.addItems(list(PAGE_TITLES))
-        self.dashboard = DashboardPage(self.context)
+        may = self.context.may
+        # Each section is built only for a role that may use it (the services refuse the
+        # rest anyway); the others are hidden from the navigation.
+        self.dashboard = DashboardPage(self.context) if may(Permission.READ_INCIDENTS) else None
         self.incident_view = IncidentListView()
-        self.incidents = IncidentListController(self.context, self.incident_view)
-        self.people = PeoplePage(self.context)
-        self.exceptions = ExceptionsPage(self.context)
-        self.settings_page = SettingsPage(self.context)
-        self.letters = LettersList(self.context, whole_log=True)
-        self.letters.reload()
-        self.reports = ReportsPage(self.context)
+        self.incidents = (
+            IncidentListController(self.context, self.incident_view)
+            if may(Permission.READ_INCIDENTS)
+            else None
+        )
+        self.people = PeoplePage(self.context) if may(Permission.READ_PEOPLE) else None
+        self.exceptions = ExceptionsPage(self.context) if may(Permission.READ_EXCEPTIONS) else None
+        self.settings_page = SettingsPage(self.context) if may(Permission.SETTINGS) else None
+        self.letters = (
+            LettersList(self.context, whole_log=True) if may(Permission.LETTERS) else None
+        )
+        if self.letters is not None:
+            self.letters.reload()
+        self.reports = ReportsPage(self.context) if may(Permission.GOVERNORS_REPORT) else None
         self.stack = QStackedWidget()
-        for page in (
+        pages: list[QWidget | None] = [
             self.dashboard,
-            self.incident_view,
+            self.incident_view if self.incidents is not None else None,
             self.people,
             self.exceptions,
             self.letters,
             self.reports,
             self.settings_page,
-        ):
-            self.stack.addWidget(page)
+        ]
+        for index, page in enumerate(pages):
+            self.stack.addWidget(page if page is not None else QWidget())
+            self.nav.item(index).setHidden(page is None)
+        self.allowed_pages = [i for i, page in enumerate(pages) if page is not None]
         self.notice = DueNotice()
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -135,25 +154,37 @@ class MainWindow(QMainWindow):
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.currentRowChanged.connect(self._page_shown)
-        self.incidents.open_requested.connect(self.open_incident)
-        self.incidents.new_requested.connect(self.new_incident)
-        self.dashboard.open_incident.connect(self.open_incident)
-        self.dashboard.show_incidents.connect(self._show_filtered)
-        self.dashboard.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
-        self.people.open_incident.connect(self.open_incident)
-        self.letters.open_incident.connect(self.open_incident)
-        self.context.data_changed.connect(self.letters.reload)
-        self.people.show_incidents_of.connect(self._show_person)
-        self.settings_page.school.saved.connect(self.refresh_title)
+        if self.incidents is not None:
+            self.incidents.open_requested.connect(self.open_incident)
+            self.incidents.new_requested.connect(self.new_incident)
+        if self.dashboard is not None:
+            self.dashboard.open_incident.connect(self.open_incident)
+            self.dashboard.show_incidents.connect(self._show_filtered)
+            self.dashboard.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
+        if self.people is not None:
+            self.people.open_incident.connect(self.open_incident)
+            self.people.show_incidents_of.connect(self._show_person)
+        if self.letters is not None:
+            self.letters.open_incident.connect(self.open_incident)
+            self.context.data_changed.connect(self.letters.reload)
+        if self.settings_page is not None:
+            self.settings_page.school.saved.connect(self.refresh_title)
         self.context.data_changed.connect(self.refresh_status)
         self.notice.show_me.clicked.connect(lambda: (self.go(DASHBOARD), self.notice.hide()))
 
+        self.locked = False
+        self.lock_dialog: LockDialog | None = None
+        self.replacement: MainWindow | None = None
+        minutes = self.context.read(find_settings)
+        self.idle = IdleWatcher(minutes.idle_lock_minutes if minutes else 10, self)
+        self.idle.idle.connect(self.lock)
+
         self.resize(1280, 720)
         self._restore_layout()
-        self.go(DASHBOARD)
+        self.go(self.allowed_pages[0] if self.allowed_pages else DASHBOARD)
         self.refresh_title()
         self.refresh_status()
-        self.notice.announce(len(self.dashboard.due_items))
+        self.notice.announce(self._due_count())
         # A PC left on overnight: what is due changes at midnight, with nothing saved.
         self.midnight = QTimer(self)
         self.midnight.setSingleShot(True)
@@ -181,7 +212,26 @@ class MainWindow(QMainWindow):
             "Print (Ctrl+P): on Letters, reprint the chosen letter; letters are made from an "
             "incident's window"
         )
-        for action in (self.new_action, self.find_action, self.refresh_action, self.print_action):
+        self.lock_action = QAction(
+            "Lock", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock
+        )
+        self.lock_action.setToolTip("Lock Footprint until your password is typed (Ctrl+L)")
+        self.switch_action = QAction("Switch user", self, triggered=self.switch_user)
+        self.switch_action.setToolTip("Sign in as someone else (open windows are closed first)")
+        self.password_action = QAction("Change password", self, triggered=self.change_password)
+        self.password_action.setToolTip("Change your own password")
+        self.new_action.setVisible(self.context.may(Permission.RECORD_INCIDENT))
+        self.new_action.setEnabled(self.context.may(Permission.RECORD_INCIDENT))
+        self.find_action.setEnabled(self.context.may(Permission.READ_INCIDENTS))
+        for action in (
+            self.new_action,
+            self.find_action,
+            self.refresh_action,
+            self.print_action,
+            self.lock_action,
+            self.switch_action,
+            self.password_action,
+        ):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if action.toolTip() == action.text():
                 action.setToolTip(f"{action.text()} ({keys})")
@@ -194,10 +244,11 @@ class MainWindow(QMainWindow):
     def print_current(self) -> None:
         """Ctrl+P in the main window: reprint on the Letters page; elsewhere, say where
         letters are made (an incident's own window has Ctrl+P for that)."""
-        if self.stack.currentIndex() == LETTERS and self.letters.current() is not None:
+        page = self.stack.currentIndex()
+        if page == LETTERS and self.letters is not None and self.letters.current() is not None:
             self.letters.reprint()
             return
-        if self.stack.currentIndex() == REPORTS:
+        if page == REPORTS and self.reports is not None:
             self.reports.print_report()
             return
         self.statusBar().showMessage(
@@ -208,25 +259,62 @@ class MainWindow(QMainWindow):
 
     # -- navigation --------------------------------------------------------------------
     def go(self, page: int) -> None:
-        """Show a section."""
-        self.nav.setCurrentRow(page)
+        """Show a section (one the account may use)."""
+        if page in self.allowed_pages:
+            self.nav.setCurrentRow(page)
+
+    # -- the account -------------------------------------------------------------------
+    def lock(self) -> None:
+        """Hide every Footprint window behind the lock until the password is typed; the
+        windows (and anything half-typed in them) are only hidden, never closed."""
+        if self.locked:
+            return
+        self.locked = True
+        hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        for window in hidden:
+            window.hide()
+        name = self.context.read(lambda s: get_user(s, self.context.user_id)).display_name
+        self.lock_dialog = LockDialog(self.context, name)
+        self.lock_dialog.exec()
+        self.lock_dialog = None
+        for window in hidden:
+            window.show()
+        self.idle.last_input = utc_now()
+        self.locked = False
+
+    def change_password(self) -> None:
+        ChangePasswordDialog(self.context, self).exec()
+
+    def switch_user(self) -> None:
+        """Sign in as someone else: this window (and its editors, which ask about anything
+        unsaved) closes, and a new one opens for them."""
+        dialog = SignInDialog(self.context.database, self, title="Switch user")
+        if not dialog.exec() or dialog.user_id is None:
+            return
+        if not self.close():
+            return
+        self.replacement = MainWindow(self.context.database, dialog.user_id, self.settings)
+        self.replacement.show()
 
     def _page_shown(self, page: int) -> None:
-        if page == REPORTS:
+        if page == REPORTS and self.reports is not None:
             self.reports.reload()  # term dates may have been changed in Settings
 
     def focus_search(self) -> None:
         """Ctrl+F: the incident search box."""
         self.go(INCIDENTS)
-        self.incidents.focus_search()
+        if self.incidents is not None:
+            self.incidents.focus_search()
 
     def _show_filtered(self, changes: dict[str, object]) -> None:
         self.go(INCIDENTS)
-        self.incidents.show_preset(**changes)
+        if self.incidents is not None:
+            self.incidents.show_preset(**changes)
 
     def _show_person(self, person_id: int, name: str) -> None:
         self.go(INCIDENTS)
-        self.incidents.show_person(person_id, name)
+        if self.incidents is not None:
+            self.incidents.show_person(person_id, name)
 
     # -- editors -----------------------------------------------------------------------
     def new_incident(self) -> None:
@@ -234,7 +322,9 @@ class MainWindow(QMainWindow):
         self._show_editor(None)
 
     def open_incident(self, incident_id: int) -> None:
-        """Open (or bring forward) an incident's editor."""
+        """Open (or bring forward) an incident's editor (the look is on the audit trail)."""
+        if incident_id not in self.editors:
+            self.context.log(audit.Action.READ, "incident", incident_id)
         self._show_editor(incident_id)
 
     def _show_editor(self, incident_id: int | None) -> IncidentEditor:
@@ -271,18 +361,23 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """Status bar, and the count of due and overdue items beside "Dashboard"."""
-        due = len(self.dashboard.due_items)
+        due = self._due_count()
         self.nav.item(DASHBOARD).setText(f"Dashboard ({due} due)" if due else "Dashboard")
         self._refresh_status_bar()
 
+    def _due_count(self) -> int:
+        return len(self.dashboard.due_items) if self.dashboard is not None else 0
+
     def _refresh_status_bar(self) -> None:
-        total, user = self.context.read(
-            lambda s: (count_incidents(s, IncidentFilter()), get_user(s, self.context.user_id))
-        )
-        self.status_count.setText(
-            f"{total:,} {'incident' if total == 1 else 'incidents'} in the log"
-        )
-        self.status_user.setText(f"Signed in as {user.display_name}")
+        user = self.context.read(lambda s: get_user(s, self.context.user_id))
+        if self.context.may(Permission.READ_INCIDENTS):
+            total = self.context.read(lambda s: count_incidents(s, IncidentFilter()))
+            self.status_count.setText(
+                f"{total:,} {'incident' if total == 1 else 'incidents'} you can see"
+                if self.context.role is UserRole.OFFICE
+                else f"{total:,} {'incident' if total == 1 else 'incidents'} in the log"
+            )
+        self.status_user.setText(f"Signed in as {user.display_name} ({user.role.label})")
 
     def _arm_midnight(self) -> None:
         now = utc_now().astimezone(LONDON)
@@ -292,7 +387,7 @@ class MainWindow(QMainWindow):
     def _new_day(self) -> None:
         """A new day at the school: read everything again and say what is now due."""
         self.refresh_all()
-        self.notice.announce(len(self.dashboard.due_items))
+        self.notice.announce(self._due_count())
         self._arm_midnight()
 
     # -- layout memory -----------------------------------------------------------------
@@ -303,10 +398,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        for key, splitter in (
-            ("main/splitter", self.splitter),
-            ("people/splitter", self.people.splitter),
-        ):
+        splitters = [("main/splitter", self.splitter)]
+        if self.people is not None:
+            splitters.append(("people/splitter", self.people.splitter))
+        for key, splitter in splitters:
             saved = self.settings.value(key)
             if isinstance(saved, QByteArray):
                 splitter.restoreState(saved)
@@ -319,7 +414,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
         self.settings.setValue("main/splitter", self.splitter.saveState())
-        self.settings.setValue("people/splitter", self.people.splitter.saveState())
+        if self.people is not None:
+            self.settings.setValue("people/splitter", self.people.splitter.saveState())
         self.settings.setValue(
             "incidents/header", self.incident_view.table.horizontalHeader().saveState()
         )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import audit
 from app.core.clock import today_london
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
@@ -310,6 +311,7 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self._fail(f"The report did not print: {exc}")
             return
+        self.context.log(audit.Action.PRINT, "governors_report", None, term=self._term_key())
         self._say(f"Printed {pages} pages.")
 
     def save_pdf(self) -> None:
@@ -354,4 +356,11 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self._fail(f"{path.name} could not be saved ({exc.strerror or exc}).")
             return
+        kind = "csv" if path.suffix.lower() == ".csv" else "pdf"
+        self.context.log(
+            audit.Action.EXPORT, "governors_report", None, term=self._term_key(), file=kind
+        )
         self._say(f"Saved {path.name}.")
+
+    def _term_key(self) -> str:
+        return self.chosen.key if self.chosen else ""

@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import FootprintError, ValidationError
+from app.core.permissions import Permission
 from app.core.services.school import SchoolDetails, find_settings, save_settings
+from app.ui.accounts import AccountsPage
+from app.ui.audit_page import AuditPage
 from app.ui.context import AppContext
 from app.ui.image_setting import ImageSetting
 from app.ui.letters.templates_editor import TemplatesEditor
@@ -173,6 +176,15 @@ class SettingsPage(QWidget):
         tabs.addTab(school_tab, "School")
         tabs.addTab(self.letters, "Letters")
         tabs.addTab(self.terms, "Term dates")
+        self.accounts: AccountsPage | None = None
+        self.audit: AuditPage | None = None
+        if context.may(Permission.ACCOUNTS):
+            self.accounts = AccountsPage(context)
+            tabs.addTab(self.accounts, "Accounts")
+        if context.may(Permission.AUDIT):
+            self.audit = AuditPage(context)
+            tabs.addTab(self.audit, "Audit")
+        self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs, 1)
         layout.addWidget(where)

@@ -23,7 +23,7 @@ def test_title_and_status_show_school_and_count(
     qtbot.addWidget(window)
     assert window.windowTitle() == "Footprint — St Aidan's & St Zoë's C of E Primary"
     assert window.status_count.text() == "2 incidents in the log"
-    assert window.status_user.text() == "Signed in as DSL"
+    assert window.status_user.text() == "Signed in as DSL (DSL)"
 
 
 def test_navigation_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import audit
 from app.core.errors import FootprintError, ValidationError
 from app.core.services.evidence import (
     EXTENSIONS,
@@ -326,6 +327,7 @@ class EvidencePanel(QWidget):
         if detect_media_type(content) == "application/pdf":
             self.export_selected()
             return
+        self._log(audit.Action.READ, shown)
         ImageViewer(shown.name, content, self).exec()
 
     def export_selected(self) -> None:
@@ -345,6 +347,13 @@ class EvidencePanel(QWidget):
             Path(path).write_bytes(content)
         except OSError as exc:
             self._refuse(f"The copy could not be saved ({exc.strerror}).")
+            return
+        self._log(audit.Action.EXPORT, shown)
+
+    def _log(self, action: str, shown: object) -> None:
+        saved_id = getattr(shown, "saved_id", None)
+        if saved_id is not None:
+            self.context.log(action, "evidence", saved_id)
 
     def withdraw_selected(self) -> None:
         """Unstage an addition, or stage the withdrawal of saved evidence with a reason."""

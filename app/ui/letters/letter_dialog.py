@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.models import User
@@ -280,7 +281,10 @@ class LetterDialog(QDialog):
         printer = self.choose_printer(self)
         if printer is None:
             return
-        if self._make_then(lambda pdfs: print_pdfs(printer, pdfs)) is not None:
+        made = self._make_then(lambda pdfs: print_pdfs(printer, pdfs))
+        if made is not None:
+            for letter_id in made:
+                self.context.log(audit.Action.PRINT, "letter", letter_id)
             self.accept()
 
     def save_letters(self) -> None:
@@ -304,7 +308,10 @@ class LetterDialog(QDialog):
             for target, pdf in zip(targets, pdfs, strict=True):
                 write_atomically(target, pdf)
 
-        if self._make_then(write) is not None:
+        made = self._make_then(write)
+        if made is not None:
+            for letter_id in made:
+                self.context.log(audit.Action.EXPORT, "letter", letter_id)
             self.accept()
 
 

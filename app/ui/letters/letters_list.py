@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.services.letters import LetterRow, letter_pdf, list_letters, withdraw_letter
@@ -173,6 +174,7 @@ class LettersList(QWidget):
         except (OSError, ValueError) as exc:
             self._say(f"The letter did not print: {exc}")
             return
+        self.context.log(audit.Action.PRINT, "letter", row.id, reprint=True)
         self._say(f"Reprinted the letter to {row.addressee_name}.", error=False)
 
     def save_copy(self) -> None:
@@ -190,6 +192,7 @@ class LettersList(QWidget):
         except OSError as exc:
             self._say(f"{path.name} could not be saved ({exc.strerror or exc}).")
             return
+        self.context.log(audit.Action.EXPORT, "letter", row.id)
         self._say(f"Saved {path.name}.", error=False)
 
     def withdraw(self) -> None:

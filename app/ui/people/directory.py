@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import audit
 from app.core.services.incident_queries import incidents_for_person
 from app.core.services.people import (
     PersonRow,
@@ -176,7 +177,9 @@ class PeoplePage(QWidget):
         self.show_person(row.id if row else None)
 
     def show_person(self, person_id: int | None) -> None:
-        """Fill the person's page (or empty it)."""
+        """Fill the person's page (or empty it); the look is on the audit trail."""
+        if person_id is not None and person_id != getattr(self, "person_id", None):
+            self.context.log(audit.Action.READ, "person", person_id)
         self.person_id = person_id
         for button in (
             self.edit,

@@ -1,0 +1,93 @@
+"""Reading the audit trail (Settings → Audit) and checking it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.clock import LONDON
+from app.core.models import AuditEntry, User
+from app.core.permissions import Permission, requires
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    user: str
+    action: str
+    record: str
+    changes: str
+
+
+@requires(Permission.AUDIT)
+def audit_entries(
+    session: Session,
+    *,
+    user_id: int | None = None,
+    table_name: str | None = None,
+    record_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> list[AuditRow]:
+    """The newest entries matching the filters (dates are London days, inclusive)."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    if table_name:
+        query = query.where(AuditEntry.table_name == table_name)
+    if record_id is not None:
+        query = query.where(AuditEntry.record_id == record_id)
+    if since is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(since, time(), LONDON))
+    if until is not None:
+        end = datetime.combine(until + timedelta(days=1), time(), LONDON)
+        query = query.where(AuditEntry.at < end)
+    names = {u.id: u.display_name for u in session.scalars(select(User))}
+    return [
+        AuditRow(
+            id=entry.id,
+            at=entry.at,
+            user=names.get(entry.user_id, "—") if entry.user_id is not None else "Footprint",
+            action=entry.action,
+            record=f"{entry.table_name} {entry.record_id}" if entry.record_id else entry.table_name,
+            changes=_describe(entry.changes),
+        )
+        for entry in session.scalars(query)
+    ]
+
+
+def _describe(changes: str) -> str:
+    """Field: before → after, briefly (long values shortened)."""
+    data = json.loads(changes)
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
+        else:
+            parts.append(f"{key}: {_short(value)}")
+    return "; ".join(parts)
+
+
+def _short(value: object) -> str:
+    if isinstance(value, dict) and "sha256" in value:
+        return f"(file {str(value['sha256'])[:10]}…)"
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+@requires(Permission.AUDIT)
+def audited_tables(session: Session) -> list[str]:
+    return sorted({t for t in session.scalars(select(AuditEntry.table_name).distinct()) if t})
+
+
+@requires(Permission.AUDIT)
+def verify_trail(session: Session, head_file: Path | None) -> audit.Verification:
+    return audit.verify(session, head_file)

@@ -1,0 +1,140 @@
+"""Settings → Audit: the trail, filtered by who, what record and when, and the same check
+as `footprint audit verify`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from app.core.models import User
+from app.core.services.audit_log import AuditRow, audit_entries, audited_tables, verify_trail
+from app.core.timefmt import format_datetime
+from app.ui.background import run_with_progress
+from app.ui.context import AppContext
+from app.ui.widgets.dates import DateField
+from app.ui.widgets.field_errors import error_label
+
+
+class AuditPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.rows: list[AuditRow] = []
+        self.user = QComboBox()
+        self.user.setAccessibleName("Who")
+        self.table = QComboBox()
+        self.table.setAccessibleName("Kind of record")
+        self.record = QLineEdit()
+        self.record.setPlaceholderText("number")
+        self.record.setAccessibleName("Record number")
+        self.record.setMaximumWidth(90)
+        self.since = DateField(optional=True, tick_text="From")
+        self.until = DateField(optional=True, tick_text="To")
+        self.show_button = QPushButton("&Show")
+        self.verify_button = QPushButton("&Verify the trail")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems = error_label()
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Audit trail")
+        self.tree.setHeaderLabels(["#", "When", "Who", "What", "Record", "Changes"])
+        self.tree.setRootIsDecorated(False)
+        for column, width in enumerate((60, 130, 140, 70, 160)):
+            self.tree.setColumnWidth(column, width)
+        filters = QHBoxLayout()
+        for label, widget in (("Who", self.user), ("Record", self.table)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.record)
+        filters.addWidget(self.since)
+        filters.addWidget(self.until)
+        filters.addWidget(self.show_button)
+        filters.addStretch(1)
+        checks = QHBoxLayout()
+        checks.addWidget(self.verify_button)
+        checks.addWidget(self.result, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(checks)
+        layout.addWidget(self.problems)
+        self.show_button.clicked.connect(self.reload)
+        self.verify_button.clicked.connect(self.verify)
+        self.record.returnPressed.connect(self.reload)
+        self._fill_choices()
+        self.reload()
+
+    def _fill_choices(self) -> None:
+        users, tables = self.context.read(
+            lambda s: (list(s.scalars(select(User).order_by(User.display_name))), audited_tables(s))
+        )
+        self.user.addItem("Anyone", None)
+        for user in users:
+            self.user.addItem(user.display_name, user.id)
+        self.table.addItem("Any record", None)
+        for table in tables:
+            self.table.addItem(table.replace("_", " "), table)
+
+    def reload(self) -> None:
+        record_text = self.record.text().strip()
+        record_id = int(record_text) if record_text.isdigit() else None
+        user_id, table = self.user.currentData(), self.table.currentData()
+        since, until = self.since.value(), self.until.value()
+        self.rows = self.context.read(
+            lambda s: audit_entries(
+                s, user_id=user_id, table_name=table, record_id=record_id, since=since, until=until
+            )
+        )
+        self.tree.clear()
+        for row in self.rows:
+            item = QTreeWidgetItem(
+                [
+                    str(row.id),
+                    format_datetime(row.at),
+                    row.user,
+                    row.action,
+                    row.record,
+                    row.changes,
+                ]
+            )
+            item.setToolTip(5, row.changes)
+            self.tree.addTopLevelItem(item)
+
+    def verify(self) -> None:
+        head = self.context.database.audit_head
+
+        def work() -> object:
+            with self.context.database.read() as session:
+                from app.core.audit import ACTOR
+
+                session.info[ACTOR] = self.context.user_id
+                return verify_trail(session, head)
+
+        result, error = run_with_progress(self, "Checking the audit trail…", work)
+        if error is not None or result is None:
+            self.result.setText(error or "The check could not be run.")
+            return
+        entries = getattr(result, "entries", 0)
+        problems = list(getattr(result, "problems", []))
+        if not problems:
+            self.result.setText(
+                f"The trail is intact: {entries:,} entries checked, and every record matches it."
+            )
+            self.problems.hide()
+        else:
+            self.result.setText(f"The trail is NOT intact ({entries:,} entries read).")
+            self.problems.setText("\n".join(problems))
+            self.problems.show()

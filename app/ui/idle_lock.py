@@ -1,0 +1,104 @@
+"""The idle lock: after N minutes without input (a setting) — or on Ctrl+L — every
+Footprint window is hidden behind a lock that asks for the password. Nothing is closed,
+so half-filled forms are exactly as they were when the window is unlocked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.clock import utc_now
+from app.core.services.accounts import check_password
+from app.ui.context import AppContext
+from app.ui.widgets.field_errors import error_label
+
+INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class IdleWatcher(QObject):
+    """Notes the time of the last input anywhere in the app; `idle` fires once the
+    setting's minutes have passed. Times come from app.core.clock (tests move it)."""
+
+    idle = Signal()
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.minutes = minutes
+        self.last_input = utc_now()
+        self.timer = QTimer(self)
+        self.timer.setInterval(5_000)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS:
+            self.last_input = utc_now()
+        return False
+
+    def check(self, now: datetime | None = None) -> bool:
+        """Fire `idle` if it is time; True if it fired."""
+        if self.minutes <= 0:
+            return False
+        if (now or utc_now()) - self.last_input >= timedelta(minutes=self.minutes):
+            self.last_input = now or utc_now()
+            self.idle.emit()
+            return True
+        return False
+
+
+class LockDialog(QDialog):
+    """Shown while locked; only the signed-in user's password unlocks."""
+
+    def __init__(self, context: AppContext, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Footprint is locked")
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        title = QLabel(f"<b>Footprint is locked.</b><br>Signed in as {name}.")
+        title.setTextFormat(Qt.TextFormat.RichText)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.message = error_label()
+        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button.setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(QLabel("Your password"))
+        layout.addWidget(self.password)
+        layout.addWidget(self.message)
+        layout.addWidget(self.unlock_button)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.password.returnPressed.connect(self.try_unlock)
+
+    def try_unlock(self) -> None:
+        typed = self.password.text()
+        ok = self.context.read(lambda s: check_password(s, self.context.user_id, typed))
+        self.password.clear()
+        if ok:
+            self.accept()
+        else:
+            self.message.setText("That password isn't right.")
+            self.message.show()
+
+    def reject(self) -> None:  # Esc doesn't unlock
+        return
