@@ -109,6 +109,12 @@ def acting_user(session: Session) -> User | None:
     return user
 
 
+def may(session: Session, permission: Permission) -> bool:
+    """Whether the acting user (if any) may; for parts of a page they may not need."""
+    user = acting_user(session)
+    return user is None or allows(user.role, permission)
+
+
 def requires(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Mark a service operation: refuse it unless the acting user's role allows it."""
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.core.models import ChronologyEntry, Incident, User
-from app.core.permissions import Permission, requires, visible_incidents
+from app.core.permissions import Permission, may, requires, visible_incidents
 from app.core.services.contact_exceptions import reviews_due
 from app.core.vocab import ChronologyKind, IncidentStatus
 
@@ -82,6 +82,8 @@ def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardF
     return DashboardFigures(
         open_by_status=open_by_status,
         open_safeguarding=int(safeguarding or 0),
-        exception_reviews_due=len(reviews_due(session)),
+        exception_reviews_due=(
+            len(reviews_due(session)) if may(session, Permission.READ_EXCEPTIONS) else 0
+        ),
         recent=recent,
     )

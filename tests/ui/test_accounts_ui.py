@@ -1,0 +1,152 @@
+"""Accounts as people meet them: creating the DSL's account, signing in (a wrong password,
+a forced change), the idle lock with a half-filled form surviving, Ctrl+L, and a window
+that shows each role only what it may use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.core.clock import set_clock
+from app.core.db import Database
+from app.core.models import AuditEntry, User
+from app.core.services.accounts import add_account, create_first_account, needs_first_account
+from app.core.vocab import UserRole
+from app.ui.accounts import AccountSetupDialog, ChangePasswordDialog, SignInDialog
+from app.ui.idle_lock import LockDialog
+from app.ui.main_window import LETTERS, REPORTS, SETTINGS, MainWindow
+from tests.factories import make_incident
+from tests.ui.helpers import press, type_text, when_modal
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+GOOD = "river lantern orchard"
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> None:
+    set_clock(lambda: NOW)
+
+
+def test_the_dsl_creates_the_first_account(qtbot: QtBot, database: Database) -> None:
+    dialog = AccountSetupDialog(database)
+    qtbot.addWidget(dialog)
+    type_text(dialog.name, "Ada Okafor")
+    type_text(dialog.username, "aokafor")
+    type_text(dialog.password, "short")
+    type_text(dialog.confirm, "short")
+    dialog.create()
+    assert "at least 10 characters" in dialog.errors.message_for("password")
+    dialog.password.setText(GOOD)
+    dialog.confirm.setText(GOOD + "x")
+    dialog.create()
+    assert "different" in dialog.errors.message_for("confirm")
+    assert dialog.name.text() == "Ada Okafor"  # what was typed stays
+    dialog.confirm.setText(GOOD)
+    dialog.create()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.user_id is not None
+    with database.read() as s:
+        assert not needs_first_account(s)
+
+
+def test_signing_in_with_a_wrong_then_a_temporary_password(
+    qtbot: QtBot, database: Database, actor: User
+) -> None:
+    with database.write() as s:
+        dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
+        add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
+    dialog = SignInDialog(database)
+    qtbot.addWidget(dialog)
+    type_text(dialog.username, "olu")
+    type_text(dialog.password, "wrong password")
+    dialog.sign_in()
+    assert "4 more tries" in dialog.message.text() and dialog.password.text() == ""
+
+    def choose_own(change: QWidget) -> None:
+        assert isinstance(change, ChangePasswordDialog)
+        change.new.setText("my own quiet meadow")
+        change.confirm.setText("my own quiet meadow")
+        change.change()
+
+    when_modal(choose_own, kind=ChangePasswordDialog)
+    dialog.password.setText("temporary harbour 42")
+    dialog.sign_in()
+    assert dialog.user_id is not None
+    with database.read() as s:
+        user = s.get(User, dialog.user_id)
+        assert user is not None and not user.must_change_password
+
+
+def test_the_idle_lock_keeps_a_half_filled_form(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    with database.write() as s:
+        create_first_account(s, "Ada Okafor", "aokafor", GOOD)
+    window = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    window.new_incident()
+    editor = window.editors[None]
+    editor.form.summary.setPlainText("Half-typed summary about a post")
+    assert not window.idle.check(NOW + timedelta(minutes=9))
+    seen: list[bool] = []
+
+    def unlock(dialog: QWidget) -> None:
+        assert isinstance(dialog, LockDialog)
+        seen.append(editor.isVisible() or window.isVisible())
+        dialog.password.setText("not it")
+        dialog.try_unlock()
+        assert "isn't right" in dialog.message.text()
+        dialog.password.setText(GOOD)
+        dialog.try_unlock()
+
+    when_modal(unlock, kind=LockDialog)
+    set_clock(lambda: NOW + timedelta(minutes=11))
+    assert window.idle.check()  # ten minutes without input: locked, then unlocked above
+    assert seen == [False]  # every window was hidden while locked
+    assert window.isVisible() and editor.isVisible()
+    assert editor.form.summary.toPlainText() == "Half-typed summary about a post"
+
+    when_modal(lambda d: (d.password.setText(GOOD), d.try_unlock()), kind=LockDialog)  # type: ignore[attr-defined]
+    press(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not window.locked and editor.form.summary.toPlainText().startswith("Half-typed")
+    editor.discard_and_close()
+
+
+def test_each_role_sees_only_its_sections(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    with database.write() as s:
+        dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
+        governor = add_account(
+            s, dsl, "Gail Governor", "gail", UserRole.GOVERNOR, "temporary harbour 42"
+        )
+        office = add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
+        make_incident(s, dsl, summary="Recorded by the DSL")
+    for user, visible in [
+        (governor, [REPORTS]),
+        (office, [0, 1, 2]),
+        (dsl, [0, 1, 2, 3, LETTERS, REPORTS, SETTINGS]),
+    ]:
+        window = MainWindow(database, user.id, qsettings)
+        qtbot.addWidget(window)
+        shown = [i for i in range(window.nav.count()) if not window.nav.item(i).isHidden()]
+        assert shown == visible, user.username
+        window.close()
+    # Opening an incident is a look on the audit trail.
+    window = MainWindow(database, dsl.id, qsettings)
+    qtbot.addWidget(window)
+    window.open_incident(1)
+    with database.read() as s:
+        read = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert (read.action, read.table_name, read.record_id, read.user_id) == (
+        "read",
+        "incident",
+        1,
+        dsl.id,
+    )
+    window.editors[1].discard_and_close()
