@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import audit
+from app.core.audit import ACTOR
 from app.core.clock import today_london
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
+from app.core.permissions import Permission
 from app.core.rules.school_days import Term
 from app.core.services.governors import (
     COMMENTARY_MAX,
@@ -69,6 +71,8 @@ class ReportsPage(QWidget):
         self.suppress.setChecked(True)
         self.commentary = QPlainTextEdit()
         self.commentary.setTabChangesFocus(True)
+        self.can_comment = context.may(Permission.REPORT_COMMENTARY)
+        self.commentary.setReadOnly(not self.can_comment)
         self.commentary.setPlaceholderText(
             "A few sentences for governors: trends, what the school has done, what is next."
         )
@@ -78,6 +82,8 @@ class ReportsPage(QWidget):
             "recognised."
         )
         warning.setWordWrap(True)
+        if not self.can_comment:
+            warning.setText("The commentary is written by the Designated Safeguarding Lead.")
         rows_note = QLabel(
             "The exported rows list each incident (no names or details) and small numbers "
             "are not hidden in them: keep the file within the governing body."
@@ -246,14 +252,17 @@ class ReportsPage(QWidget):
                 f"{COMMENTARY_MAX:,} or fewer."
             )
             return None
-        try:
-            self.context.write(lambda s, a: save_commentary(s, a, term.key, commentary))
-        except FootprintError as exc:
-            self._fail(exc.message)
-            return None
+        if self.can_comment:
+            try:
+                self.context.write(lambda s, a: save_commentary(s, a, term.key, commentary))
+            except FootprintError as exc:
+                self._fail(exc.message)
+                return None
+        user_id = self.context.user_id
 
         def work() -> bytes:
             with self.context.database.read() as session:
+                session.info[ACTOR] = user_id
                 report = build_report(session, term, suppress=suppress, commentary=commentary)
                 head = letterhead(get_settings(session))
             return GovernorsReportDocument(head, report).render()
@@ -338,8 +347,11 @@ class ReportsPage(QWidget):
         if path is None:
             return
 
+        user_id = self.context.user_id
+
         def work() -> bytes:
             with self.context.database.read() as session:
+                session.info[ACTOR] = user_id
                 return rows_csv(anonymised_rows(session, term))
 
         data, error = run_with_progress(

@@ -16,6 +16,8 @@ from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import AuditEntry, User
 from app.core.services.accounts import add_account, create_first_account, needs_first_account
+from app.core.services.school import SchoolDetails, save_settings
+from app.core.services.terms import ensure_default_terms
 from app.core.vocab import UserRole
 from app.ui.accounts import AccountSetupDialog, ChangePasswordDialog, SignInDialog
 from app.ui.idle_lock import LockDialog
@@ -127,6 +129,8 @@ def test_each_role_sees_only_its_sections(
         )
         office = add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
         make_incident(s, dsl, summary="Recorded by the DSL")
+        save_settings(s, dsl, SchoolDetails(name="Kestrel Vale"))
+        ensure_default_terms(s, dsl)
     for user, visible in [
         (governor, [REPORTS]),
         (office, [0, 1, 2]),
@@ -136,6 +140,11 @@ def test_each_role_sees_only_its_sections(
         qtbot.addWidget(window)
         shown = [i for i in range(window.nav.count()) if not window.nav.item(i).isHidden()]
         assert shown == visible, user.username
+        if user is governor:  # the report, made by the governor; the commentary is the DSL's
+            assert window.reports is not None and window.reports.commentary.isReadOnly()
+            window.reports.make_preview()
+            assert not window.reports.message.isVisible(), window.reports.message.text()
+            assert len(window.reports.preview.page_labels) >= 3
         window.close()
     # Opening an incident is a look on the audit trail.
     window = MainWindow(database, dsl.id, qsettings)
