@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today_london
 from app.core.errors import FootprintError, ValidationError
+from app.core.permissions import Permission
 from app.core.services.contact_exceptions import (
     ExceptionDetails,
     ExceptionRow,
@@ -177,6 +178,9 @@ class ExceptionsPage(QWidget):
         self.review.clicked.connect(self._review)
         self.withdraw.clicked.connect(self._withdraw)
         context.data_changed.connect(self.refresh)
+        for button in (self.add, self.review, self.withdraw):
+            button.setVisible(context.may(Permission.MANAGE_EXCEPTIONS))
+        self.approve.setVisible(context.may(Permission.APPROVE_EXCEPTIONS))
         self.refresh()
 
     def refresh(self) -> None:

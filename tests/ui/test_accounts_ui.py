@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.core.clock import set_clock
 from app.core.db import Database
-from app.core.models import AuditEntry, User
+from app.core.models import AuditEntry, Incident, User
 from app.core.services.accounts import add_account, create_first_account, needs_first_account
 from app.core.services.school import SchoolDetails, save_settings
 from app.core.services.terms import ensure_default_terms
@@ -159,3 +159,30 @@ def test_each_role_sees_only_its_sections(
         dsl.id,
     )
     window.editors[1].discard_and_close()
+
+
+def test_office_staff_record_an_incident_and_then_only_read_it(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    with database.write() as s:
+        dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
+        office = add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
+        make_incident(s, dsl, summary="The DSL's own incident")
+    window = MainWindow(database, office.id, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.incidents is not None and window.incidents.model.rowCount() == 0
+    window.new_incident()
+    editor = window.editors[None]
+    assert not editor.form.dsl_only.isVisible() or not editor.form.dsl_only.isVisibleTo(editor)
+    assert editor.tabs.isTabVisible(editor.tabs.indexOf(editor.casework)) is False
+    editor.form.summary.setPlainText("A parent's post about the school trip, seen on Facebook.")
+    editor.form.categories.item(0).setCheckState(Qt.CheckState.Checked)
+    assert editor.save(), editor.message.text()
+    assert not editor.form.isEnabled() and not editor.save_button.isVisible()
+    with database.read() as s:
+        mine = s.scalars(select(Incident).where(Incident.created_by_id == office.id)).one()
+    assert mine.summary.startswith("A parent's post")
+    window.incidents.refresh()
+    assert window.incidents.model.rowCount() == 1  # theirs only
+    editor.close()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON, utc_now
-from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import Incident, IncidentCategory, Person, User
 from app.core.permissions import Permission, may_see, requires
 from app.core.services import search_index
@@ -34,6 +34,7 @@ from app.core.vocab import (
     IncidentStatus,
     Platform,
     Severity,
+    UserRole,
 )
 
 SUMMARY_MAX = 10_000
@@ -57,6 +58,8 @@ class IncidentDetails:
     account_handle: str = ""
     still_live: bool | None = None
     safeguarding_concern: bool = False
+    # Seen only by the DSL and deputies (the DSL or a deputy sets it).
+    dsl_only: bool = False
     parent_informed: bool | None = None
     parent_informed_at: datetime | None = None
     parent_not_informed_reason: str = ""
@@ -79,6 +82,7 @@ _FIELD_LABELS = {
     "summary": "Summary",
     "severity": "Severity",
     "safeguarding_concern": "Safeguarding concern",
+    "dsl_only": "DSL only",
     "parent_informed": "Parent informed",
     "parent_informed_at": "When parent informed",
     "parent_not_informed_reason": "Why parent not informed",
@@ -179,6 +183,7 @@ def create_incident(
 ) -> Incident:
     """Record a new incident with the next reference number for the year it was seen."""
     validate_details(session, details)
+    _check_dsl_only(actor, details.dsl_only, False)
     with atomic(session):
         year = details.seen_at.astimezone(LONDON).year
         incident = Incident(reference=next_reference(session, year), created_by_id=actor.id)
@@ -223,6 +228,7 @@ def update_incident(
                 "Someone else saved this incident while you were editing. Your changes are "
                 "still in the form: copy them, reopen the incident and enter them again."
             )
+        _check_dsl_only(actor, details.dsl_only, incident.dsl_only)
         changes = describe_changes(session, incident, details)
         if not changes:
             return incident
@@ -333,6 +339,11 @@ def _show(name: str, value: object) -> str:
         return ", ".join(sorted(c.label for c in value))
     label = getattr(value, "label", None)
     return str(label if label is not None else value)
+
+
+def _check_dsl_only(actor: User, wanted: bool, current: bool) -> None:
+    if wanted != current and actor.role not in (UserRole.DSL, UserRole.DEPUTY_DSL):
+        raise NotAllowed("Only the DSL and deputies can mark an incident “DSL only”.")
 
 
 def _apply(incident: Incident, details: IncidentDetails) -> None:

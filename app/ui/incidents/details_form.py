@@ -90,6 +90,7 @@ class DetailsForm(QWidget):
             self.categories.addItem(item)
         self.severity = VocabCombo(list(Severity))
         self.safeguarding_concern = QCheckBox("This is a safeguarding concern")
+        self.dsl_only = QCheckBox("DSL only (hidden from everyone but the DSL and deputies)")
         self.parent_informed = TriState("Not yet decided")
         self.parent_informed_at = DateTimeField(optional=True)
         self.parent_not_informed_reason = QLineEdit()
@@ -122,6 +123,7 @@ class DetailsForm(QWidget):
         self._row(left, "still_live", "Still live?", self.still_live)
         self._row(left, "severity", "Severity", self.severity)
         self._row(left, "safeguarding_concern", "", self.safeguarding_concern)
+        self._row(left, "dsl_only", "", self.dsl_only)
 
         right = QFormLayout()
         self._row(right, "categories", "Categories", self.categories)
@@ -186,6 +188,7 @@ class DetailsForm(QWidget):
             self.still_live,
             self.severity,
             self.safeguarding_concern,
+            self.dsl_only,
             self.categories,
             self.parent_informed,
             *self.parent_informed_at.focus_chain(),

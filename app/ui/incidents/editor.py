@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import utc_now
 from app.core.errors import DecisionNeeded, FootprintError, ValidationError
+from app.core.permissions import Permission
 from app.core.services.chronology import list_chronology
 from app.core.services.closing import OPEN_ITEMS, CloseDecisions
 from app.core.services.evidence import list_evidence
@@ -30,7 +31,7 @@ from app.core.services.incident_form import (
     save_incident_form,
 )
 from app.core.services.incidents import IncidentDetails, withdraw_incident
-from app.core.vocab import IncidentStatus, Platform, Severity
+from app.core.vocab import IncidentStatus, Platform, Severity, UserRole
 from app.ui.context import AppContext
 from app.ui.incidents.casework_panel import CaseworkPanel
 from app.ui.incidents.details_form import DetailsForm
@@ -114,7 +115,11 @@ class IncidentEditor(QDialog):
         self.resize(1180, 700)
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.open_letters())
+        QShortcut(
+            QKeySequence.StandardKey.Print,
+            self,
+            activated=lambda: self.open_letters() if context.may(Permission.LETTERS) else None,
+        )
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
         self.withdraw_button.clicked.connect(self.withdraw)
@@ -135,6 +140,45 @@ class IncidentEditor(QDialog):
             self._start_new()
         else:
             self.reload()
+        self.apply_role()
+
+    def apply_role(self) -> None:
+        """Show only what the signed-in account may use (the services refuse the rest)."""
+        may = self.context.may
+        editing = may(Permission.EDIT_INCIDENT) or (
+            self.incident_id is None and may(Permission.RECORD_INCIDENT)
+        )
+        if not editing:
+            self.form.setEnabled(False)
+            self.save_button.hide()
+        self.withdraw_button.setVisible(
+            self.withdraw_button.isVisible() and may(Permission.EDIT_INCIDENT)
+        )
+        self.form.dsl_only.setVisible(self.context.role in (UserRole.DSL, UserRole.DEPUTY_DSL))
+        self.people.add_button.setVisible(editing and may(Permission.ADD_INVOLVEMENT))
+        self.people.remove_button.setVisible(may(Permission.EDIT_INCIDENT))
+        for button in (self.evidence.add_file, self.evidence.paste, self.evidence.describe):
+            button.setVisible(may(Permission.ADD_EVIDENCE))
+        for button in (self.evidence.withdraw, self.evidence.destroy):
+            button.setVisible(may(Permission.MANAGE_EVIDENCE))
+        for widget in (self.timeline.note, self.timeline.add_note, self.timeline.correct):
+            widget.setVisible(may(Permission.EDIT_INCIDENT))
+        casework = may(Permission.DELETION_REQUESTS) or may(Permission.ESCALATE)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.casework), casework)
+        for button in (
+            self.casework.new_request,
+            self.casework.mark_sent,
+            self.casework.reply,
+            self.casework.removed,
+            self.casework.outcome,
+            self.casework.second,
+        ):
+            button.setVisible(may(Permission.DELETION_REQUESTS))
+        self.casework.letter.setVisible(may(Permission.LETTERS))
+        self.casework.guidance_box.setVisible(may(Permission.DELETION_REQUESTS))
+        for button in (self.casework.escalate, self.casework.update_escalation):
+            button.setVisible(may(Permission.ESCALATE))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.letters), may(Permission.LETTERS))
 
     # -- loading -------------------------------------------------------------------
     def _start_new(self) -> None:
@@ -165,7 +209,8 @@ class IncidentEditor(QDialog):
         self.timeline.show_rows(loaded.timeline)
         self.casework.show_incident(loaded.id)
         self.letters.allow_new = not loaded.withdrawn
-        self.letters.show_incident(loaded.id)
+        if self.context.may(Permission.LETTERS):
+            self.letters.show_incident(loaded.id)
         if loaded.withdrawn:
             self.banner.setText(
                 "This incident has been withdrawn: it is kept on record but can't be changed."
@@ -192,6 +237,7 @@ class IncidentEditor(QDialog):
         f.set_categories(d.categories)
         f.severity.set_value(d.severity)
         f.safeguarding_concern.setChecked(d.safeguarding_concern)
+        f.dsl_only.setChecked(d.dsl_only)
         f.parent_informed.set_value(d.parent_informed)
         f.parent_informed_at.set_value(d.parent_informed_at)
         f.parent_not_informed_reason.setText(d.parent_not_informed_reason)
@@ -219,6 +265,7 @@ class IncidentEditor(QDialog):
             categories=f.checked_categories(),
             severity=f.severity.value() or Severity.MEDIUM,
             safeguarding_concern=f.safeguarding_concern.isChecked(),
+            dsl_only=f.dsl_only.isChecked(),
             parent_informed=informed,
             parent_informed_at=f.parent_informed_at.value() if informed else None,
             parent_not_informed_reason=(
@@ -309,6 +356,7 @@ class IncidentEditor(QDialog):
         self.pending.clear()
         self.people.forget_staged()
         self.reload()
+        self.apply_role()  # a new incident saved by office staff is theirs to read only
         self.message.setText(f"Saved {self.reference}.")
         self.message.show()
         self.saved.emit(new_id)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import audit
+from app.core.permissions import Permission
 from app.core.services.incident_queries import incidents_for_person
 from app.core.services.people import (
     PersonRow,
@@ -151,6 +152,10 @@ class PeoplePage(QWidget):
             )
         )
         context.data_changed.connect(self.refresh)
+        # Only what the account may use: office staff add people; the DSL corrects them.
+        self.add.setVisible(context.may(Permission.ADD_PERSON))
+        for button in (self.edit, self.withdraw, self.add_link, self.remove_link):
+            button.setVisible(context.may(Permission.MANAGE_PEOPLE))
         self.refresh()
 
     def refresh(self) -> None:
