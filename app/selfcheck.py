@@ -25,6 +25,7 @@ def run_self_check(print_line: Callable[[str], None] = print) -> int:
             ("a new log is created and migrated", lambda: _check_database(Path(folder))),
             ("Qt starts", _check_qt),
             ("a letter is made, read back and shown", _check_letter),
+            ("passwords are hashed and checked (argon2id)", _check_passwords),
         ]
         for name, check in checks:
             try:
@@ -133,3 +134,12 @@ def _check_letter() -> str:
     if b"/FontFile2" not in pdf:
         raise RuntimeError("the letter's font was not embedded")
     return f"{len(templates)} templates, {len(pdf):,}-byte letter"
+
+
+def _check_passwords() -> str:
+    from app.core.security.passwords import hash_password, verify_password
+
+    stored = hash_password("self-check passphrase")
+    if not verify_password(stored, "self-check passphrase") or verify_password(stored, "x"):
+        raise RuntimeError("password hashing does not work")
+    return stored.split("$")[1]

@@ -225,3 +225,29 @@ def test_the_services_refuse_what_a_role_may_not_do(database: Database, dsl: Use
             count_incidents(s)
         with pytest.raises(NotAllowed):
             find_people(s, "Zoë")
+
+
+def test_only_the_dsl_and_deputies_mark_an_incident_dsl_only(database: Database, dsl: User) -> None:
+    from dataclasses import replace as changed
+
+    head = _account(database, dsl, UserRole.HEADTEACHER, "head")
+    office = _account(database, dsl, UserRole.OFFICE, "office")
+    with pytest.raises(NotAllowed, match="DSL only"), database.write(office.id) as s:
+        make_incident(s, office, dsl_only=True)
+    with database.write(dsl.id) as s:
+        incident = make_incident(s, dsl, summary="About a member of staff", dsl_only=True)
+        pupil = make_person(s, dsl, kind=PersonKind.PUPIL, given_name="Kit", year_group="3")
+        from app.core.services.involvements import add_involvement
+        from app.core.vocab import InvolvementRole
+
+        add_involvement(s, dsl, incident.id, pupil.id, InvolvementRole.TARGET)
+    with database.write(head.id) as s:
+        from app.core.services.incident_queries import incidents_for_person
+
+        assert incidents_for_person(s, pupil.id) == []  # not even on the person's page
+        assert count_incidents(s) == 0
+    with database.write(dsl.id) as s:
+        details = changed(details_of(get_incident(s, incident.id)), dsl_only=False)
+        update_incident(s, dsl, incident.id, details, expected_version=1)
+    with database.write(head.id) as s:
+        assert count_incidents(s) == 1
