@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+# The per-PC files Footprint keeps (the audit trail's outside copy for a PostgreSQL log)
+# go to a throwaway folder, never the tester's own data folder.
+os.environ["XDG_DATA_HOME"] = __import__("tempfile").mkdtemp(prefix="footprint-test-data-")
 
 import itertools
 import shutil

@@ -13,19 +13,29 @@ EXIT_USAGE = 2
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    """Only reads: the log is not upgraded or changed in any way before it is checked."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.core.audit import verify
-    from app.core.startup import open_log
+    from app.core.db import Database, create_db_engine
 
     try:
-        log = open_log(args.database)
+        database = Database(create_db_engine(args.database))
     except FootprintError as exc:
         print(f"footprint audit: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with log.database.read() as session:
-            result = verify(session, log.database.audit_head)
+        with database.read() as session:
+            result = verify(session, database.audit_head)
+    except SQLAlchemyError:
+        print(
+            "footprint audit: the log could not be read as a Footprint log of this version "
+            "(open it in Footprint once, so that it is upgraded).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     finally:
-        log.database.dispose()
+        database.engine.dispose()
     if result.ok:
         print(
             f"The audit trail is intact: {result.entries:,} entries checked, and every "

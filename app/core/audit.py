@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, object_session
 
 from app.core.clock import utc_now
 from app.core.models import AuditEntry, Base
@@ -47,6 +47,7 @@ class Action:
     UPDATE = "update"
     WITHDRAW = "withdraw"
     BASELINE = "baseline"
+    DELETE = "delete"
     READ = "read"
     EXPORT = "export"
     PRINT = "print"
@@ -149,34 +150,50 @@ _UNSET = object()
 
 
 def _collect(session: Session) -> list[_Pending]:
-    """Before the flush: what is new, and for what changed, the values it had."""
+    """Before the flush: what is new, and for what changed, the row as the database still
+    holds it (exact even if an attribute was expired or reloaded in between)."""
     pending = []
     for obj in session.new:
         table = _table(obj)
         if table is not None:
             pending.append(_Pending(_actor(session, obj), Action.INSERT, table, None, {}, obj))
+    connection = session.connection()
     for obj in session.dirty:
         table = _table(obj)
         if table is None or not session.is_modified(obj, include_collections=False):
             continue
-        state = inspect(obj)
-        before: dict[str, Any] = {}
-        for key in _columns(obj):
-            history = state.attrs[key].history
-            if history.deleted:
-                before[key] = history.deleted[0]
-            elif history.unchanged:
-                before[key] = history.unchanged[0]
-            elif key in state.dict:
-                before[key] = state.dict[key]
+        before = _stored_row(connection, obj, _loaded_keys(obj))
         pending.append(
             _Pending(_actor(session, obj), Action.UPDATE, table, _record_id(obj), before, obj)
         )
-    for obj in session.deleted:
-        table = _table(obj)
-        if table is not None:  # the app never deletes; if anything does, it is on record
-            pending.append(_Pending(_actor(session, obj), "delete", table, _record_id(obj), {}))
     return pending
+
+
+def _loaded_keys(obj: Any) -> list[str]:
+    """Columns to compare: all but large deferred values that were never loaded."""
+    state = inspect(obj)
+    return [
+        attr.key
+        for attr in state.mapper.column_attrs
+        if not attr.deferred or attr.key in state.dict
+    ]
+
+
+def _after_delete(mapper: Any, connection: Connection, target: Any) -> None:
+    """Deletions, including rows removed as orphans (a category taken off an incident)."""
+    session = object_session(target)
+    table = _table(target)
+    if session is None or table is None:
+        return
+    state = inspect(target)
+    values = {
+        key: _value(key, state.dict.get(key))
+        for key in (c.key for c in mapper.column_attrs)
+        if key in state.dict
+    }
+    session.info.setdefault("footprint_audit_deleted", []).append(
+        _Pending(_actor(session, target), Action.DELETE, table, _record_id(target), values)
+    )
 
 
 def _stored_row(connection: Connection, obj: Any, keys: Iterable[str]) -> dict[str, Any]:
@@ -197,13 +214,7 @@ def _resolve(connection: Connection, entry: _Pending) -> bool:
     if obj is None:
         return True
     state = inspect(obj)
-    deferred = {
-        attr.key
-        for attr in state.mapper.column_attrs
-        if attr.deferred and attr.key not in state.dict
-    }
-    keys = [key for key in _columns(obj) if key not in deferred]
-    stored = _stored_row(connection, obj, keys)
+    stored = _stored_row(connection, obj, _loaded_keys(obj))
     entry.record_id = _record_id(obj)
     if entry.action == Action.INSERT:
         values = {key: state.dict[key] for key in _columns(obj) if key in state.dict}
@@ -217,8 +228,6 @@ def _resolve(connection: Connection, entry: _Pending) -> bool:
         if old is _UNSET or _value(key, old) == _value(key, after):
             continue
         changes[key] = [_value(key, old), _value(key, after)]
-    for key in deferred & set(state.dict):  # a large value that was replaced
-        changes[key] = [_value(key, before.get(key)), _value(key, state.dict[key])]
     if not changes:
         return False
     withdrawn = "withdrawn_at" in changes and changes["withdrawn_at"][0] is None
@@ -289,6 +298,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     pending: list[_Pending] = session.info.pop("footprint_audit_pending", [])
     connection = session.connection()
     pending = [entry for entry in pending if _resolve(connection, entry)]
+    pending += session.info.pop("footprint_audit_deleted", [])
     head = append(connection, pending)
     if head is not None:
         session.info["footprint_audit_head_new"] = head
@@ -304,6 +314,7 @@ def _after_commit(session: Session) -> None:
 def _after_rollback(session: Session) -> None:
     session.info.pop("footprint_audit_head_new", None)
     session.info.pop("footprint_audit_pending", None)
+    session.info.pop("footprint_audit_deleted", None)
 
 
 def install(session_class: type[Session] = Session) -> None:
@@ -311,6 +322,7 @@ def install(session_class: type[Session] = Session) -> None:
     if event.contains(session_class, "before_flush", _before_flush):
         return
     event.listen(session_class, "before_flush", _before_flush)
+    event.listen(Base, "after_delete", _after_delete, propagate=True)
     event.listen(session_class, "after_flush", _after_flush)
     event.listen(session_class, "after_commit", _after_commit)
     event.listen(session_class, "after_soft_rollback", lambda s, _t: _after_rollback(s))
@@ -362,26 +374,15 @@ def load_head(path: Path) -> tuple[int, str] | None:
 
 
 def write_baseline(session: Session, user_id: int | None = None) -> int:
-    """Put every record that the trail doesn't know yet on it as a "baseline" entry (a
-    log from before the trail, or rows bulk-loaded by the bench). Returns how many."""
-    known = {
-        (table, record)
-        for table, record in session.execute(
-            select(AuditEntry.table_name, AuditEntry.record_id).where(
-                AuditEntry.action.in_([Action.INSERT, Action.BASELINE])
-            )
-        )
-    }
+    """Put every record on the trail as a "baseline" entry: for a log from before the
+    trail (its trail is empty when this runs). Returns how many."""
     pending = []
     for table, model in _audited_tables().items():
         pk = [c.name for c in model.__table__.primary_key.columns]
-        if len(pk) != 1:
-            continue
         for row in session.execute(select(model.__table__)).mappings():
-            if (table, row[pk[0]]) in known:
-                continue
             values = {key: _value(key, value) for key, value in row.items()}
-            pending.append(_Pending(user_id, Action.BASELINE, table, row[pk[0]], values))
+            record = row[pk[0]] if len(pk) == 1 else None
+            pending.append(_Pending(user_id, Action.BASELINE, table, record, values))
     head = append(session.connection(), pending)
     if head is not None:
         session.info["footprint_audit_head_new"] = head
@@ -416,7 +417,8 @@ def verify(session: Session, head_file: Path | None, *, limit: int = 20) -> Veri
     the trail says it should hold."""
     result = Verification()
     expected_id, prev = 1, GENESIS
-    state: dict[tuple[str, int], dict[str, Any]] = {}
+    state: dict[tuple[str, Any], dict[str, Any]] = {}
+    keys = _primary_keys()
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
         result.entries += 1
         if entry.id != expected_id:
@@ -437,12 +439,14 @@ def verify(session: Session, head_file: Path | None, *, limit: int = 20) -> Veri
         if chain_hash(entry.prev_hash, content) != entry.hash:
             result.problems.append(f"Entry {entry.id} has been altered since it was written.")
         prev, expected_id = entry.hash, entry.id + 1
-        if entry.record_id is not None:
-            key = (entry.table_name, entry.record_id)
+        if entry.table_name in keys and entry.action in _RECORD_ACTIONS:
             changes = json.loads(entry.changes)
+            key = (entry.table_name, _key(keys[entry.table_name], entry.record_id, changes))
             if entry.action in (Action.INSERT, Action.BASELINE):
                 state[key] = changes
-            elif entry.action in (Action.UPDATE, Action.WITHDRAW) and key in state:
+            elif entry.action == Action.DELETE:
+                state.pop(key, None)
+            elif key in state:
                 for column, (_before, after) in changes.items():
                     state[key][column] = after
         if len(result.problems) >= limit:
@@ -473,30 +477,59 @@ def verify(session: Session, head_file: Path | None, *, limit: int = 20) -> Veri
     return result
 
 
+_RECORD_ACTIONS = frozenset(
+    {Action.INSERT, Action.BASELINE, Action.UPDATE, Action.WITHDRAW, Action.DELETE}
+)
+
+
+def _primary_keys() -> dict[str, list[str]]:
+    return {
+        table: [c.name for c in model.__table__.primary_key.columns]
+        for table, model in _audited_tables().items()
+    }
+
+
+def _key(pk: list[str], record_id: int | None, values: dict[str, Any]) -> Any:
+    """A record's identity on the trail: its id, or its key columns for a table keyed by
+    several (a category of an incident)."""
+    if len(pk) == 1 and record_id is not None:
+        return record_id
+    return canonical({column: values.get(column) for column in pk})
+
+
 def _compare_records(
     session: Session,
-    state: dict[tuple[str, int], dict[str, Any]],
+    state: dict[tuple[str, Any], dict[str, Any]],
     result: Verification,
     limit: int,
 ) -> None:
+    seen: set[tuple[str, Any]] = set()
     for table, model in _audited_tables().items():
         pk = [c.name for c in model.__table__.primary_key.columns]
-        if len(pk) != 1:
-            continue
         for row in session.execute(select(model.__table__)).mappings():
-            record = row[pk[0]]
+            values = {column: _value(column, value) for column, value in row.items()}
+            record = _key(pk, row[pk[0]] if len(pk) == 1 else None, values)
+            seen.add((table, record))
             known = state.get((table, record))
+            shown = record if len(pk) == 1 else ", ".join(str(row[c]) for c in pk)
             if known is None:
                 result.problems.append(
-                    f"{table} {record} is not on the trail: it was added outside Footprint."
+                    f"{table} {shown} is not on the trail: it was added outside Footprint."
                 )
             else:
-                for column, value in row.items():
-                    if column in known and _value(column, value) != known[column]:
+                for column, value in values.items():
+                    if column in known and value != known[column]:
                         result.problems.append(
-                            f"{table} {record}: “{column}” differs from the trail: it was "
+                            f"{table} {shown}: “{column}” differs from the trail: it was "
                             "changed outside Footprint."
                         )
                         break
             if len(result.problems) >= limit:
                 return
+    for table, record in state.keys() - seen:
+        result.problems.append(
+            f"{table} {record} is on the trail but not in the log: it was removed outside "
+            "Footprint."
+        )
+        if len(result.problems) >= limit:
+            return

@@ -131,8 +131,15 @@ def requires(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R
             user = actor if isinstance(actor, User) else None
             if user is None and session is not None:
                 user = acting_user(session)
-            elif user is not None and session is not None and ACTOR not in session.info:
-                session.info[ACTOR] = user.id  # so visibility checks below know who
+            elif user is not None and session is not None:
+                opened_for = session.info.get(ACTOR)
+                if opened_for is None:
+                    session.info[ACTOR] = user.id  # visibility and the trail follow it
+                elif opened_for != user.id:
+                    raise NotAllowed(
+                        "This was asked for one account in a unit of work opened for "
+                        "another; nothing was done."
+                    )
             if user is not None:
                 check(user, permission)
                 incident_id = bound.get("incident_id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import URL, select
 from sqlalchemy.exc import OperationalError
@@ -12,7 +13,7 @@ from app.core import audit
 from app.core.db import Database, create_db_engine
 from app.core.errors import DatabaseError
 from app.core.migrate import UpgradeResult, upgrade_to_head
-from app.core.models import AuditEntry, Incident
+from app.core.models import AuditEntry, User
 from app.core.services import search_index
 from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
@@ -34,10 +35,12 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
         upgrade = upgrade_to_head(engine)
         database = Database(engine)
         with database.write() as session:
+            # Before anything else is written: a log from before the trail is put on it
+            # as it stands.
+            ensure_audited(session, database.audit_head)
             user = ensure_default_user(session)
             ensure_default_terms(session, user)
             search_index.ensure_built(session)
-            ensure_audited(session, user.id)
             user_id = user.id
     except OperationalError as exc:
         engine.dispose()
@@ -48,13 +51,17 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
     return OpenedLog(database, upgrade, user_id)
 
 
-def ensure_audited(session: Session, user_id: int) -> None:
-    """A log from before the audit trail (or bulk-loaded): put what it holds on the trail
-    once, as a baseline, so that later changes can be checked against it."""
-    if session.scalar(select(AuditEntry.id).limit(1)) is None and session.scalar(
-        select(Incident.id).limit(1)
-    ):
-        audit.write_baseline(session, user_id)
+def ensure_audited(session: Session, head_file: Path | None) -> None:
+    """A log from before the audit trail: put what it holds on the trail once, as a
+    baseline, so that later changes can be checked against it. Never when a trail was
+    kept for this log (its outside copy exists): an emptied trail is for `verify` to
+    report, not to paper over."""
+    if session.scalar(select(AuditEntry.id).limit(1)) is not None:
+        return
+    if head_file is not None and head_file.exists():
+        return
+    if session.scalar(select(User.id).limit(1)) is not None:
+        audit.write_baseline(session)
 
 
 def explain_operational_error(exc: OperationalError) -> str:

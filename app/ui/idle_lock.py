@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.clock import utc_now
-from app.core.services.accounts import check_password
+from app.core.services.accounts import unlock
 from app.ui.context import AppContext
 from app.ui.widgets.field_errors import error_label
 
@@ -92,13 +93,53 @@ class LockDialog(QDialog):
 
     def try_unlock(self) -> None:
         typed = self.password.text()
-        ok = self.context.read(lambda s: check_password(s, self.context.user_id, typed))
         self.password.clear()
-        if ok:
+        try:
+            with self.context.database.write() as session:  # failures are counted
+                refusal = unlock(session, self.context.user_id, typed)
+        except SQLAlchemyError:
+            self.message.setText("The log can't be reached just now: try again in a moment.")
+            self.message.show()
+            return
+        if refusal is None:
             self.accept()
         else:
-            self.message.setText("That password isn't right.")
+            self.message.setText(
+                "That password isn't right." if not refusal.wait_seconds else refusal.message
+            )
             self.message.show()
 
     def reject(self) -> None:  # Esc doesn't unlock
         return
+
+
+class Blind(QWidget):
+    """Covers one window while Footprint is locked: nothing of it shows, and nothing in
+    it (a half-typed form, an open dialog) is closed or changed."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setAutoFillBackground(True)
+        self.setAccessibleName("Footprint is locked")
+        label = QLabel("Footprint is locked.", self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() is QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.setGeometry(watched.rect())
+        return False
+
+
+def stop_watching(watcher: IdleWatcher) -> None:
+    """A window that is closing stops locking the app."""
+    watcher.timer.stop()
+    watcher.minutes = 0  # never idle again
+    app = QApplication.instance()
+    if app is not None:
+        app.removeEventFilter(watcher)

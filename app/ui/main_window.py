@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core import audit
 from app.core.clock import LONDON, utc_now
 from app.core.db import Database
+from app.core.errors import FootprintError
 from app.core.permissions import Permission
 from app.core.services.incident_queries import IncidentFilter, count_incidents
 from app.core.services.school import find_settings
@@ -33,7 +34,7 @@ from app.ui.accounts import ChangePasswordDialog, SignInDialog
 from app.ui.context import AppContext
 from app.ui.dashboard_page import DashboardPage
 from app.ui.exceptions_page import ExceptionsPage
-from app.ui.idle_lock import IdleWatcher, LockDialog
+from app.ui.idle_lock import Blind, IdleWatcher, LockDialog, stop_watching
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.incidents.list_controller import IncidentListController
 from app.ui.incidents.list_view import IncidentListView
@@ -265,22 +266,30 @@ class MainWindow(QMainWindow):
 
     # -- the account -------------------------------------------------------------------
     def lock(self) -> None:
-        """Hide every Footprint window behind the lock until the password is typed; the
-        windows (and anything half-typed in them) are only hidden, never closed."""
+        """Cover every Footprint window until the password is typed. Windows and dialogs
+        are only covered, never closed, so anything half-typed is as it was."""
         if self.locked:
             return
+        try:
+            name = self.context.read(lambda s: get_user(s, self.context.user_id)).display_name
+        except FootprintError:
+            name = "you"
         self.locked = True
-        hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
-        for window in hidden:
-            window.hide()
-        name = self.context.read(lambda s: get_user(s, self.context.user_id)).display_name
-        self.lock_dialog = LockDialog(self.context, name)
-        self.lock_dialog.exec()
-        self.lock_dialog = None
-        for window in hidden:
-            window.show()
-        self.idle.last_input = utc_now()
-        self.locked = False
+        blinds = [
+            Blind(window)
+            for window in QApplication.topLevelWidgets()
+            if window.isVisible() and not isinstance(window, LockDialog)
+        ]
+        try:
+            self.lock_dialog = LockDialog(self.context, name)
+            self.lock_dialog.exec()
+        finally:
+            self.lock_dialog = None
+            for blind in blinds:
+                blind.hide()
+                blind.deleteLater()
+            self.idle.last_input = utc_now()
+            self.locked = False
 
     def change_password(self) -> None:
         ChangePasswordDialog(self.context, self).exec()
@@ -295,6 +304,7 @@ class MainWindow(QMainWindow):
             return
         self.replacement = MainWindow(self.context.database, dialog.user_id, self.settings)
         self.replacement.show()
+        self.deleteLater()
 
     def _page_shown(self, page: int) -> None:
         if page == REPORTS and self.reports is not None:
@@ -428,4 +438,5 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_layout()
+        stop_watching(self.idle)  # a closed window never locks the app again
         event.accept()

@@ -56,6 +56,10 @@ class SchoolForm(QWidget):
         self.deadline_days.setRange(1, 20)
         self.deadline_days.setValue(2)
         self.deadline_days.setSuffix(" school days")
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(1, 60)
+        self.idle_minutes.setValue(10)
+        self.idle_minutes.setSuffix(" minutes without use")
         self.general = error_label()
         self.errors = FieldErrors(self.general)
         form = QFormLayout()
@@ -70,6 +74,7 @@ class SchoolForm(QWidget):
             ("dsl_names", "DSL and deputies", self.dsl_names),
             ("complaints_url", "Complaints procedure", self.complaints_url),
             ("deletion_deadline_school_days", "Deadline for deleting a post", self.deadline_days),
+            ("idle_lock_minutes", "Lock Footprint after", self.idle_minutes),
         ]:
             add_field_row(form, self.errors, field, text, widget)
         self.save_button = QPushButton("Save school details")
@@ -99,6 +104,7 @@ class SchoolForm(QWidget):
         self.dsl_names.setText(settings.dsl_names)
         self.complaints_url.setText(settings.complaints_url)
         self.deadline_days.setValue(settings.deletion_deadline_school_days)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
 
     def details(self) -> SchoolDetails:
         return SchoolDetails(
@@ -112,6 +118,7 @@ class SchoolForm(QWidget):
             dsl_names=self.dsl_names.text().strip(),
             complaints_url=self.complaints_url.text().strip(),
             deletion_deadline_school_days=self.deadline_days.value(),
+            idle_lock_minutes=self.idle_minutes.value(),
         )
 
     def save(self) -> bool:

@@ -69,6 +69,11 @@ def upgrade() -> None:
                 f"CREATE TRIGGER audit_entry_no_{action.lower()} BEFORE {action} "
                 "ON audit_entry FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()"
             )
+        # TRUNCATE skips row triggers: refuse it too.
+        op.execute(
+            "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only()"
+        )
     else:
         for action in ("UPDATE", "DELETE"):
             op.execute(
@@ -78,6 +83,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_entry_no_truncate ON audit_entry")
     for action in ("update", "delete"):
         op.execute(
             f"DROP TRIGGER audit_entry_no_{action} ON audit_entry"

@@ -232,7 +232,9 @@ def test_audit_verify_on_the_command_line(
     assert "changed outside Footprint" in capsys.readouterr().err
 
 
-def test_a_log_from_before_the_trail_gets_a_baseline(database: Database, actor: User) -> None:
+def test_a_log_from_before_the_trail_gets_a_baseline_but_an_emptied_one_does_not(
+    database: Database, actor: User
+) -> None:
     from app.core.startup import ensure_audited
 
     with database.write() as s:
@@ -240,12 +242,71 @@ def test_a_log_from_before_the_trail_gets_a_baseline(database: Database, actor: 
     _drop_triggers(database)
     with database.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entry"))
+    # The trail was kept for this log (its outside copy exists): emptying it is reported,
+    # never papered over with a new baseline.
+    with database.write() as s:
+        ensure_audited(s, database.audit_head)
+    assert "is not on the trail" in " ".join(_verify(database).problems)
+    # A log from before the trail (no outside copy, empty trail) gets its baseline.
     if database.audit_head is not None:
         database.audit_head.unlink(missing_ok=True)
-    assert "not on the trail" in " ".join(_verify(database).problems)
     with database.write() as s:
-        ensure_audited(s, actor.id)
+        ensure_audited(s, database.audit_head)
     assert _verify(database).ok
+
+
+def test_removed_categories_and_raw_deletes_are_on_or_against_the_trail(
+    database: Database, actor: User
+) -> None:
+    from app.core.vocab import Category
+
+    with database.write() as s:
+        incident = make_incident(
+            s, actor, categories=frozenset({Category.BULLYING, Category.COMPLAINT_SHARED})
+        )
+        person = make_person(s, actor, given_name="Kit")
+    start = _last_id(database)
+    with database.write() as s:
+        details = replace(
+            details_of(get_incident(s, incident.id)), categories=frozenset({Category.BULLYING})
+        )
+        update_incident(s, actor, incident.id, details, expected_version=1)
+    removed = [e for e in _entries(database, start) if e.action == "delete"]
+    assert [(e.table_name, json.loads(e.changes)["category"]) for e in removed] == [
+        ("incident_category", "complaint_shared")
+    ]
+    assert _verify(database).ok
+    with database.engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM incident_category WHERE incident_id = :id"), {"id": incident.id}
+        )
+    assert "incident_category" in " ".join(_verify(database).problems)
+    with database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM involvement"))
+        conn.execute(text("DELETE FROM person WHERE id = :id"), {"id": person.id})
+    assert f"person {person.id} is on the trail but not in the log" in " ".join(
+        _verify(database).problems
+    )
+
+
+def test_a_change_after_a_rolled_back_savepoint_is_still_captured(
+    database: Database, actor: User
+) -> None:
+    with database.write() as s:
+        incident = make_incident(s, actor, summary="Before")
+    with database.write() as s:
+        loaded = get_incident(s, incident.id)
+        try:
+            with s.begin_nested():
+                loaded.summary = "Rolled back"
+                s.flush()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        loaded.summary = "After"
+    assert _verify(database).ok
+    last = _entries(database)[-1]
+    assert json.loads(last.changes)["summary"] == ["Before", "After"]
 
 
 def test_the_head_file_sits_beside_the_log(database: Database, tmp_path: Path) -> None:

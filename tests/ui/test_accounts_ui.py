@@ -20,7 +20,7 @@ from app.core.services.school import SchoolDetails, save_settings
 from app.core.services.terms import ensure_default_terms
 from app.core.vocab import UserRole
 from app.ui.accounts import AccountSetupDialog, ChangePasswordDialog, SignInDialog
-from app.ui.idle_lock import LockDialog
+from app.ui.idle_lock import Blind, LockDialog
 from app.ui.main_window import LETTERS, REPORTS, SETTINGS, MainWindow
 from tests.factories import make_incident
 from tests.ui.helpers import press, type_text, when_modal
@@ -66,7 +66,7 @@ def test_signing_in_with_a_wrong_then_a_temporary_password(
     type_text(dialog.username, "olu")
     type_text(dialog.password, "wrong password")
     dialog.sign_in()
-    assert "4 more tries" in dialog.message.text() and dialog.password.text() == ""
+    assert "don't match an account" in dialog.message.text() and dialog.password.text() == ""
 
     def choose_own(change: QWidget) -> None:
         assert isinstance(change, ChangePasswordDialog)
@@ -99,7 +99,11 @@ def test_the_idle_lock_keeps_a_half_filled_form(
 
     def unlock(dialog: QWidget) -> None:
         assert isinstance(dialog, LockDialog)
-        seen.append(editor.isVisible() or window.isVisible())
+        covered = [
+            any(isinstance(child, Blind) and child.isVisible() for child in w.children())
+            for w in (window, editor)
+        ]
+        seen.append(all(covered))
         dialog.password.setText("not it")
         dialog.try_unlock()
         assert "isn't right" in dialog.message.text()
@@ -109,7 +113,7 @@ def test_the_idle_lock_keeps_a_half_filled_form(
     when_modal(unlock, kind=LockDialog)
     set_clock(lambda: NOW + timedelta(minutes=11))
     assert window.idle.check()  # ten minutes without input: locked, then unlocked above
-    assert seen == [False]  # every window was hidden while locked
+    assert seen == [True]  # every window was covered while locked
     assert window.isVisible() and editor.isVisible()
     assert editor.form.summary.toPlainText() == "Half-typed summary about a post"
 
@@ -186,3 +190,63 @@ def test_office_staff_record_an_incident_and_then_only_read_it(
     window.incidents.refresh()
     assert window.incidents.model.rowCount() == 1  # theirs only
     editor.close()
+
+
+def test_locking_keeps_an_open_dialog_and_what_was_typed_in_it(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    with database.write() as s:
+        create_first_account(s, "Ada Okafor", "aokafor", GOOD)
+    window = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    results: list[tuple[int, str]] = []
+
+    def type_then_lock(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("A half-typed reason")
+        when_modal(lambda lock: (lock.password.setText(GOOD), lock.try_unlock()), kind=LockDialog)  # type: ignore[attr-defined]
+        window.lock()
+        results.append((dialog.isVisible(), dialog.textValue()))
+        dialog.accept()
+
+    when_modal(type_then_lock, kind=QInputDialog)
+    box = QInputDialog(window)
+    box.setLabelText("Why?")
+    code = box.exec()
+    assert results == [(True, "A half-typed reason")] and code == 1
+
+
+def test_a_switched_out_window_no_longer_locks(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    with database.write() as s:
+        dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
+        add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
+    window = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+
+    def sign_in_as_office(dialog: QWidget) -> None:
+        assert isinstance(dialog, SignInDialog)
+        dialog.username.setText("olu")
+        dialog.password.setText("temporary harbour 42")
+        when_modal(
+            lambda change: (  # type: ignore[attr-defined]
+                change.new.setText("my own quiet meadow"),
+                change.confirm.setText("my own quiet meadow"),
+                change.change(),
+            ),
+            kind=ChangePasswordDialog,
+        )
+        dialog.sign_in()
+
+    when_modal(sign_in_as_office, kind=SignInDialog)
+    window.switch_user()
+    replacement = window.replacement
+    assert replacement is not None and replacement.context.role is UserRole.OFFICE
+    qtbot.addWidget(replacement)
+    assert not window.idle.timer.isActive()
+    assert window.idle.check(NOW + timedelta(hours=1)) is False  # it never fires again

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.audit import ACTOR
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import User
@@ -102,19 +104,23 @@ def sign_in(session: Session, username: str, password: str) -> User:
     return user
 
 
+NO_MATCH = "That user name and password don't match an account."
+WRONG = f"{NO_MATCH} After {MAX_FAILURES} wrong passwords in a row, an account waits a minute."
+
+
 def attempt_sign_in(
     session: Session, username: str, password: str
 ) -> tuple[User | None, SignInRefused | None]:
-    """(the account, None) or (None, why not), with the failure counted either way."""
+    """(the account, None) or (None, why not), with the failure counted either way. The
+    reply doesn't say whether a user name exists (the same words, the same hashing work)
+    until the password is right or the account has had to wait."""
     now = utc_now()
     user = session.scalars(select(User).where(User.username == username.strip().lower())).first()
+    if user is not None:
+        session.info[ACTOR] = user.id  # the trail records the attempt against the account
     if user is None or user.password_hash is None:
-        verify_password(None, password)
-        return None, SignInRefused("That user name and password don't match an account.")
-    if not user.is_active:
-        return None, SignInRefused(
-            "This account has been deactivated. Ask the DSL if you need it again."
-        )
+        verify_password(_dummy_hash(), password)  # the same work as for a real account
+        return None, SignInRefused(WRONG)
     if user.locked_until is not None and user.locked_until > now:
         wait = int((user.locked_until - now).total_seconds()) + 1
         return None, SignInRefused(
@@ -127,14 +133,16 @@ def attempt_sign_in(
             user.locked_until = now + LOCKOUT
             session.flush()
             return None, SignInRefused(
-                f"{MAX_FAILURES} wrong passwords: this account waits a minute before the next try.",
+                f"{MAX_FAILURES} wrong passwords in a row: wait a minute before the next try.",
                 int(LOCKOUT.total_seconds()),
             )
-        left = MAX_FAILURES - user.failed_logins
         session.flush()
         return None, SignInRefused(
-            "That user name and password don't match an account. "
-            f"{left} more {'try' if left == 1 else 'tries'} before a minute's wait."
+            f"{NO_MATCH} After {MAX_FAILURES} wrong passwords in a row, an account waits a minute."
+        )
+    if not user.is_active:
+        return None, SignInRefused(
+            "This account has been deactivated. Ask the DSL if you need it again."
         )
     user.failed_logins = 0
     user.locked_until = None
@@ -145,10 +153,19 @@ def attempt_sign_in(
     return user, None
 
 
-def check_password(session: Session, user_id: int, password: str) -> bool:
-    """For unlocking the window: the signed-in user's password (no lockout counting)."""
+@cache
+def _dummy_hash() -> str:
+    return hash_password("no account has this password")
+
+
+def unlock(session: Session, user_id: int, password: str) -> SignInRefused | None:
+    """For unlocking the window: the signed-in user's password, with the same counting
+    and wait as signing in. None when it is right."""
     user = session.get(User, user_id)
-    return user is not None and user.is_active and verify_password(user.password_hash, password)
+    if user is None:
+        return SignInRefused(NO_MATCH)
+    found, refusal = attempt_sign_in(session, user.username, password)
+    return refusal if found is None else None
 
 
 def change_own_password(session: Session, actor: User, current: str, new: str) -> User:

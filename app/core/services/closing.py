@@ -39,6 +39,7 @@ class CloseDecisions:
     no_escalation_reason: str = ""
 
 
+@requires(Permission.READ_INCIDENTS)
 def open_items(session: Session, incident_id: int) -> list[str]:
     """Requests still waiting and escalations not closed, described for the DSL."""
     items = [

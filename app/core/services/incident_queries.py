@@ -184,10 +184,18 @@ def find_incidents(
     return rows_for_ids(session, [r[0] for r in page], cursors=cursors)
 
 
+@requires(Permission.READ_INCIDENTS)
 def rows_for_ids(
     session: Session, ids: list[int], *, cursors: dict[int, PageCursor] | None = None
 ) -> list[IncidentRow]:
-    """List rows for these incidents, in the given order (a few queries for the page)."""
+    """List rows for these incidents, in the given order (a few queries for the page);
+    only those the acting user may see."""
+    if not ids:
+        return []
+    visible = set(
+        session.scalars(select(Incident.id).where(Incident.id.in_(ids), visible_incidents(session)))
+    )
+    ids = [i for i in ids if i in visible]  # in the order given
     if not ids:
         return []
     due = next_action_due_for(session, ids)

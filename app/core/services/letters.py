@@ -284,6 +284,7 @@ def recipients(
     return sorted(found.values(), key=lambda r: (not r.suggested, r.name.casefold()))
 
 
+@requires(Permission.LETTERS)
 def pupils_without_parents(session: Session, incident_id: int) -> list[str]:
     """Pupils in the incident with no parent or carer linked to receive letters (so
     their families can't be written to until someone is linked in People)."""

@@ -140,6 +140,7 @@ def withdraw_person(session: Session, actor: User, person_id: int, reason: str) 
     return person
 
 
+@requires(Permission.READ_PEOPLE)
 def get_person(session: Session, person_id: int) -> Person:
     """A person by id (withdrawn ones included: history needs them)."""
     person = session.get(Person, person_id)
@@ -247,6 +248,7 @@ def unlink_parent(session: Session, actor: User, link_id: int, reason: str) -> P
     return link
 
 
+@requires(Permission.READ_PEOPLE)
 def parents_of(session: Session, child_id: int) -> list[Person]:
     """A pupil's current parents/carers."""
     return list(
@@ -259,6 +261,7 @@ def parents_of(session: Session, child_id: int) -> list[Person]:
     )
 
 
+@requires(Permission.READ_PEOPLE)
 def children_of(session: Session, parent_id: int) -> list[Person]:
     """A parent/carer's current linked pupils."""
     return list(

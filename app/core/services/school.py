@@ -28,6 +28,7 @@ class SchoolDetails:
     dsl_names: str = ""
     complaints_url: str = ""
     deletion_deadline_school_days: int = 2
+    idle_lock_minutes: int = 10
 
 
 def _validate(details: SchoolDetails) -> None:
@@ -44,6 +45,11 @@ def _validate(details: SchoolDetails) -> None:
     )
     check_text("dsl_names", details.dsl_names, label="The DSL names", max_length=500)
     check_url("complaints_url", details.complaints_url, label="The complaints procedure link")
+    minutes = details.idle_lock_minutes
+    if not isinstance(minutes, int) or not 1 <= minutes <= 60:
+        raise ValidationError(
+            "idle_lock_minutes", "Footprint must lock after between 1 and 60 idle minutes."
+        )
     days = details.deletion_deadline_school_days
     if not isinstance(days, int) or not 1 <= days <= 20:
         raise ValidationError(

@@ -158,7 +158,7 @@ class IncidentEditor(QDialog):
         self.people.add_button.setVisible(editing and may(Permission.ADD_INVOLVEMENT))
         self.people.remove_button.setVisible(may(Permission.EDIT_INCIDENT))
         for button in (self.evidence.add_file, self.evidence.paste, self.evidence.describe):
-            button.setVisible(may(Permission.ADD_EVIDENCE))
+            button.setVisible(editing and may(Permission.ADD_EVIDENCE))  # staged, then saved
         for button in (self.evidence.withdraw, self.evidence.destroy):
             button.setVisible(may(Permission.MANAGE_EVIDENCE))
         for widget in (self.timeline.note, self.timeline.add_note, self.timeline.correct):
