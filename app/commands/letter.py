@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.core.audit import Action, record_read
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.folding import tokens
@@ -73,6 +74,7 @@ def run_letter(args: argparse.Namespace) -> int:
             # Written inside the transaction: if the file can't be written, the letter is
             # not kept on record either (so running the command again makes one letter).
             write_atomically(out, pdf)
+            record_read(session, user.id, Action.EXPORT, "letter", letter.id, {"by": "command"})
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.core.audit import Action, record_read
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 
@@ -59,6 +60,15 @@ def run_report(args: argparse.Namespace) -> int:
         write_atomically(Path(args.out), pdf)
         if rows is not None:
             write_atomically(Path(args.csv), rows)
+        with log.database.write(log.user_id) as session:
+            record_read(
+                session,
+                log.user_id,
+                Action.EXPORT,
+                "governors_report",
+                None,
+                {"term": term.key, "csv": rows is not None, "by": "command"},
+            )
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE

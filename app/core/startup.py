@@ -42,6 +42,13 @@ def open_log(url: str | URL | None = None) -> OpenedLog:
             ensure_default_terms(session, user)
             search_index.ensure_built(session)
             user_id = user.id
+        if database.audit_head is not None:  # this PC's copy follows every PC's work
+            with database.read() as session:
+                last = session.execute(
+                    select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+                ).first()
+            if last is not None:
+                audit.save_head(database.audit_head, last[0], last[1])
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseError(explain_operational_error(exc)) from None

@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
             total = self.context.read(lambda s: count_incidents(s, IncidentFilter()))
             self.status_count.setText(
                 f"{total:,} {'incident' if total == 1 else 'incidents'} you can see"
-                if self.context.role is UserRole.OFFICE
+                if self.context.role not in (UserRole.DSL, UserRole.DEPUTY_DSL)
                 else f"{total:,} {'incident' if total == 1 else 'incidents'} in the log"
             )
         self.status_user.setText(f"Signed in as {user.display_name} ({user.role.label})")
