@@ -313,3 +313,192 @@ def test_the_head_file_sits_beside_the_log(database: Database, tmp_path: Path) -
     if database.engine.dialect.name == "sqlite":
         assert database.audit_head is not None
         assert database.audit_head.name.endswith(".audit-head")
+
+
+def test_each_kind_of_change_in_the_log_reaches_the_trail(database: Database, actor: User) -> None:
+    """A walk through the services that change records: each step must add an entry for
+    the record it changed, with the action it was."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from app.core.clock import set_clock
+    from app.core.services.accounts import (
+        add_account,
+        change_role,
+        create_first_account,
+        reset_password,
+        set_active,
+    )
+    from app.core.services.chronology import amend_entry, list_chronology
+    from app.core.services.contact_exceptions import (
+        ExceptionDetails,
+        add_exception,
+        approve_exception,
+        withdraw_exception,
+    )
+    from app.core.services.deletion_requests import create_request, mark_sent, record_reply
+    from app.core.services.escalations import create_escalation, update_escalation
+    from app.core.services.evidence import (
+        add_evidence_file,
+        destroy_evidence_content,
+        withdraw_evidence,
+    )
+    from app.core.services.involvements import list_involvements, withdraw_involvement
+    from app.core.services.letters import make_letters, save_template, withdraw_letter
+    from app.core.services.people import link_parent, unlink_parent
+    from app.core.services.school import SchoolDetails, save_settings
+    from app.core.vocab import DeletionMethod, EscalationKind, EscalationStatus, UserRole
+
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d4944415478da63f8cfc0f01f0005000201a1d6d5bd0000000049454e44ae426082"
+    )
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    set_clock(lambda: now)
+    ids: dict[str, int] = {}
+
+    def step(expected: tuple[str, str], work: object) -> None:
+        start = _last_id(database)
+        with database.write() as s:
+            work(s)  # type: ignore[operator]
+        found = {(e.table_name, e.action) for e in _entries(database, start)}
+        assert expected in found, (expected, found)
+
+    def setup(s: object) -> None:
+        dsl = create_first_account(s, "Ada Okafor", "aokafor", "river lantern orchard")  # type: ignore[arg-type]
+        ids["dsl"] = dsl.id
+        save_settings(s, dsl, SchoolDetails(name="Kestrel Vale", headteacher_name="Ms H"))  # type: ignore[arg-type]
+        incident = make_incident(s, dsl, seen_at=now - timedelta(days=1), happened_at=None)  # type: ignore[arg-type]
+        pupil = make_person(s, dsl, kind=PersonKind.PUPIL, given_name="Zoë", year_group="4")  # type: ignore[arg-type]
+        parent = make_person(s, dsl, given_name="Pat", address="1 Road")  # type: ignore[arg-type]
+        staff = make_person(s, dsl, kind=PersonKind.STAFF, given_name="Sam")  # type: ignore[arg-type]
+        ids.update(incident=incident.id, pupil=pupil.id, parent=parent.id, staff=staff.id)
+
+    step(("app_user", "update"), setup)
+
+    def user(s: object) -> User:
+        return s.get(User, ids["dsl"])  # type: ignore[attr-defined, no-any-return]
+
+    step(
+        ("parent_child_link", "insert"),
+        lambda s: ids.update(link=link_parent(s, user(s), ids["parent"], ids["pupil"]).id),
+    )
+    step(
+        ("involvement", "insert"),
+        lambda s: add_involvement(
+            s, user(s), ids["incident"], ids["pupil"], InvolvementRole.POSTER
+        ),
+    )
+    step(
+        ("deletion_request", "insert"),
+        lambda s: ids.update(
+            request=create_request(
+                s,
+                user(s),
+                ids["incident"],
+                addressee_id=ids["pupil"],
+                method=DeletionMethod.LETTER,
+                sent_at=None,
+            ).id
+        ),
+    )
+    step(("deletion_request", "update"), lambda s: mark_sent(s, user(s), ids["request"], now))
+    step(
+        ("deletion_request", "update"),
+        lambda s: record_reply(s, user(s), ids["request"], reply_at=now, summary="Will do"),
+    )
+    step(
+        ("escalation", "insert"),
+        lambda s: ids.update(
+            escalation=create_escalation(
+                s, user(s), ids["incident"], kind=EscalationKind.HEADTEACHER, escalated_at=now
+            ).id
+        ),
+    )
+    step(
+        ("escalation", "update"),
+        lambda s: update_escalation(
+            s, user(s), ids["escalation"], status=EscalationStatus.ACTIONED, outcome="Spoken to"
+        ),
+    )
+    step(
+        ("evidence", "insert"),
+        lambda s: ids.update(
+            evidence=add_evidence_file(s, user(s), ids["incident"], "shot.png", png).id
+        ),
+    )
+    step(
+        ("evidence", "update"),
+        lambda s: destroy_evidence_content(s, user(s), ids["evidence"], "Image of a child"),
+    )
+    step(
+        ("evidence", "withdraw"),
+        lambda s: withdraw_evidence(s, user(s), ids["evidence"], "Not needed"),
+    )
+    step(
+        ("chronology_entry", "insert"),
+        lambda s: amend_entry(s, user(s), list_chronology(s, ids["incident"])[0].id, "Corrected"),
+    )
+    step(
+        ("letter", "insert"),
+        lambda s: ids.update(
+            letter=make_letters(s, user(s), ids["incident"], "child_involved", [ids["parent"]])[
+                0
+            ].id
+        ),
+    )
+    step(
+        ("letter", "withdraw"), lambda s: withdraw_letter(s, user(s), ids["letter"], "Wrong parent")
+    )
+    step(
+        ("letter_template_version", "insert"),
+        lambda s: save_template(s, user(s), "proper_channels", "T", "S", "Body"),
+    )
+    step(
+        ("contact_exception", "insert"),
+        lambda s: ids.update(
+            exception=add_exception(
+                s,
+                user(s),
+                ExceptionDetails(
+                    pupil_id=ids["pupil"],
+                    adult_id=ids["staff"],
+                    relationship_label="Aunt",
+                    declared_on=date(2026, 11, 1),
+                ),
+            ).id
+        ),
+    )
+    step(
+        ("contact_exception", "update"),
+        lambda s: approve_exception(s, user(s), ids["exception"], review_on=date(2027, 2, 1)),
+    )
+    step(
+        ("contact_exception", "withdraw"),
+        lambda s: withdraw_exception(s, user(s), ids["exception"], "Moved away"),
+    )
+    step(
+        ("involvement", "withdraw"),
+        lambda s: withdraw_involvement(
+            s, user(s), list_involvements(s, ids["incident"])[0].id, "Wrong person"
+        ),
+    )
+    step(
+        ("parent_child_link", "withdraw"),
+        lambda s: unlink_parent(s, user(s), ids["link"], "Recorded in error"),
+    )
+    step(
+        ("app_user", "insert"),
+        lambda s: ids.update(
+            office=add_account(s, user(s), "Olu", "olu", UserRole.OFFICE, "temporary harbour 42").id
+        ),
+    )
+    step(
+        ("app_user", "update"),
+        lambda s: change_role(s, user(s), ids["office"], UserRole.HEADTEACHER),
+    )
+    step(
+        ("app_user", "update"),
+        lambda s: reset_password(s, user(s), ids["office"], "another harbour 77"),
+    )
+    step(("app_user", "update"), lambda s: set_active(s, user(s), ids["office"], False))
+    assert _verify(database).ok

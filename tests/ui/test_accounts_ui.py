@@ -250,3 +250,15 @@ def test_a_switched_out_window_no_longer_locks(
     qtbot.addWidget(replacement)
     assert not window.idle.timer.isActive()
     assert window.idle.check(NOW + timedelta(hours=1)) is False  # it never fires again
+
+
+def test_typing_holds_the_idle_lock_off(
+    qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
+) -> None:
+    window = MainWindow(database, actor.id, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    set_clock(lambda: NOW + timedelta(minutes=9))
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)  # someone is working
+    assert window.idle.last_input == NOW + timedelta(minutes=9)
+    assert not window.idle.check(NOW + timedelta(minutes=15))  # six minutes since the key
