@@ -143,42 +143,57 @@ class IncidentEditor(QDialog):
         self.apply_role()
 
     def apply_role(self) -> None:
-        """Show only what the signed-in account may use (the services refuse the rest)."""
+        """Hide what the signed-in account may not use (the services refuse it anyway).
+        Only ever hides: what a panel shows or hides by itself is left to the panel."""
         may = self.context.may
         editing = may(Permission.EDIT_INCIDENT) or (
             self.incident_id is None and may(Permission.RECORD_INCIDENT)
         )
+        hidden: list[QWidget] = []
         if not editing:
             self.form.setEnabled(False)
-            self.save_button.hide()
-        self.withdraw_button.setVisible(
-            self.withdraw_button.isVisible() and may(Permission.EDIT_INCIDENT)
-        )
-        self.form.dsl_only.setVisible(self.context.role in (UserRole.DSL, UserRole.DEPUTY_DSL))
-        self.people.add_button.setVisible(editing and may(Permission.ADD_INVOLVEMENT))
-        self.people.remove_button.setVisible(may(Permission.EDIT_INCIDENT))
-        for button in (self.evidence.add_file, self.evidence.paste, self.evidence.describe):
-            button.setVisible(editing and may(Permission.ADD_EVIDENCE))  # staged, then saved
-        for button in (self.evidence.withdraw, self.evidence.destroy):
-            button.setVisible(may(Permission.MANAGE_EVIDENCE))
-        for widget in (self.timeline.note, self.timeline.add_note, self.timeline.correct):
-            widget.setVisible(may(Permission.EDIT_INCIDENT))
-        casework = may(Permission.DELETION_REQUESTS) or may(Permission.ESCALATE)
-        self.tabs.setTabVisible(self.tabs.indexOf(self.casework), casework)
-        for button in (
-            self.casework.new_request,
-            self.casework.mark_sent,
-            self.casework.reply,
-            self.casework.removed,
-            self.casework.outcome,
-            self.casework.second,
-        ):
-            button.setVisible(may(Permission.DELETION_REQUESTS))
-        self.casework.letter.setVisible(may(Permission.LETTERS))
-        self.casework.guidance_box.setVisible(may(Permission.DELETION_REQUESTS))
-        for button in (self.casework.escalate, self.casework.update_escalation):
-            button.setVisible(may(Permission.ESCALATE))
-        self.tabs.setTabVisible(self.tabs.indexOf(self.letters), may(Permission.LETTERS))
+            hidden.append(self.save_button)
+            if self.incident_id is not None and may(Permission.RECORD_INCIDENT):
+                self.banner.setText(
+                    "Recorded. Office staff can't change an incident once it is saved: if "
+                    "something needs correcting or adding, tell the DSL."
+                )
+                self.banner.show()
+        if not may(Permission.EDIT_INCIDENT):
+            hidden += [
+                self.withdraw_button,
+                self.people.remove_button,
+                self.timeline.note,
+                self.timeline.add_note,
+                self.timeline.correct,
+            ]
+        if self.context.role not in (UserRole.DSL, UserRole.DEPUTY_DSL):
+            hidden.append(self.form.dsl_only)
+        if not (editing and may(Permission.ADD_INVOLVEMENT)):
+            hidden.append(self.people.add_button)
+        if not (editing and may(Permission.ADD_EVIDENCE)):
+            hidden += [self.evidence.add_file, self.evidence.paste, self.evidence.describe]
+        if not may(Permission.MANAGE_EVIDENCE):
+            hidden += [self.evidence.withdraw, self.evidence.destroy]
+        if not may(Permission.DELETION_REQUESTS):
+            hidden += [
+                self.casework.new_request,
+                self.casework.mark_sent,
+                self.casework.reply,
+                self.casework.removed,
+                self.casework.outcome,
+                self.casework.second,
+                self.casework.guidance_box,
+            ]
+        if not may(Permission.LETTERS):
+            hidden.append(self.casework.letter)
+            self.tabs.setTabVisible(self.tabs.indexOf(self.letters), False)
+        if not may(Permission.ESCALATE):
+            hidden += [self.casework.escalate, self.casework.update_escalation]
+        if not (may(Permission.DELETION_REQUESTS) or may(Permission.ESCALATE)):
+            self.tabs.setTabVisible(self.tabs.indexOf(self.casework), False)
+        for widget in hidden:
+            widget.hide()
 
     # -- loading -------------------------------------------------------------------
     def _start_new(self) -> None:

@@ -112,6 +112,7 @@ class EvidencePanel(QWidget):
             self.view,
             self.export,
             self.withdraw,
+            self.destroy,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
