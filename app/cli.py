@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the addressee: their name as in the log, or the number shown for them",
     )
     letter.add_argument("--out", metavar="FILE.pdf", help="where to write the letter")
+    letter.add_argument("--user", metavar="NAME", help="your user name (in a log with accounts)")
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit", metavar="ACTION", required=True)
     audit_commands.add_parser(
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     governors.add_argument("--out", required=True, metavar="FILE.pdf", help="the report")
     governors.add_argument("--csv", metavar="FILE.csv", help="also write the anonymised rows")
+    governors.add_argument("--user", metavar="NAME", help="your user name (in a log with accounts)")
     governors.add_argument(
         "--show-small-counts",
         action="store_true",

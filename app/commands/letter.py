@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.commands.signing import command_user
 from app.core.audit import Action, record_read
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
@@ -47,7 +48,8 @@ def run_letter(args: argparse.Namespace) -> int:
         _say(exc.message)
         return EXIT_USAGE
     try:
-        with log.database.write() as session:
+        user_id = command_user(log.database, args.user)
+        with log.database.write(user_id) as session:
             incident = get_incident_by_reference(session, args.incident)
             candidates = recipients(session, incident.id, args.template)
             wanted = set(tokens(args.to))
@@ -58,13 +60,16 @@ def run_letter(args: argparse.Namespace) -> int:
             ]
             if len(matches) != 1:
                 listed = (
-                    "\n".join(f"  {c.person_id:>6}  {c.name} — {c.reason}" for c in candidates)
+                    "\n".join(
+                        f"  {c.person_id:>6}  {c.name} — {c.reason}"
+                        for c in (matches or candidates)
+                    )
                     or "  (nobody: add the people involved to the incident first)"
                 )
                 what = "matches more than one person" if matches else "matches nobody"
                 _say(f"“{args.to}” {what} this letter could go to. Use a name or number:\n{listed}")
                 return EXIT_USAGE
-            user = get_user(session, log.user_id)
+            user = get_user(session, user_id)
             person_id = matches[0].person_id
             (prepared,) = prepare_letters(session, incident.id, args.template, [person_id])
             for warning in prepared.warnings:

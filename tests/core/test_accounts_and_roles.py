@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -278,3 +279,50 @@ def test_no_back_door_to_people_or_an_incident_s_names(database: Database, dsl: 
     # A call for one account inside a unit of work opened for another is refused.
     with database.write(dsl.id) as s, pytest.raises(NotAllowed, match="opened for another"):
         add_evidence_description(s, office, incident.id, "Sneaky")
+
+
+def test_the_command_line_asks_who_is_acting_in_a_log_with_accounts(
+    db_url: str,
+    database: Database,
+    dsl: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main
+
+    office = _account(database, dsl, UserRole.OFFICE, "office")
+    with database.write(dsl.id) as s:
+        save_settings(s, dsl, SchoolDetails(name="Kestrel Vale", headteacher_name="Ms H"))
+        ensure_default_terms(s, dsl)
+        incident = make_incident(s, dsl)
+        parent = make_person(s, dsl, kind=PersonKind.PARENT, given_name="Pat", address="1 Road")
+        from app.core.services.involvements import add_involvement
+        from app.core.vocab import InvolvementRole
+
+        add_involvement(s, dsl, incident.id, parent.id, InvolvementRole.POSTER)
+    out = tmp_path / "letter.pdf"
+    args = [
+        "--database",
+        db_url,
+        "letter",
+        "--incident",
+        incident.reference,
+        "--template",
+        "proper_channels",
+        "--to",
+        "Pat",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 2
+    assert "give --user" in capsys.readouterr().err
+    monkeypatch.setenv("FOOTPRINT_PASSWORD", "wrong password")
+    assert main([*args, "--user", "aokafor"]) == 2
+    assert "don't match an account" in capsys.readouterr().err
+    monkeypatch.setenv("FOOTPRINT_PASSWORD", "temporary harbour 42")
+    assert main([*args, "--user", "office"]) == 2  # not theirs to see, let alone write about
+    assert f"There is no incident {incident.reference}" in capsys.readouterr().err
+    monkeypatch.setenv("FOOTPRINT_PASSWORD", GOOD)
+    assert main([*args, "--user", "aokafor"]) == 0 and out.exists()
+    assert office.id != dsl.id

@@ -1,0 +1,49 @@
+"""Who a command acts as. A log with accounts asks for one (`--user`, and the password
+from FOOTPRINT_PASSWORD or typed at the prompt), with the same checks and counting as
+the window; the command then can do only what that account's role may. A log from
+before accounts has none yet: the command acts as its first user."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from sqlalchemy import select
+
+from app.core.db import Database
+from app.core.errors import FootprintError
+from app.core.models import User
+from app.core.services.accounts import attempt_sign_in, needs_first_account
+
+PASSWORD_VARIABLE = "FOOTPRINT_PASSWORD"
+
+
+class NotSignedIn(FootprintError):
+    """The command can't go on: who is asking isn't established."""
+
+
+def command_user(database: Database, username: str | None) -> int:
+    """The id of the account the command acts as; NotSignedIn with the reason if none."""
+    with database.read() as session:
+        if needs_first_account(session):
+            first = session.scalars(select(User.id).order_by(User.id).limit(1)).first()
+            if first is None:
+                raise NotSignedIn("The log has no users yet: open it in Footprint first.")
+            return first
+    if not username:
+        raise NotSignedIn(
+            "This log has accounts: give --user with your user name (the password is asked "
+            f"for, or read from {PASSWORD_VARIABLE})."
+        )
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        password = getpass.getpass(f"Password for {username}: ")
+    with database.write() as session:  # a wrong password is counted, as in the window
+        user, refusal = attempt_sign_in(session, username, password)
+        must_change = user.must_change_password if user is not None else False
+        user_id = user.id if user is not None else None
+    if refusal is not None or user_id is None:
+        raise NotSignedIn(refusal.message if refusal else "Not signed in.")
+    if must_change:
+        raise NotSignedIn("Sign in to Footprint's window first, to choose your own password.")
+    return user_id
