@@ -49,6 +49,8 @@ class Action:
     BASELINE = "baseline"
     DELETE = "delete"
     READ = "read"
+    SIGN_IN = "sign-in"
+    SIGN_IN_REFUSED = "sign-in refused"
     EXPORT = "export"
     PRINT = "print"
 

@@ -93,7 +93,9 @@ def check(user: User, permission: Permission) -> None:
     if not user.is_active:
         raise NotAllowed("This account has been deactivated.")
     if not allows(user.role, permission):
-        raise NotAllowed(f"A {user.role.label} account can't {permission.value}.")
+        label = user.role.label
+        article = "An" if label[0] in "AEIOU" else "A"
+        raise NotAllowed(f"{article} {label} account can't {permission.value}.")
 
 
 def acting_user(session: Session) -> User | None:

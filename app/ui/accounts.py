@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -84,6 +85,8 @@ class AccountSetupDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create the account")
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(520)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(hint)
@@ -137,6 +140,8 @@ class SignInDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(520)
         layout.addWidget(QLabel("<b>Footprint</b> — the school's log of social media incidents"))
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -145,6 +150,10 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def sign_in(self) -> None:
+        if not self.username.text().strip() or not self.password.text():
+            self.message.setText("Type your user name and password.")
+            self.message.show()
+            return
         with self.database.write() as session:  # the count of wrong passwords is kept
             user, refusal = attempt_sign_in(session, self.username.text(), self.password.text())
             must_change = user.must_change_password if user else False
@@ -160,6 +169,9 @@ class SignInDialog(QDialog):
             change = ChangePasswordDialog(context, self, forced=True)
             change.current.setText(self.password.text())
             if not change.exec():
+                self.password.clear()
+                self.message.setText("Choose your own password to go on.")
+                self.message.show()
                 return
         self.user_id = user_id
         self.accept()
@@ -197,6 +209,8 @@ class ChangePasswordDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(520)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(hint)
@@ -312,13 +326,14 @@ class AccountsPage(QWidget):
         return True
 
     def add(self) -> None:
-        dialog = AddAccountDialog(self)
+        dialog = AddAccountDialog(self.context, self)
         if dialog.exec():
-            name, username, role, password = dialog.values()
-            self._run(
-                lambda s, a: add_account(s, a, name, username, role, password),
-                f"Added {name}. Give them the temporary password in person; they choose "
-                "their own when they first sign in.",
+            self.reload()
+            QMessageBox.information(
+                self,
+                "Accounts",
+                f"Added {dialog.values()[0]}. Give them the temporary password in person; "
+                "they choose their own when they first sign in.",
             )
 
     def change_role(self) -> None:
@@ -349,7 +364,7 @@ class AccountsPage(QWidget):
             "Reset password",
             f"A temporary password for {row.display_name} (they must change it when they "
             f"next sign in). {PASSWORD_HELP}",
-            QLineEdit.EchoMode.Password,
+            QLineEdit.EchoMode.Normal,  # it is read out or written down for them
         )
         if ok:
             self._run(
@@ -378,31 +393,39 @@ class AccountsPage(QWidget):
 
 
 class AddAccountDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """A new account; the dialog stays open, with what was typed, until it is accepted."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.context = context
         self.setWindowTitle("Add an account — Footprint")
+        self.setMinimumWidth(520)
         self.name = QLineEdit()
         self.username = QLineEdit()
         self.role = QComboBox()
         for role in UserRole:
             self.role.addItem(role.label, role.value)
         self.role.setCurrentIndex(list(UserRole).index(UserRole.OFFICE))
-        self.password = _password_field()
+        self.password = QLineEdit()  # shown: the DSL gives it to the person
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("User name", self.username)
-        form.addRow("Role", self.role)
-        form.addRow("Temporary password", self.password)
-        hint = QLabel(PASSWORD_HELP)
+        add_field_row(form, self.errors, "display_name", "Name", self.name)
+        add_field_row(form, self.errors, "username", "User name", self.username)
+        add_field_row(form, self.errors, "role", "Role", self.role)
+        add_field_row(form, self.errors, "password", "Temporary password", self.password)
+        hint = QLabel(PASSWORD_HELP + " The person chooses their own at their first sign-in.")
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(hint)
+        layout.addWidget(self.general)
         layout.addWidget(buttons)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.add)
         buttons.rejected.connect(self.reject)
 
     def values(self) -> tuple[str, str, UserRole, str]:
@@ -412,3 +435,17 @@ class AddAccountDialog(QDialog):
             UserRole(self.role.currentData()),
             self.password.text(),
         )
+
+    def add(self) -> None:
+        name, username, role, password = self.values()
+        self.errors.clear()
+        try:
+            self.context.write(lambda s, a: add_account(s, a, name, username, role, password))
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return
+        except FootprintError as exc:
+            self.general.setText(exc.message)
+            self.general.show()
+            return
+        self.accept()

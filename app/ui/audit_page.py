@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.core.models import User
-from app.core.services.audit_log import AuditRow, audit_entries, audited_tables, verify_trail
+from app.core.services.audit_log import (
+    AuditRow,
+    audit_entries,
+    audited_tables,
+    record_name,
+    verify_trail,
+)
 from app.core.timefmt import format_datetime
 from app.ui.background import run_with_progress
 from app.ui.context import AppContext
@@ -86,7 +92,7 @@ class AuditPage(QWidget):
             self.user.addItem(user.display_name, user.id)
         self.table.addItem("Any record", None)
         for table in tables:
-            self.table.addItem(table.replace("_", " "), table)
+            self.table.addItem(record_name(table), table)
 
     def reload(self) -> None:
         record_text = self.record.text().strip()

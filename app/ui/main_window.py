@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -27,6 +28,7 @@ from app.core.db import Database
 from app.core.errors import FootprintError
 from app.core.permissions import Permission
 from app.core.services.incident_queries import IncidentFilter, count_incidents
+from app.core.services.lookups import get_incident
 from app.core.services.school import find_settings
 from app.core.services.users import get_user
 from app.core.vocab import UserRole
@@ -275,11 +277,15 @@ class MainWindow(QMainWindow):
         except FootprintError:
             name = "you"
         self.locked = True
-        blinds = [
-            Blind(window)
+        covered = [
+            window
             for window in QApplication.topLevelWidgets()
             if window.isVisible() and not isinstance(window, LockDialog)
         ]
+        titles = [window.windowTitle() for window in covered]
+        for window in covered:  # titles name incidents: they go too
+            window.setWindowTitle("Footprint (locked)")
+        blinds = [Blind(window) for window in covered]
         try:
             self.lock_dialog = LockDialog(self.context, name)
             self.lock_dialog.exec()
@@ -288,6 +294,8 @@ class MainWindow(QMainWindow):
             for blind in blinds:
                 blind.hide()
                 blind.deleteLater()
+            for window, title in zip(covered, titles, strict=True):
+                window.setWindowTitle(title)
             self.idle.last_input = utc_now()
             self.locked = False
 
@@ -334,6 +342,11 @@ class MainWindow(QMainWindow):
     def open_incident(self, incident_id: int) -> None:
         """Open (or bring forward) an incident's editor (the look is on the audit trail)."""
         if incident_id not in self.editors:
+            try:  # only a look that happens is put on the trail
+                self.context.read(lambda s: get_incident(s, incident_id))
+            except FootprintError as exc:
+                QMessageBox.information(self, "Footprint", exc.message)
+                return
             self.context.log(audit.Action.READ, "incident", incident_id)
         self._show_editor(incident_id)
 

@@ -326,3 +326,21 @@ def test_the_command_line_asks_who_is_acting_in_a_log_with_accounts(
     monkeypatch.setenv("FOOTPRINT_PASSWORD", GOOD)
     assert main([*args, "--user", "aokafor"]) == 0 and out.exists()
     assert office.id != dsl.id
+
+
+def test_sign_ins_are_on_the_trail_in_plain_words(database: Database, dsl: User) -> None:
+    from app.core.services.audit_log import audit_entries
+
+    with database.write() as s:
+        attempt_sign_in(s, "aokafor", "wrong password")
+        attempt_sign_in(s, "aokafor", GOOD)
+        incident = make_incident(s, dsl)
+    with database.read() as s:
+        s.info["footprint_actor_id"] = dsl.id
+        rows = audit_entries(s)
+    actions = [(r.action, r.record) for r in rows]
+    assert ("sign-in refused", f"account {dsl.id}") in actions
+    assert ("sign-in", f"account {dsl.id}") in actions
+    assert ("insert", f"incident {incident.reference}") in actions
+    password_change = next(r for r in rows if "password_hash" in r.changes)
+    assert "changed; not shown" in password_change.changes

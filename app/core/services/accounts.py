@@ -11,7 +11,7 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.audit import ACTOR
+from app.core.audit import ACTOR, Action, record_read
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import User
@@ -120,10 +120,26 @@ def attempt_sign_in(
         session.info[ACTOR] = user.id  # the trail records the attempt against the account
     if user is None or user.password_hash is None:
         verify_password(_dummy_hash(), password)  # the same work as for a real account
+        record_read(session, None, Action.SIGN_IN_REFUSED, "app_user", None)
         return None, SignInRefused(WRONG)
+    refused = _refusal(session, user, password, now)
+    record_read(
+        session,
+        user.id,
+        Action.SIGN_IN if refused is None else Action.SIGN_IN_REFUSED,
+        "app_user",
+        user.id,
+    )
+    if refused is not None:
+        return None, refused
+    return user, None
+
+
+def _refusal(session: Session, user: User, password: str, now: datetime) -> SignInRefused | None:
+    """Why this account can't sign in with this password now (None: it can)."""
     if user.locked_until is not None and user.locked_until > now:
         wait = int((user.locked_until - now).total_seconds()) + 1
-        return None, SignInRefused(
+        return SignInRefused(
             f"Too many wrong passwords: wait {wait} seconds, then try again.", wait
         )
     if not verify_password(user.password_hash, password):
@@ -132,25 +148,21 @@ def attempt_sign_in(
             user.failed_logins = 0
             user.locked_until = now + LOCKOUT
             session.flush()
-            return None, SignInRefused(
+            return SignInRefused(
                 f"{MAX_FAILURES} wrong passwords in a row: wait a minute before the next try.",
                 int(LOCKOUT.total_seconds()),
             )
         session.flush()
-        return None, SignInRefused(
-            f"{NO_MATCH} After {MAX_FAILURES} wrong passwords in a row, an account waits a minute."
-        )
+        return SignInRefused(WRONG)
     if not user.is_active:
-        return None, SignInRefused(
-            "This account has been deactivated. Ask the DSL if you need it again."
-        )
+        return SignInRefused("This account has been deactivated. Ask the DSL if you need it again.")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    if needs_rehash(user.password_hash):
+    if user.password_hash is not None and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
-    return user, None
+    return None
 
 
 @cache

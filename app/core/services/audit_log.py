@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.clock import LONDON
-from app.core.models import AuditEntry, User
+from app.core.models import AuditEntry, Incident, User
 from app.core.permissions import Permission, requires
 
 
@@ -51,17 +51,52 @@ def audit_entries(
         end = datetime.combine(until + timedelta(days=1), time(), LONDON)
         query = query.where(AuditEntry.at < end)
     names = {u.id: u.display_name for u in session.scalars(select(User))}
+    entries = list(session.scalars(query))
+    incident_ids = {e.record_id for e in entries if e.table_name == "incident" and e.record_id}
+    references = {
+        incident_id: reference
+        for incident_id, reference in session.execute(
+            select(Incident.id, Incident.reference).where(Incident.id.in_(incident_ids))
+        )
+    }
     return [
         AuditRow(
             id=entry.id,
             at=entry.at,
             user=names.get(entry.user_id, "—") if entry.user_id is not None else "Footprint",
             action=entry.action,
-            record=f"{entry.table_name} {entry.record_id}" if entry.record_id else entry.table_name,
+            record=_record(entry, references),
             changes=_describe(entry.changes),
         )
-        for entry in session.scalars(query)
+        for entry in entries
     ]
+
+
+#: What each kind of record is called on the Audit screen.
+RECORD_NAMES = {
+    "app_user": "account",
+    "chronology_entry": "timeline entry",
+    "contact_exception": "exception",
+    "deletion_request": "deletion request",
+    "incident_category": "category",
+    "letter_template_version": "letter wording",
+    "parent_child_link": "family link",
+    "report_commentary": "governors' commentary",
+    "school_settings": "school settings",
+    "school_term": "term",
+    "governors_report": "governors' report",
+}
+
+
+def record_name(table: str) -> str:
+    return RECORD_NAMES.get(table, table.replace("_", " "))
+
+
+def _record(entry: AuditEntry, references: dict[int, str]) -> str:
+    name = record_name(entry.table_name)
+    if entry.table_name == "incident" and entry.record_id in references:
+        return f"incident {references[entry.record_id]}"
+    return f"{name} {entry.record_id}" if entry.record_id else name
 
 
 def _describe(changes: str) -> str:
@@ -78,7 +113,7 @@ def _describe(changes: str) -> str:
 
 def _short(value: object) -> str:
     if isinstance(value, dict) and "sha256" in value:
-        return f"(file {str(value['sha256'])[:10]}…)"
+        return "(a file)" if "bytes" in value else "(changed; not shown)"
     text = "—" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
