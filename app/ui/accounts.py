@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -85,7 +84,6 @@ class AccountSetupDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create the account")
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(520)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -99,6 +97,7 @@ class AccountSetupDialog(QDialog):
         self.errors.clear()
         if self.password.text() != self.confirm.text():
             self.errors.show(ValidationError("confirm", "The two passwords are different."))
+            self.adjustSize()
             return
         try:
             with self.database.write() as session:
@@ -108,10 +107,12 @@ class AccountSetupDialog(QDialog):
                 self.user_id = user.id
         except ValidationError as exc:
             self.errors.show(exc)
+            self.adjustSize()
             return
         except FootprintError as exc:
             self.general.setText(exc.message)
             self.general.show()
+            self.adjustSize()
             return
         self.accept()
 
@@ -140,7 +141,6 @@ class SignInDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(520)
         layout.addWidget(QLabel("<b>Footprint</b> — the school's log of social media incidents"))
         layout.addLayout(form)
@@ -153,6 +153,7 @@ class SignInDialog(QDialog):
         if not self.username.text().strip() or not self.password.text():
             self.message.setText("Type your user name and password.")
             self.message.show()
+            self.adjustSize()
             return
         with self.database.write() as session:  # the count of wrong passwords is kept
             user, refusal = attempt_sign_in(session, self.username.text(), self.password.text())
@@ -161,6 +162,7 @@ class SignInDialog(QDialog):
         if refusal is not None or user_id is None:
             self.message.setText(refusal.message if refusal else "Not signed in.")
             self.message.show()
+            self.adjustSize()
             self.password.clear()
             self.password.setFocus()
             return
@@ -172,6 +174,7 @@ class SignInDialog(QDialog):
                 self.password.clear()
                 self.message.setText("Choose your own password to go on.")
                 self.message.show()
+                self.adjustSize()
                 return
         self.user_id = user_id
         self.accept()
@@ -209,7 +212,6 @@ class ChangePasswordDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(520)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -223,16 +225,19 @@ class ChangePasswordDialog(QDialog):
         self.errors.clear()
         if self.new.text() != self.confirm.text():
             self.errors.show(ValidationError("confirm", "The two new passwords are different."))
+            self.adjustSize()
             return
         current, new = self.current.text(), self.new.text()
         try:
             self.context.write(lambda s, a: change_own_password(s, a, current, new))
         except ValidationError as exc:
             self.errors.show(exc)
+            self.adjustSize()
             return
         except FootprintError as exc:
             self.general.setText(exc.message)
             self.general.show()
+            self.adjustSize()
             return
         self.accept()
 
@@ -420,7 +425,6 @@ class AddAccountDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(self.general)
@@ -443,9 +447,11 @@ class AddAccountDialog(QDialog):
             self.context.write(lambda s, a: add_account(s, a, name, username, role, password))
         except ValidationError as exc:
             self.errors.show(exc)
+            self.adjustSize()
             return
         except FootprintError as exc:
             self.general.setText(exc.message)
             self.general.show()
+            self.adjustSize()
             return
         self.accept()
