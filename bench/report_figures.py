@@ -15,8 +15,9 @@ from sqlalchemy import select
 from app.core.clock import LONDON, today_london
 from app.core.models import Incident
 from app.core.rules.school_days import Term
-from app.core.services.governors import anonymised_rows, build_report, rows_csv
-from app.core.services.letters import letterhead
+from app.core.services.governors import build_report
+from app.core.services.governors_rows import anonymised_rows, rows_csv
+from app.core.services.letter_values import letterhead
 from app.core.services.school import find_settings
 from app.core.vocab import TermName
 from app.documents.base import Letterhead

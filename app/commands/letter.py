@@ -33,12 +33,9 @@ def run_letter(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     from app.core.services.incidents import get_incident_by_reference
-    from app.core.services.letters import (
-        letter_pdf,
-        make_letters,
-        prepare_letters,
-        recipients,
-    )
+    from app.core.services.letter_recipients import recipients
+    from app.core.services.letter_records import letter_pdf
+    from app.core.services.letters import make_letters, prepare_letters
     from app.core.services.users import get_user
     from app.core.startup import open_log
 
@@ -95,7 +92,7 @@ def run_letter(args: argparse.Namespace) -> int:
 def _list_templates(args: argparse.Namespace) -> int:
     """The templates in use (the school's wording where a log is given or found)."""
     from app.core.db import ENV_DATABASE_URL, default_database_path
-    from app.core.services.letters import current_templates
+    from app.core.services.letter_wording import current_templates
     from app.core.startup import open_log
 
     if not (args.database or os.environ.get(ENV_DATABASE_URL) or default_database_path().exists()):

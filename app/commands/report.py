@@ -18,14 +18,10 @@ EXIT_USAGE = 2
 
 def run_report(args: argparse.Namespace) -> int:
     from app.core.clock import today_london
-    from app.core.services.governors import (
-        anonymised_rows,
-        build_report,
-        commentary_warnings,
-        find_term,
-        rows_csv,
-    )
-    from app.core.services.letters import letterhead
+    from app.core.services.governors import build_report, find_term
+    from app.core.services.governors_commentary import commentary_warnings
+    from app.core.services.governors_rows import anonymised_rows, rows_csv
+    from app.core.services.letter_values import letterhead
     from app.core.services.school import get_settings
     from app.core.startup import open_log
     from app.documents.governors import GovernorsReportDocument

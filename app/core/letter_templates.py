@@ -8,6 +8,7 @@ import difflib
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from app.core.errors import ValidationError
 from app.resources import resource_path
@@ -151,7 +152,13 @@ def fill(template: LetterTemplate, values: Mapping[str, str]) -> tuple[str, list
 
 
 def default_templates() -> dict[str, LetterTemplate]:
-    """The templates Footprint ships, by key (the file name)."""
+    """The templates Footprint ships, by key (the file name); a fresh dict each time."""
+    return dict(_shipped())
+
+
+@cache
+def _shipped() -> dict[str, LetterTemplate]:
+    """Read and checked once per run: the files are part of the installation."""
     folder = resource_path("letters")
     return {
         path.stem: parse_template(path.stem, path.read_text(encoding="utf-8"))

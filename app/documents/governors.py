@@ -29,16 +29,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.services.governors import (
-    COMBINED_PREFIX,
-    SMALL,
-    SUPPRESSED,
-    TREND_LABELS,
-    GovernorsReport,
-    Row,
-    merge_small,
-    shown,
-)
+from app.core.rules.suppression import COMBINED_PREFIX, SMALL, SUPPRESSED, Row, merge_small, shown
+from app.core.services.governors import TREND_LABELS, GovernorsReport
 from app.documents.base import FONT, FONT_BOLD, DocumentInfo, FootprintDocument, Letterhead, escape
 
 #: Greys a printer keeps apart, darkest first; the last is white with a black outline.

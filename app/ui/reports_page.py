@@ -29,17 +29,15 @@ from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.permissions import Permission
 from app.core.rules.school_days import Term
-from app.core.services.governors import (
+from app.core.services.governors import build_report, report_terms
+from app.core.services.governors_commentary import (
     COMMENTARY_MAX,
-    anonymised_rows,
-    build_report,
     commentary_warnings,
     latest_commentary,
-    report_terms,
-    rows_csv,
     save_commentary,
 )
-from app.core.services.letters import letterhead
+from app.core.services.governors_rows import anonymised_rows, rows_csv
+from app.core.services.letter_values import letterhead
 from app.core.services.school import get_settings
 from app.documents.governors import GovernorsReportDocument
 from app.ui.background import run_with_progress

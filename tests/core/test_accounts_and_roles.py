@@ -258,7 +258,7 @@ def test_only_the_dsl_and_deputies_mark_an_incident_dsl_only(database: Database,
 
 def test_no_back_door_to_people_or_an_incident_s_names(database: Database, dsl: User) -> None:
     from app.core.services.closing import open_items
-    from app.core.services.letters import pupils_without_parents
+    from app.core.services.letter_recipients import pupils_without_parents
     from app.core.services.people import get_person, parents_of
 
     governor = _account(database, dsl, UserRole.GOVERNOR, "governor")

@@ -343,7 +343,9 @@ def test_each_kind_of_change_in_the_log_reaches_the_trail(database: Database, ac
         withdraw_evidence,
     )
     from app.core.services.involvements import list_involvements, withdraw_involvement
-    from app.core.services.letters import make_letters, save_template, withdraw_letter
+    from app.core.services.letter_records import withdraw_letter
+    from app.core.services.letter_wording import save_template
+    from app.core.services.letters import make_letters
     from app.core.services.people import link_parent, unlink_parent
     from app.core.services.school import SchoolDetails, save_settings
     from app.core.vocab import DeletionMethod, EscalationKind, EscalationStatus, UserRole

@@ -28,20 +28,16 @@ from app.core.services.chronology import add_note
 from app.core.services.deletion_requests import create_request, record_outcome
 from app.core.services.escalations import create_escalation, update_escalation
 from app.core.services.evidence import add_evidence_file
-from app.core.services.governors import (
-    CSV_HEADINGS,
-    anonymised_rows,
-    build_report,
+from app.core.services.governors import build_report, find_term, period_of
+from app.core.services.governors_commentary import (
     commentary_warnings,
-    find_term,
     latest_commentary,
-    period_of,
-    rows_csv,
     save_commentary,
 )
+from app.core.services.governors_rows import CSV_HEADINGS, anonymised_rows, rows_csv
 from app.core.services.incidents import withdraw_incident
 from app.core.services.involvements import add_involvement
-from app.core.services.letters import letterhead
+from app.core.services.letter_values import letterhead
 from app.core.services.school import SchoolDetails, get_settings, save_settings
 from app.core.services.terms import ensure_default_terms, list_terms
 from app.core.vocab import (
@@ -419,7 +415,7 @@ def test_an_incident_with_two_posters_of_one_group_counts_once(
 
 
 def test_the_chart_cannot_tell_a_suppressed_two_from_a_one() -> None:
-    from app.core.services.governors import Row
+    from app.core.rules.suppression import Row
     from app.documents.governors import chart_rows
 
     rows = [Row("Bullying", 1), Row("Aggressive", 2), Row("Rude", 7), Row("Illegal", 4)]

@@ -25,18 +25,15 @@ from app.core.services.deletion_requests import (
     send_second_request,
 )
 from app.core.services.involvements import add_involvement
-from app.core.services.letters import (
+from app.core.services.letter_recipients import recipients
+from app.core.services.letter_records import letter_pdf, list_letters, withdraw_letter
+from app.core.services.letter_wording import (
     current_templates,
-    letter_pdf,
-    list_letters,
-    make_letters,
-    prepare_letters,
-    recipients,
     restore_default,
     save_template,
     template_rows,
-    withdraw_letter,
 )
+from app.core.services.letters import make_letters, prepare_letters
 from app.core.services.people import link_parent
 from app.core.services.school import SchoolDetails, save_settings, set_image
 from app.core.services.terms import ensure_default_terms

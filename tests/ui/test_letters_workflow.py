@@ -24,7 +24,9 @@ from app.core.services.chronology import list_chronology
 from app.core.services.deletion_requests import create_request
 from app.core.services.incidents import withdraw_incident
 from app.core.services.involvements import add_involvement
-from app.core.services.letters import current_templates, letter_pdf, list_letters, make_letters
+from app.core.services.letter_records import letter_pdf, list_letters
+from app.core.services.letter_wording import current_templates
+from app.core.services.letters import make_letters
 from app.core.services.lookups import get_incident
 from app.core.services.people import link_parent
 from app.core.services.school import SchoolDetails, save_settings

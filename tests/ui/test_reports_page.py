@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import User
-from app.core.services.governors import latest_commentary
+from app.core.services.governors_commentary import latest_commentary
 from app.core.services.involvements import add_involvement
 from app.core.services.school import SchoolDetails, save_settings
 from app.core.services.terms import ensure_default_terms

@@ -8,11 +8,9 @@ A term's reporting period runs from its first day to the day before the next ter
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -28,30 +26,24 @@ from app.core.models import (
     IncidentCategory,
     Involvement,
     Person,
-    ReportCommentary,
-    User,
 )
 from app.core.permissions import Permission, requires
 from app.core.rules.school_days import SchoolCalendar, Term
+from app.core.rules.suppression import Row, shown
+from app.core.services.governors_commentary import latest_commentary
 from app.core.services.school import find_settings
 from app.core.services.terms import list_terms
-from app.core.services.validation import atomic, check_text
 from app.core.vocab import (
     Category,
     DeletionOutcome,
     EscalationKind,
     EscalationStatus,
-    IncidentOutcome,
     InvolvementRole,
     PersonKind,
     Platform,
     Severity,
 )
 
-#: Counts this small can point at a child; shown as "fewer than 3" when suppression is on.
-SMALL = 3
-SUPPRESSED = "fewer than 3"
-COMMENTARY_MAX = 4_000
 TREND_TERMS = 4
 
 #: Who posted, in the groups governors see (one person's role must not show through).
@@ -72,38 +64,6 @@ REQUEST_ROWS = [
     (DeletionOutcome.NO_REPLY, "No reply"),
     (DeletionOutcome.PENDING, "Still waiting"),
 ]
-
-
-def merge_small(rows: Sequence[Row], suppress: bool) -> tuple[list[Row], bool]:
-    """An additive group (its rows add up to a total that is printed) with small counts
-    merged: the small rows, and as many of the next smallest as needed, become one row
-    whose count is at least 3 and covers at least two rows, so no single small figure can
-    be worked out from the total. Returns the rows, and True if the whole group is too
-    small to break down at all."""
-    rows = [r for r in rows if r.count]
-    if not suppress or not any(r.count < SMALL for r in rows):
-        return rows, False
-    order = {r.label: n for n, r in enumerate(rows)}
-    merged = [r for r in rows if r.count < SMALL]
-    rest = sorted((r for r in rows if r.count >= SMALL), key=lambda r: (r.count, order[r.label]))
-    while (sum(r.count for r in merged) < SMALL or len(merged) < 2) and rest:
-        merged.append(rest.pop(0))
-    if sum(r.count for r in merged) < SMALL or len(merged) < 2:
-        return [], True
-    labels = sorted((r.label for r in merged), key=order.__getitem__)
-    kept = [r for r in rows if r not in merged]
-    combined = Row(COMBINED_PREFIX + ", ".join(labels), sum(r.count for r in merged))
-    return [*kept, combined], False
-
-
-COMBINED_PREFIX = "Combined: "
-
-
-def shown(count: int, suppress: bool) -> str:
-    """A count as governors see it: 1 or 2 becomes "fewer than 3" when suppressing."""
-    if suppress and 0 < count < SMALL:
-        return SUPPRESSED
-    return f"{count:,}"
 
 
 @dataclass(frozen=True)
@@ -131,12 +91,13 @@ def period_of(term: Term, terms: Sequence[Term]) -> Period:
     return Period(term, term.starts_on, max(ends_on, term.ends_on))
 
 
-@dataclass(frozen=True)
-class Row:
-    """One labelled count."""
-
-    label: str
-    count: int
+def term_context(session: Session, term: Term) -> tuple[list[Term], SchoolCalendar, Period]:
+    """The terms (with `term`, if it isn't one of the school's), their calendar, and the
+    period `term`'s figures cover."""
+    terms = list_terms(session)
+    if term not in terms:
+        terms = sorted([*terms, term], key=lambda t: t.starts_on)
+    return terms, SchoolCalendar(terms), period_of(term, terms)
 
 
 @dataclass(frozen=True)
@@ -235,13 +196,9 @@ def build_report(
     commentary: str | None = None,
 ) -> GovernorsReport:
     """The report's figures for `term` (the saved commentary unless one is given)."""
-    terms = list_terms(session)
-    if term not in terms:
-        terms = sorted([*terms, term], key=lambda t: t.starts_on)
-    calendar = SchoolCalendar(terms)
-    period = period_of(term, terms)
+    terms, calendar, period = term_context(session, term)
     settings = find_settings(session)
-    in_period = _incidents_in(period)
+    in_period = incidents_in(period)
 
     severity_counts = Counter(
         dict(
@@ -369,7 +326,7 @@ def build_report(
     )
 
 
-def _incidents_in(period: Period) -> ColumnElement[bool]:
+def incidents_in(period: Period) -> ColumnElement[bool]:
     return and_(
         Incident.withdrawn_at.is_(None),
         Incident.seen_at >= period.start,
@@ -477,7 +434,7 @@ def _first_sent(session: Session, ids: set[int]) -> dict[int, datetime]:
 
 
 def _term_figures(session: Session, period: Period) -> TermFigures:
-    in_period = _incidents_in(period)
+    in_period = incidents_in(period)
     incidents, safeguarding = session.execute(
         select(
             func.count(),
@@ -507,180 +464,3 @@ def _term_figures(session: Session, period: Period) -> TermFigures:
         removed=outcomes[DeletionOutcome.REMOVED],
         escalations=escalations,
     )
-
-
-# --- The commentary ------------------------------------------------------------------
-
-
-@requires(Permission.GOVERNORS_REPORT)
-def latest_commentary(session: Session, term_key: str) -> str:
-    """The DSL's commentary for a term, as last saved (empty if none)."""
-    text = session.scalars(
-        select(ReportCommentary.text)
-        .where(ReportCommentary.term_key == term_key)
-        .order_by(ReportCommentary.id.desc())
-        .limit(1)
-    ).first()
-    return text or ""
-
-
-@requires(Permission.REPORT_COMMENTARY)
-def save_commentary(session: Session, actor: User, term_key: str, text: str) -> None:
-    """Keep the commentary (each save is a new version; the newest is used)."""
-    check_text(
-        "commentary", text, label="The commentary", max_length=COMMENTARY_MAX, multiline=True
-    )
-    with atomic(session):
-        if latest_commentary(session, term_key) == text:
-            return
-        session.add(ReportCommentary(term_key=term_key, text=text, created_by_id=actor.id))
-        session.flush()
-
-
-def commentary_warnings(session: Session, text: str) -> list[str]:
-    """Things in the commentary that look personal: a person's full name from the log,
-    an incident reference, a link or an account handle. The DSL decides; this only warns."""
-    import re
-
-    from app.core.folding import tokens
-
-    warnings = []
-    words = tokens(text)
-    joined = f" {' '.join(words)} "
-    if len(words) >= 2:
-        for given, family in session.execute(
-            select(Person.given_name, Person.family_name).where(Person.withdrawn_at.is_(None))
-        ):
-            name = tokens(f"{given} {family}")
-            if len(name) >= 2 and f" {' '.join(name)} " in joined:
-                warnings.append(f"It names {given} {family}, who is in the log.")
-                break
-    if re.search(r"\bSM-\d{4}-\d{3,}\b", text, re.IGNORECASE):
-        warnings.append("It gives an incident reference.")
-    if re.search(r"https?://|www\.", text, re.IGNORECASE):
-        warnings.append("It contains a link.")
-    if re.search(r"(^|\s)@\w", text):
-        warnings.append("It contains an account name (@…).")
-    return warnings
-
-
-# --- The anonymised rows -------------------------------------------------------------
-
-#: The rows' columns, with the headings a governor reads in a spreadsheet.
-CSV_HEADINGS = {
-    "term": "Term",
-    "week_commencing": "Week commencing",
-    "categories": "Categories",
-    "platform": "Platform",
-    "poster_kinds": "Who posted",
-    "severity": "Severity",
-    "status": "Status now",
-    "outcome": "Outcome",
-    "school_days_to_removal": "School days to removal",
-    "escalation_kinds": "Escalated to",
-}
-CSV_COLUMNS = list(CSV_HEADINGS)
-
-
-@requires(Permission.GOVERNORS_REPORT)
-def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
-    """One row per incident seen in the term's period: vocabulary values and numbers only,
-    sorted by week and values (never by record order, which would follow the log)."""
-    terms = list_terms(session)
-    if term not in terms:
-        terms = sorted([*terms, term], key=lambda t: t.starts_on)
-    period = period_of(term, terms)
-    calendar = SchoolCalendar(terms)
-    in_period = _incidents_in(period)
-    incidents = session.execute(
-        select(
-            Incident.id,
-            Incident.seen_at,
-            Incident.platform,
-            Incident.severity,
-            Incident.status,
-            Incident.outcome,
-        ).where(in_period)
-    ).all()
-    ids_query = select(Incident.id).where(in_period)
-    categories: dict[int, list[str]] = defaultdict(list)
-    for incident_id, category in session.execute(
-        select(IncidentCategory.incident_id, IncidentCategory.category).where(
-            IncidentCategory.incident_id.in_(ids_query)
-        )
-    ):
-        categories[incident_id].append(category.label)
-    posters: dict[int, set[str]] = defaultdict(set)
-    for incident_id, kind in session.execute(
-        select(Involvement.incident_id, Person.kind)
-        .join(Person, Person.id == Involvement.person_id)
-        .where(
-            Involvement.incident_id.in_(ids_query),
-            Involvement.role == InvolvementRole.POSTER,
-            Involvement.withdrawn_at.is_(None),
-        )
-    ):
-        posters[incident_id].add(POSTER_GROUPS[kind])
-    removal: dict[int, int] = {}
-    for request_incident, sent_at, verified_at in session.execute(
-        select(
-            DeletionRequest.incident_id,
-            DeletionRequest.sent_at,
-            DeletionRequest.removal_verified_at,
-        ).where(
-            DeletionRequest.incident_id.in_(ids_query),
-            DeletionRequest.withdrawn_at.is_(None),
-            DeletionRequest.outcome == DeletionOutcome.REMOVED,
-            DeletionRequest.sent_at.is_not(None),
-            DeletionRequest.removal_verified_at.is_not(None),
-        )
-    ):
-        if sent_at is None or verified_at is None:
-            continue
-        days = calendar.school_days_between(
-            sent_at.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
-        )
-        removal[request_incident] = min(days, removal.get(request_incident, days))
-    escalations: dict[int, set[str]] = defaultdict(set)
-    for escalated_incident, escalation_kind in session.execute(
-        select(Escalation.incident_id, Escalation.kind).where(
-            Escalation.incident_id.in_(ids_query), Escalation.withdrawn_at.is_(None)
-        )
-    ):
-        escalations[escalated_incident].add(escalation_kind.label)
-    rows = []
-    for incident_id, seen_at, platform, severity, status, outcome in incidents:
-        seen = seen_at.astimezone(LONDON).date()
-        rows.append(
-            {
-                "term": term.title,
-                "week_commencing": (seen - timedelta(days=seen.weekday())).isoformat(),
-                "categories": "; ".join(sorted(categories[incident_id])),
-                "platform": platform.label,
-                "poster_kinds": "; ".join(
-                    sorted(posters[incident_id], key=POSTER_ORDER.index) or ["Unknown"]
-                ),
-                "severity": severity.label,
-                "status": status.label,
-                "outcome": _outcome_label(outcome),
-                "school_days_to_removal": (
-                    str(removal[incident_id]) if incident_id in removal else ""
-                ),
-                "escalation_kinds": "; ".join(sorted(escalations[incident_id])),
-            }
-        )
-    rows.sort(key=lambda r: tuple(r[c] for c in CSV_COLUMNS))
-    return rows
-
-
-def _outcome_label(outcome: IncidentOutcome | None) -> str:
-    return outcome.label if outcome is not None else ""
-
-
-def rows_csv(rows: Iterable[dict[str, str]]) -> bytes:
-    """The rows as CSV for Excel: UTF-8 with a byte-order mark, a header, CRLF lines."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, dialect="excel")
-    writer.writerow(CSV_HEADINGS)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -30,15 +30,10 @@ from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.models import User
-from app.core.services.letters import (
-    Recipient,
-    current_templates,
-    letter_pdf,
-    make_letters,
-    prepare_letters,
-    pupils_without_parents,
-    recipients,
-)
+from app.core.services.letter_recipients import Recipient, pupils_without_parents, recipients
+from app.core.services.letter_records import letter_pdf
+from app.core.services.letter_wording import current_templates
+from app.core.services.letters import make_letters, prepare_letters
 from app.ui.context import AppContext
 from app.ui.letters.pdf_pages import PagesView, print_pdfs
 from app.ui.widgets.field_errors import error_label

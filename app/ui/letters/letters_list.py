@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
-from app.core.services.letters import LetterRow, letter_pdf, list_letters, withdraw_letter
+from app.core.services.letter_records import LetterRow, letter_pdf, list_letters, withdraw_letter
 from app.core.timefmt import format_date, format_datetime
 from app.ui.context import AppContext
 from app.ui.letters.letter_dialog import choose_printer, choose_save_path

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import FootprintError, ValidationError
 from app.core.letter_templates import PLACEHOLDERS, LetterTemplate
-from app.core.services.letters import (
+from app.core.services.letter_wording import (
     current_templates,
     preview_template,
     restore_default,

@@ -1,0 +1,198 @@
+"""Who a letter about an incident can go to: a pupil's parents and carers (those linked to
+receive letters), adults as themselves, and the usual addressees of each letter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.errors import NotFound
+from app.core.models import (
+    DeletionRequest,
+    Incident,
+    Involvement,
+    ParentChildLink,
+    Person,
+)
+from app.core.permissions import Permission, requires
+from app.core.services.letter_values import (
+    address_lines,
+    addressee_name,
+)
+from app.core.services.letter_wording import get_template
+from app.core.services.lookups import get_incident
+from app.core.vocab import (
+    InvolvementRole,
+    PersonKind,
+)
+
+#: Letters about the post itself go to whoever posted it (a pupil's parents for a pupil).
+POSTER_TEMPLATES = frozenset(
+    {"request_removal", "second_request", "images_without_consent", "proper_channels"}
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone a letter about this incident can be addressed to."""
+
+    person_id: int
+    name: str
+    reason: str
+    has_address: bool
+    # The pupil the letter is about (for a parent/carer), if any.
+    child_id: int | None = None
+    suggested: bool = False
+
+
+@requires(Permission.LETTERS)
+def recipients(
+    session: Session, incident_id: int, template_key: str, request_id: int | None = None
+) -> list[Recipient]:
+    """Everyone a letter about the incident could go to, with the usual addressees of
+    this template marked `suggested`: for a deletion request, its addressee (or, for a
+    pupil, their parents and carers); for letters about the post, the posters; for
+    underage use, the parents of a pupil who posted; for letters about a child, the
+    parents and carers of every pupil involved. Parents and carers are those linked to
+    the pupil to receive letters; a pupil's own letters go to them."""
+    incident = get_incident(session, incident_id)
+    get_template(session, template_key)  # an unknown template is named, not ignored
+    request = get_request(session, incident, request_id) if request_id is not None else None
+    found: dict[int, Recipient] = {}
+
+    def add(person: Person, reason: str, child: Person | None, suggested: bool) -> None:
+        existing = found.get(person.id)
+        if existing is not None:
+            if suggested and not existing.suggested:
+                found[person.id] = replace(
+                    existing, suggested=True, child_id=child.id if child else existing.child_id
+                )
+            return
+        found[person.id] = Recipient(
+            person_id=person.id,
+            name=addressee_name(person),
+            reason=reason,
+            has_address=bool(address_lines(person)),
+            child_id=child.id if child is not None else None,
+            suggested=suggested,
+        )
+
+    about_post = template_key in POSTER_TEMPLATES
+    involvements = _involvements(session, incident.id)
+    # Posters first, so a parent of two pupils in the incident is written to about the
+    # one who posted when the letter is about the post.
+    involvements.sort(key=lambda i: i.role is not InvolvementRole.POSTER)
+    for involvement in involvements:
+        person, role = involvement.person, involvement.role
+        is_poster = role is InvolvementRole.POSTER
+        if request is not None:
+            wanted = request.addressee_id == person.id
+        elif about_post:
+            wanted = is_poster
+        elif template_key == "underage_use":
+            wanted = is_poster and person.kind is PersonKind.PUPIL
+        else:
+            wanted = person.kind is PersonKind.PUPIL
+        if person.kind is PersonKind.PUPIL:
+            for parent, link in _letter_parents(session, person.id):
+                relation = link.relationship_label or "Parent/carer"
+                parent_wanted = wanted or (
+                    request is not None and request.addressee_id == parent.id
+                )
+                add(
+                    parent,
+                    f"{relation} of {person.full_name} ({role.label.lower()})",
+                    person,
+                    parent_wanted,
+                )
+        else:
+            add(person, f"{person.kind.label} ({role.label.lower()})", None, wanted)
+    if request is not None and request.addressee_id not in found:
+        # A request to a parent who is not in the incident themselves (their child is).
+        addressee = session.get(Person, request.addressee_id)
+        if (
+            addressee is not None
+            and addressee.withdrawn_at is None
+            and addressee.kind is not PersonKind.PUPIL  # a pupil's letters go to parents
+        ):
+            add(
+                addressee,
+                "The deletion request's addressee",
+                _child_in_incident(session, incident, addressee),
+                True,
+            )
+    return sorted(found.values(), key=lambda r: (not r.suggested, r.name.casefold()))
+
+
+@requires(Permission.LETTERS)
+def pupils_without_parents(session: Session, incident_id: int) -> list[str]:
+    """Pupils in the incident with no parent or carer linked to receive letters (so
+    their families can't be written to until someone is linked in People)."""
+    names = []
+    for involvement in _involvements(session, incident_id):
+        person = involvement.person
+        if person.kind is PersonKind.PUPIL and not _letter_parents(session, person.id):
+            names.append(f"{person.full_name} ({involvement.role.label.lower()})")
+    return list(dict.fromkeys(names))
+
+
+def _involvements(session: Session, incident_id: int) -> list[Involvement]:
+    return list(
+        session.scalars(
+            select(Involvement)
+            .join(Person, Person.id == Involvement.person_id)
+            .where(
+                Involvement.incident_id == incident_id,
+                Involvement.withdrawn_at.is_(None),
+                Person.withdrawn_at.is_(None),
+            )
+            .order_by(Involvement.id)
+        )
+    )
+
+
+def _letter_parents(session: Session, child_id: int) -> list[tuple[Person, ParentChildLink]]:
+    rows = session.execute(
+        select(Person, ParentChildLink)
+        .join(ParentChildLink, ParentChildLink.parent_id == Person.id)
+        .where(
+            ParentChildLink.child_id == child_id,
+            ParentChildLink.withdrawn_at.is_(None),
+            ParentChildLink.receives_letters.is_(True),
+            Person.withdrawn_at.is_(None),
+        )
+        .order_by(ParentChildLink.id)
+    )
+    return [(person, link) for person, link in rows]
+
+
+def _child_in_incident(session: Session, incident: Incident, parent: Person) -> Person | None:
+    """A pupil in this incident whom `parent` receives letters about (posters first)."""
+    rows = list(
+        session.execute(
+            select(Person, Involvement.role)
+            .join(Involvement, Involvement.person_id == Person.id)
+            .join(ParentChildLink, ParentChildLink.child_id == Person.id)
+            .where(
+                Involvement.incident_id == incident.id,
+                Involvement.withdrawn_at.is_(None),
+                ParentChildLink.parent_id == parent.id,
+                ParentChildLink.withdrawn_at.is_(None),
+                ParentChildLink.receives_letters.is_(True),
+                Person.kind == PersonKind.PUPIL,
+                Person.withdrawn_at.is_(None),
+            )
+            .order_by(Involvement.id)
+        )
+    )
+    rows.sort(key=lambda row: row[1] is not InvolvementRole.POSTER)
+    return rows[0][0] if rows else None
+
+
+def get_request(session: Session, incident: Incident, request_id: int) -> DeletionRequest:
+    request = session.get(DeletionRequest, request_id)
+    if request is None or request.incident_id != incident.id or request.withdrawn_at is not None:
+        raise NotFound("That deletion request is not part of this incident.")
+    return request
