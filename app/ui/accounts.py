@@ -1,22 +1,14 @@
-"""Accounts in the window: the first DSL account, signing in, changing a password, and
-Settings → Accounts where the DSL adds, changes, resets and deactivates accounts."""
+"""Accounts in the window: the first DSL account, signing in, and changing a password."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,18 +17,10 @@ from app.core.db import Database
 from app.core.errors import FootprintError, ValidationError
 from app.core.security.passwords import MIN_LENGTH
 from app.core.services.accounts import (
-    AccountRow,
-    add_account,
     attempt_sign_in,
     change_own_password,
-    change_role,
     create_first_account,
-    list_accounts,
-    reset_password,
-    set_active,
 )
-from app.core.timefmt import format_datetime
-from app.core.vocab import UserRole
 from app.ui.context import AppContext
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
@@ -230,221 +214,6 @@ class ChangePasswordDialog(QDialog):
         current, new = self.current.text(), self.new.text()
         try:
             self.context.write(lambda s, a: change_own_password(s, a, current, new))
-        except ValidationError as exc:
-            self.errors.show(exc)
-            self.adjustSize()
-            return
-        except FootprintError as exc:
-            self.general.setText(exc.message)
-            self.general.show()
-            self.adjustSize()
-            return
-        self.accept()
-
-
-class AccountsPage(QWidget):
-    """Settings → Accounts (DSL and deputies)."""
-
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.rows: list[AccountRow] = []
-        self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Accounts")
-        self.tree.setHeaderLabels(["Name", "User name", "Role", "State", "Last signed in"])
-        self.tree.setRootIsDecorated(False)
-        for column, width in enumerate((200, 140, 130, 220)):
-            self.tree.setColumnWidth(column, width)
-        self.add_button = QPushButton("&Add an account…")
-        self.role_button = QPushButton("Change &role…")
-        self.reset_button = QPushButton("&Reset password…")
-        self.active_button = QPushButton("&Deactivate…")
-        self.message = error_label()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.role_button, self.reset_button, self.active_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        note = QLabel(
-            "Accounts are never deleted, so the log keeps every name: a person who leaves is "
-            "deactivated. A reset password is temporary and must be changed at the next "
-            "sign-in."
-        )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        self.add_button.clicked.connect(self.add)
-        self.role_button.clicked.connect(self.change_role)
-        self.reset_button.clicked.connect(self.reset)
-        self.active_button.clicked.connect(self.toggle_active)
-        self.tree.currentItemChanged.connect(lambda *_: self._enable())
-        self.reload()
-
-    def reload(self) -> None:
-        self.rows = self.context.read(list_accounts)
-        self.tree.clear()
-        for row in self.rows:
-            state = "Active" if row.is_active else "Deactivated"
-            if row.must_change_password and row.is_active:
-                state += " (must change password)"
-            item = QTreeWidgetItem(
-                [
-                    row.display_name,
-                    row.username,
-                    row.role.label,
-                    state,
-                    format_datetime(row.last_login_at),
-                ]
-            )
-            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
-            self.tree.addTopLevelItem(item)
-        self._enable()
-
-    def current(self) -> AccountRow | None:
-        item = self.tree.currentItem()
-        if item is None:
-            return None
-        wanted = item.data(0, Qt.ItemDataRole.UserRole)
-        return next((row for row in self.rows if row.id == wanted), None)
-
-    def _enable(self) -> None:
-        row = self.current()
-        for button in (self.role_button, self.reset_button, self.active_button):
-            button.setEnabled(row is not None)
-        self.active_button.setText(
-            "&Reactivate…" if row is not None and not row.is_active else "&Deactivate…"
-        )
-
-    def _run(self, work: object, done: str) -> bool:
-        try:
-            self.context.write(work)  # type: ignore[arg-type]
-        except FootprintError as exc:
-            self.message.setText(exc.message)
-            self.message.show()
-            return False
-        self.message.hide()
-        self.reload()
-        QMessageBox.information(self, "Accounts", done)
-        return True
-
-    def add(self) -> None:
-        dialog = AddAccountDialog(self.context, self)
-        if dialog.exec():
-            self.reload()
-            QMessageBox.information(
-                self,
-                "Accounts",
-                f"Added {dialog.values()[0]}. Give them the temporary password in person; "
-                "they choose their own when they first sign in.",
-            )
-
-    def change_role(self) -> None:
-        row = self.current()
-        if row is None:
-            return
-        labels = [role.label for role in UserRole]
-        label, ok = QInputDialog.getItem(
-            self,
-            "Change role",
-            f"Role for {row.display_name}:",
-            labels,
-            labels.index(row.role.label),
-            False,
-        )
-        if ok:
-            role = list(UserRole)[labels.index(label)]
-            self._run(
-                lambda s, a: change_role(s, a, row.id, role), f"{row.display_name} is now {label}."
-            )
-
-    def reset(self) -> None:
-        row = self.current()
-        if row is None:
-            return
-        password, ok = QInputDialog.getText(
-            self,
-            "Reset password",
-            f"A temporary password for {row.display_name} (they must change it when they "
-            f"next sign in). {PASSWORD_HELP}",
-            QLineEdit.EchoMode.Normal,  # it is read out or written down for them
-        )
-        if ok:
-            self._run(
-                lambda s, a: reset_password(s, a, row.id, password),
-                f"{row.display_name}'s password was reset.",
-            )
-
-    def toggle_active(self) -> None:
-        row = self.current()
-        if row is None:
-            return
-        active = not row.is_active
-        if not active:
-            answer = QMessageBox.question(
-                self,
-                "Deactivate the account?",
-                f"{row.display_name} will no longer be able to sign in. Everything they "
-                "recorded stays, under their name.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self._run(
-            lambda s, a: set_active(s, a, row.id, active),
-            f"{row.display_name}'s account is {'active' if active else 'deactivated'}.",
-        )
-
-
-class AddAccountDialog(QDialog):
-    """A new account; the dialog stays open, with what was typed, until it is accepted."""
-
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setWindowTitle("Add an account — Footprint")
-        self.setMinimumWidth(520)
-        self.name = QLineEdit()
-        self.username = QLineEdit()
-        self.role = QComboBox()
-        for role in UserRole:
-            self.role.addItem(role.label, role.value)
-        self.role.setCurrentIndex(list(UserRole).index(UserRole.OFFICE))
-        self.password = QLineEdit()  # shown: the DSL gives it to the person
-        self.general = error_label()
-        self.errors = FieldErrors(self.general)
-        form = QFormLayout()
-        add_field_row(form, self.errors, "display_name", "Name", self.name)
-        add_field_row(form, self.errors, "username", "User name", self.username)
-        add_field_row(form, self.errors, "role", "Role", self.role)
-        add_field_row(form, self.errors, "password", "Temporary password", self.password)
-        hint = QLabel(PASSWORD_HELP + " The person chooses their own at their first sign-in.")
-        hint.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
-        buttons.accepted.connect(self.add)
-        buttons.rejected.connect(self.reject)
-
-    def values(self) -> tuple[str, str, UserRole, str]:
-        return (
-            self.name.text().strip(),
-            self.username.text().strip(),
-            UserRole(self.role.currentData()),
-            self.password.text(),
-        )
-
-    def add(self) -> None:
-        name, username, role, password = self.values()
-        self.errors.clear()
-        try:
-            self.context.write(lambda s, a: add_account(s, a, name, username, role, password))
         except ValidationError as exc:
             self.errors.show(exc)
             self.adjustSize()

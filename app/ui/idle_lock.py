@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.clock import utc_now
+from app.core.errors import FootprintError
 from app.core.services.accounts import unlock
+from app.core.services.users import get_user
 from app.ui.context import AppContext
 from app.ui.widgets.field_errors import error_label
 
@@ -143,3 +145,30 @@ def stop_watching(watcher: IdleWatcher) -> None:
     app = QApplication.instance()
     if app is not None:
         app.removeEventFilter(watcher)
+
+
+def lock_all_windows(context: AppContext) -> None:
+    """Cover every Footprint window (titles too: they name incidents) and ask for the
+    signed-in user's password. Windows and dialogs are only covered, never closed, so
+    anything half-typed is as it was once the password is typed."""
+    try:
+        name = context.read(lambda s: get_user(s, context.user_id)).display_name
+    except FootprintError:
+        name = "you"
+    covered = [
+        window
+        for window in QApplication.topLevelWidgets()
+        if window.isVisible() and not isinstance(window, LockDialog)
+    ]
+    titles = [window.windowTitle() for window in covered]
+    for window in covered:
+        window.setWindowTitle("Footprint (locked)")
+    blinds = [Blind(window) for window in covered]
+    try:
+        LockDialog(context, name).exec()
+    finally:
+        for blind in blinds:
+            blind.hide()
+            blind.deleteLater()
+        for window, title in zip(covered, titles, strict=True):
+            window.setWindowTitle(title)

@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -36,7 +35,7 @@ from app.ui.accounts import ChangePasswordDialog, SignInDialog
 from app.ui.context import AppContext
 from app.ui.dashboard_page import DashboardPage
 from app.ui.exceptions_page import ExceptionsPage
-from app.ui.idle_lock import Blind, IdleWatcher, LockDialog, stop_watching
+from app.ui.idle_lock import IdleWatcher, lock_all_windows, stop_watching
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.incidents.list_controller import IncidentListController
 from app.ui.incidents.list_view import IncidentListView
@@ -176,7 +175,6 @@ class MainWindow(QMainWindow):
         self.notice.show_me.clicked.connect(lambda: (self.go(DASHBOARD), self.notice.hide()))
 
         self.locked = False
-        self.lock_dialog: LockDialog | None = None
         self.replacement: MainWindow | None = None
         minutes = self.context.read(find_settings)
         self.idle = IdleWatcher(minutes.idle_lock_minutes if minutes else 10, self)
@@ -268,34 +266,13 @@ class MainWindow(QMainWindow):
 
     # -- the account -------------------------------------------------------------------
     def lock(self) -> None:
-        """Cover every Footprint window until the password is typed. Windows and dialogs
-        are only covered, never closed, so anything half-typed is as it was."""
+        """Ctrl+L, or idle: cover every Footprint window until the password is typed."""
         if self.locked:
             return
-        try:
-            name = self.context.read(lambda s: get_user(s, self.context.user_id)).display_name
-        except FootprintError:
-            name = "you"
         self.locked = True
-        covered = [
-            window
-            for window in QApplication.topLevelWidgets()
-            if window.isVisible() and not isinstance(window, LockDialog)
-        ]
-        titles = [window.windowTitle() for window in covered]
-        for window in covered:  # titles name incidents: they go too
-            window.setWindowTitle("Footprint (locked)")
-        blinds = [Blind(window) for window in covered]
         try:
-            self.lock_dialog = LockDialog(self.context, name)
-            self.lock_dialog.exec()
+            lock_all_windows(self.context)
         finally:
-            self.lock_dialog = None
-            for blind in blinds:
-                blind.hide()
-                blind.deleteLater()
-            for window, title in zip(covered, titles, strict=True):
-                window.setWindowTitle(title)
             self.idle.last_input = utc_now()
             self.locked = False
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import FootprintError, ValidationError
 from app.core.permissions import Permission
 from app.core.services.school import SchoolDetails, find_settings, save_settings
-from app.ui.accounts import AccountsPage
+from app.ui.accounts_page import AccountsPage
 from app.ui.audit_page import AuditPage
 from app.ui.context import AppContext
 from app.ui.image_setting import ImageSetting

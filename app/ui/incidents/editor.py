@@ -31,12 +31,13 @@ from app.core.services.incident_form import (
     save_incident_form,
 )
 from app.core.services.incidents import IncidentDetails, withdraw_incident
-from app.core.vocab import IncidentStatus, Platform, Severity, UserRole
+from app.core.vocab import IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
 from app.ui.incidents.casework_panel import CaseworkPanel
 from app.ui.incidents.details_form import DetailsForm
 from app.ui.incidents.evidence_panel import EvidencePanel
 from app.ui.incidents.people_panel import PeoplePanel
+from app.ui.incidents.role_view import hide_what_the_role_may_not_use
 from app.ui.incidents.timeline_panel import TimelinePanel
 from app.ui.letters.letter_dialog import LetterDialog
 from app.ui.letters.letters_list import LettersList
@@ -143,57 +144,8 @@ class IncidentEditor(QDialog):
         self.apply_role()
 
     def apply_role(self) -> None:
-        """Hide what the signed-in account may not use (the services refuse it anyway).
-        Only ever hides: what a panel shows or hides by itself is left to the panel."""
-        may = self.context.may
-        editing = may(Permission.EDIT_INCIDENT) or (
-            self.incident_id is None and may(Permission.RECORD_INCIDENT)
-        )
-        hidden: list[QWidget] = []
-        if not editing:
-            self.form.setEnabled(False)
-            hidden.append(self.save_button)
-            if self.incident_id is not None and may(Permission.RECORD_INCIDENT):
-                self.banner.setText(
-                    "Recorded. Office staff can't change an incident once it is saved: if "
-                    "something needs correcting or adding, tell the DSL."
-                )
-                self.banner.show()
-        if not may(Permission.EDIT_INCIDENT):
-            hidden += [
-                self.withdraw_button,
-                self.people.remove_button,
-                self.timeline.note,
-                self.timeline.add_note,
-                self.timeline.correct,
-            ]
-        if self.context.role not in (UserRole.DSL, UserRole.DEPUTY_DSL):
-            hidden.append(self.form.dsl_only)
-        if not (editing and may(Permission.ADD_INVOLVEMENT)):
-            hidden.append(self.people.add_button)
-        if not (editing and may(Permission.ADD_EVIDENCE)):
-            hidden += [self.evidence.add_file, self.evidence.paste, self.evidence.describe]
-        if not may(Permission.MANAGE_EVIDENCE):
-            hidden += [self.evidence.withdraw, self.evidence.destroy]
-        if not may(Permission.DELETION_REQUESTS):
-            hidden += [
-                self.casework.new_request,
-                self.casework.mark_sent,
-                self.casework.reply,
-                self.casework.removed,
-                self.casework.outcome,
-                self.casework.second,
-                self.casework.guidance_box,
-            ]
-        if not may(Permission.LETTERS):
-            hidden.append(self.casework.letter)
-            self.tabs.setTabVisible(self.tabs.indexOf(self.letters), False)
-        if not may(Permission.ESCALATE):
-            hidden += [self.casework.escalate, self.casework.update_escalation]
-        if not (may(Permission.DELETION_REQUESTS) or may(Permission.ESCALATE)):
-            self.tabs.setTabVisible(self.tabs.indexOf(self.casework), False)
-        for widget in hidden:
-            widget.hide()
+        """Hide what the signed-in account may not use (the services refuse it anyway)."""
+        hide_what_the_role_may_not_use(self)
 
     # -- loading -------------------------------------------------------------------
     def _start_new(self) -> None:
