@@ -178,7 +178,7 @@ def test_office_staff_record_an_incident_and_then_only_read_it(
     assert window.incidents is not None and window.incidents.model.rowCount() == 0
     window.new_incident()
     editor = window.editors[None]
-    assert not editor.form.dsl_only.isVisible() or not editor.form.dsl_only.isVisibleTo(editor)
+    assert not editor.form.dsl_only.isVisibleTo(editor)
     assert editor.tabs.isTabVisible(editor.tabs.indexOf(editor.casework)) is False
     editor.form.summary.setPlainText("A parent's post about the school trip, seen on Facebook.")
     editor.form.categories.item(0).setCheckState(Qt.CheckState.Checked)
