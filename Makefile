@@ -1,16 +1,29 @@
 # Footprint — developer commands. `make run` starts the app, `make test` runs every test.
+# PYTHON: the interpreter the environment is made with (3.11 or newer); `make PYTHON=python3.12`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
+# Bumped when the environment's make-up changes in a way pip can't mend in place (the Qt
+# wheels chosen by Python version, issue 11): an older .venv is then made anew.
+LAYOUT := $(VENV)/.layout-2
 
-.PHONY: run test lint typecheck pytest test-postgres dist bench demo clean
+.PHONY: run test lint typecheck pytest test-postgres dist bench demo clean check-pins
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Refuses an interpreter Footprint can't run on, saying what to install instead.
+$(LAYOUT):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+		echo "Footprint needs Python 3.11 or newer, with venv: '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+		echo "Install it (Debian/Ubuntu: sudo apt install python3 python3-venv; Windows and macOS: python.org)," >&2; \
+		echo "or name one: make PYTHON=python3.12 run" >&2; exit 2; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV) || { \
+		echo "Could not create the environment: install venv (Debian/Ubuntu: sudo apt install python3-venv)." >&2; \
+		rm -rf $(VENV); exit 2; }
+	touch $@
 
 # Runtime set only (plus the PostgreSQL driver, for shared logs).
-$(VENV)/.run-deps: $(BIN)/python pyproject.toml constraints.txt
+$(VENV)/.run-deps: $(LAYOUT) pyproject.toml constraints.txt
 	$(PIP) -e ".[postgresql]"
 	touch $@
 
@@ -19,7 +32,10 @@ $(VENV)/.test-deps: $(VENV)/.run-deps
 	$(PIP) -e ".[postgresql,test,dev]"
 	touch $@
 
+# Checks first that Qt's real platform can start here (on Linux it names the missing
+# system packages in one line), then starts the app.
 run: $(VENV)/.run-deps
+	@$(BIN)/python -m app.platform_check
 	$(BIN)/footprint
 
 lint: $(VENV)/.test-deps
@@ -29,7 +45,7 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff format --check --extension spec:python build.spec
 
 typecheck: $(VENV)/.test-deps
-	$(BIN)/mypy app/core app/documents app/commands
+	$(BIN)/mypy app/core app/documents app/commands app/platform_check.py
 
 # Every test on SQLite (the PostgreSQL address, if set, is for test-postgres only).
 pytest: $(VENV)/.test-deps
@@ -46,6 +62,20 @@ test-postgres: $(VENV)/.test-deps
 	fi
 
 test: lint typecheck pytest test-postgres
+
+# The pins on every supported Python found here: each gets its own throwaway
+# environment from constraints.txt, then the Qt reference-count test and the self-check.
+check-pins:
+	@for py in $${PYTHONS:-python3.11 python3.12 python3.13}; do \
+		command -v $$py >/dev/null 2>&1 && $$py --version >/dev/null 2>&1 || { echo "== $$py: not found, skipped"; continue; }; \
+		echo "== $$py ($$($$py --version))"; \
+		env=$$(mktemp -d) && $$py -m venv $$env && \
+		$$env/bin/python -m pip install --disable-pip-version-check -q -c constraints.txt ".[test]" && \
+		$$env/bin/python -m pip list 2>/dev/null | grep -iE '^(pyside6|shiboken6)' && \
+		QT_QPA_PLATFORM=offscreen $$env/bin/python -m pytest -q -p no:cacheprovider tests/ui/test_qt_refcounts.py && \
+		QT_QPA_PLATFORM=offscreen $$env/bin/footprint --self-check || { rm -rf $$env; exit 1; }; \
+		rm -rf $$env; \
+	done
 
 dist: $(VENV)/.test-deps
 	$(BIN)/pyinstaller --noconfirm --clean build.spec

@@ -90,15 +90,30 @@ def _check_database(folder: Path) -> str:
 
 
 def _check_qt() -> str:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    """Qt starts on the platform the app itself will use (QT_QPA_PLATFORM, else the
+    desktop's), and a day's worth of Qt calls leaves Python's None alive."""
+    from app.platform_check import intended_platform, platform_problem
+
+    problem = platform_problem()
+    if problem is not None:
+        raise RuntimeError(problem)
+    from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
     from PySide6.QtWidgets import QApplication, QLabel
 
     app = QApplication.instance() or QApplication([])
     label = QLabel("Footprint")
     label.grab()
+    before = sys.getrefcount(None)
+    for number in range(2_000):
+        label.setText(f"Saved SM-2026-{number:04d}.")
+    if sys.getrefcount(None) < before - 50:  # a leak loses one per call
+        raise RuntimeError(
+            f"PySide6 {pyside_version} on Python {sys.version.split()[0]} loses references "
+            "to None: the app would stop after a few thousand actions (see README)"
+        )
     del label, app
-    return f"Qt {qVersion()}"
+    return f"Qt {qVersion()} on the {intended_platform()} platform, PySide6 {pyside_version}"
 
 
 def _check_letter() -> str:

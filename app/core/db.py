@@ -161,6 +161,14 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def location(self) -> str:
+        """Where the log is, in words for the user (never a password)."""
+        url = self.engine.url
+        if self.is_sqlite:
+            return str(Path(url.database)) if url.database else "memory (nothing is kept)"
+        return f"the PostgreSQL database “{url.database}” on {url.host or 'this computer'}"
+
     @contextmanager
     def write(self, actor_id: int | None = None) -> Iterator[Session]:
         """A transaction that commits if the block succeeds and rolls back otherwise;

@@ -33,6 +33,12 @@ def install_error_dialog(log_path: Path) -> None:
 
 def run_gui(database_url: str | None = None) -> int:
     """Open the log and show the main window; returns the exit code."""
+    from app.platform_check import platform_problem
+
+    problem = platform_problem()
+    if problem is not None:  # Qt's own message names a plugin, not what to install
+        print(f"footprint: {problem}", file=sys.stderr)
+        return 3
     log_path = configure_logging()
     install_crash_logger()
     install_error_dialog(log_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
 from app.ui.background import run_with_progress
@@ -23,6 +24,11 @@ class FirstRunDialog(QDialog):
             "begin — you can change these details later in Settings."
         )
         intro.setWordWrap(True)
+        # A new log was just made: say where, so the school knows what to protect and
+        # back up (and can tell a new log from the one it expected to open).
+        self.location = QLabel(f"This school's log is kept in {context.database.location}.")
+        self.location.setWordWrap(True)
+        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.form = SchoolForm(context)
         self.form.save_button.setText("Start with this school")
         self.demo = QPushButton("Load the demonstration school instead…")
@@ -34,6 +40,7 @@ class FirstRunDialog(QDialog):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.location)
         layout.addWidget(self.form, 1)
         layout.addLayout(row)
         self.form.saved.connect(self.accept)

@@ -133,7 +133,7 @@ class SchoolForm(QWidget):
             self.general.setText(exc.message)
             self.general.show()
             return False
-        self.general.setText("Saved.")
+        self.general.say_done("Saved.")
         self.general.show()
         self.saved.emit()
         return True

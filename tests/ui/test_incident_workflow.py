@@ -4,7 +4,7 @@ database is checked after each step."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -52,6 +52,10 @@ def _tick(qtbot: QtBot, editor: IncidentEditor, category: Category) -> None:
     box = rect.topLeft() + QPoint(rect.height() // 2 + 2, rect.height() // 2)
     qtbot.mouseClick(categories.viewport(), Qt.MouseButton.LeftButton, pos=box)
     assert item.checkState() == Qt.CheckState.Checked, f"{category.label} not ticked"
+
+
+def _text_colour(widget: QWidget) -> str:
+    return widget.palette().color(QPalette.ColorRole.WindowText).name()
 
 
 def _count(database: Database, model: type) -> int:
@@ -113,6 +117,8 @@ def test_record_find_correct_and_close(
     # -- Ctrl+S ------------------------------------------------------------------------
     press(editor, Qt.Key.Key_S, CTRL)
     assert editor.message.text().startswith("Saved"), editor.message.text()
+    # A confirmation is in the ordinary text colour; red is kept for refusals.
+    assert _text_colour(editor.message) == _text_colour(editor.form)
     with database.read() as s:
         [incident] = s.scalars(select(Incident)).all()
         assert incident.category_set == {Category.RUDE_OR_INSULTING, Category.IMAGE_WITHOUT_CONSENT}

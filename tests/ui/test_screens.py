@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -19,6 +21,7 @@ from app.ui.first_run import FirstRunDialog
 from app.ui.main_window import EXCEPTIONS, INCIDENTS, MainWindow
 from app.ui.people.person_dialog import PersonDialog
 from app.ui.people.picker import PersonPicker
+from app.ui.widgets.field_errors import error_label
 from tests.factories import make_incident, make_person
 from tests.ui.helpers import type_text, when_modal
 
@@ -58,6 +61,9 @@ def test_each_dashboard_figure_opens_its_list(
 def test_first_run_sets_up_the_school(qtbot: QtBot, database: Database, actor: User) -> None:
     dialog = FirstRunDialog(AppContext(database, actor.id))
     qtbot.addWidget(dialog)
+    # The new school is told where its log is kept (to protect it and back it up).
+    assert database.engine.url.database
+    assert str(Path(database.engine.url.database)) in dialog.location.text()
     qtbot.mouseClick(dialog.form.save_button, Qt.MouseButton.LeftButton)
     assert dialog.form.errors.message_for("name") == "The school's name is required."
     type_text(dialog.form.name, "Ysgol Gymraeg Llanfair & St Zoë's")
@@ -146,3 +152,21 @@ def test_declare_a_link_in_the_register(qtbot: QtBot, database: Database, actor:
     with database.read() as s:
         entry = s.scalars(select(ContactException)).one()
         assert (entry.pupil_id, entry.adult_id, entry.relationship_label) == (*ids, "Aunt")
+
+
+def test_confirmations_are_not_shown_in_the_colour_of_refusals(qtbot: QtBot) -> None:
+    label = error_label()
+    qtbot.addWidget(label)
+    plain = QLabel().palette().color(QPalette.ColorRole.WindowText)
+
+    def colour() -> QColor:
+        return label.palette().color(QPalette.ColorRole.WindowText)
+
+    label.setText("The summary is required.")
+    red = colour()
+    assert red != plain and red.red() > red.green()
+    label.say_done("Saved SM-2026-0001.")
+    assert not label.isHidden()
+    assert colour() == plain
+    label.setText("Not saved: the log is busy.")  # a refusal after a confirmation is red again
+    assert colour() == red

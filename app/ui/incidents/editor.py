@@ -324,8 +324,7 @@ class IncidentEditor(QDialog):
         self.people.forget_staged()
         self.reload()
         self.apply_role()  # a new incident saved by office staff is theirs to read only
-        self.message.setText(f"Saved {self.reference}.")
-        self.message.show()
+        self.message.say_done(f"Saved {self.reference}.")
         self.saved.emit(new_id)
 
     def withdraw(self) -> None:

@@ -11,17 +11,46 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWi
 from app.core.errors import FootprintError, ValidationError
 
 
-def error_label() -> QLabel:
-    """A hidden, word-wrapped label in the palette's error-ish colour."""
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setObjectName("fieldError")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    palette = label.palette()
-    # A red dark enough for 4.5:1 contrast on a light window, light enough on a dark one.
-    dark_window = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark_window else "#a8071a"))
-    label.setPalette(palette)
+class MessageLabel(QLabel):
+    """A word-wrapped line for what the window has to say: a refusal in red (`setText`,
+    the default, so every error path stays red) or, through `say_done`, a confirmation
+    in the ordinary text colour — red is kept for what went wrong."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setObjectName("fieldError")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._plain = self.palette()
+        self._red = self.palette()
+        # A red dark enough for 4.5:1 contrast on a light window, light enough on a dark one.
+        dark_window = self._red.color(QPalette.ColorRole.Window).lightness() < 128
+        self._red.setColor(
+            QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark_window else "#a8071a")
+        )
+        self.is_error = True
+        self.setPalette(self._red)
+
+    def setText(self, text: str) -> None:
+        """Show `text` as a refusal or problem (red)."""
+        self._style(error=True)
+        super().setText(text)
+
+    def say_done(self, text: str) -> None:
+        """Show `text` as a confirmation (the ordinary text colour) and make it visible."""
+        self._style(error=False)
+        super().setText(text)
+        self.show()
+
+    def _style(self, *, error: bool) -> None:
+        if error != self.is_error:
+            self.is_error = error
+            self.setPalette(self._red if error else self._plain)
+
+
+def error_label() -> MessageLabel:
+    """A hidden message line, red unless it confirms something (`say_done`)."""
+    label = MessageLabel()
     label.hide()
     return label
 
