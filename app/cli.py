@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.commands.safety import run_safely
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `footprint` and `python -m app`."""
     args = build_parser().parse_args(argv)
+    if not args.self_check and args.command is None:
+        from app.ui.app import run_gui
+
+        return run_gui(args.database)  # the window has its own crash handling
+    return run_safely(lambda: _run_command(args), "self-check" if args.self_check else args.command)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     if args.self_check:
         from app.selfcheck import run_self_check
 
@@ -101,13 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.commands.report import run_report
 
         return run_report(args)
-    if args.command == "letter":
-        from app.commands.letter import run_letter
+    from app.commands.letter import run_letter
 
-        return run_letter(args)
-    from app.ui.app import run_gui
-
-    return run_gui(args.database)
+    return run_letter(args)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -14,12 +14,14 @@ EXIT_USAGE = 2
 
 def run_audit(args: argparse.Namespace) -> int:
     """Only reads: the log is not upgraded or changed in any way before it is checked."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
     from app.core.audit import verify
     from app.core.db import Database, create_db_engine
+    from app.core.startup import explain_operational_error, refuse_missing_log
 
     try:
+        refuse_missing_log(args.database)  # checking must not start an empty log
         database = Database(create_db_engine(args.database))
     except FootprintError as exc:
         print(f"footprint audit: {exc.message}", file=sys.stderr)
@@ -27,6 +29,9 @@ def run_audit(args: argparse.Namespace) -> int:
     try:
         with database.read() as session:
             result = verify(session, database.audit_head)
+    except DBAPIError as exc:
+        print(f"footprint audit: {explain_operational_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except SQLAlchemyError:
         print(
             "footprint audit: the log could not be read as a Footprint log of this version "

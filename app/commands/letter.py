@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -40,7 +39,7 @@ def run_letter(args: argparse.Namespace) -> int:
     from app.core.startup import open_log
 
     try:
-        log = open_log(args.database)
+        log = open_log(args.database, create=False)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
@@ -90,17 +89,18 @@ def run_letter(args: argparse.Namespace) -> int:
 
 
 def _list_templates(args: argparse.Namespace) -> int:
-    """The templates in use (the school's wording where a log is given or found)."""
-    from app.core.db import ENV_DATABASE_URL, default_database_path
+    """The templates in use: the school's wording where there is a log, else Footprint's
+    own (no log is created just to list them)."""
+    from app.core.errors import NoLog
     from app.core.services.letter_wording import current_templates
     from app.core.startup import open_log
 
-    if not (args.database or os.environ.get(ENV_DATABASE_URL) or default_database_path().exists()):
-        templates = default_templates()  # no log yet: don't create one just to list these
-        return _print_templates(templates)
     try:
-        log = open_log(args.database)
-    except FootprintError:
+        log = open_log(args.database, create=False)
+    except NoLog:
+        templates = default_templates()
+    except FootprintError as exc:
+        _say(f"note: {exc.message} These are Footprint's own templates, not the school's.")
         templates = default_templates()
     else:
         try:

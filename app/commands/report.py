@@ -35,7 +35,7 @@ def run_report(args: argparse.Namespace) -> int:
             _say(f"the folder for {path} does not exist.")
             return EXIT_USAGE
     try:
-        log = open_log(args.database)
+        log = open_log(args.database, create=False)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
@@ -56,18 +56,22 @@ def run_report(args: argparse.Namespace) -> int:
                     "note: the CSV lists each incident (no names or details) and small numbers "
                     "are not hidden in it; keep it within the governing body."
                 )
-        write_atomically(Path(args.out), pdf)
-        if rows is not None:
-            write_atomically(Path(args.csv), rows)
-        with log.database.write(log.user_id) as session:
+        # The export is on the trail before the files exist, in one transaction with
+        # writing them: a log that can't record it (read-only) yields no report, and a
+        # file that can't be written leaves no record of an export that didn't happen.
+        with log.database.write(user_id) as session:
             record_read(
                 session,
-                log.user_id,
+                user_id,
                 Action.EXPORT,
                 "governors_report",
                 None,
                 {"term": term.key, "csv": rows is not None, "by": "command"},
             )
+            session.flush()
+            write_atomically(Path(args.out), pdf)
+            if rows is not None:
+                write_atomically(Path(args.csv), rows)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE

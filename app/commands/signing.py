@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 
 from sqlalchemy import select
 
@@ -37,7 +38,7 @@ def command_user(database: Database, username: str | None) -> int:
         )
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
-        password = getpass.getpass(f"Password for {username}: ")
+        password = _ask_password(username)
     with database.write() as session:  # a wrong password is counted, as in the window
         user, refusal = attempt_sign_in(session, username, password)
         must_change = user.must_change_password if user is not None else False
@@ -47,3 +48,18 @@ def command_user(database: Database, username: str | None) -> int:
     if must_change:
         raise NotSignedIn("Sign in to Footprint's window first, to choose your own password.")
     return user_id
+
+
+def _ask_password(username: str) -> str:
+    """The password typed at the terminal; NotSignedIn when there is no terminal to ask in
+    (run from a scheduled task, or with its input redirected)."""
+    no_terminal = NotSignedIn(
+        "There is no terminal to ask for the password in: set the "
+        f"{PASSWORD_VARIABLE} variable to it, or run the command in a terminal."
+    )
+    if sys.stdin is None or sys.stdin.closed or not sys.stdin.isatty():
+        raise no_terminal
+    try:
+        return getpass.getpass(f"Password for {username}: ")
+    except EOFError:  # the terminal went away, or Ctrl-D
+        raise no_terminal from None

@@ -38,6 +38,10 @@ class DatabaseError(FootprintError):
     """The database can't be opened or used as asked (missing, locked, too new, on a share)."""
 
 
+class NoLog(DatabaseError):
+    """There is no log where one was asked for (and this use must not start a new one)."""
+
+
 class DecisionNeeded(NotAllowed):
     """The action needs the DSL's recorded decision first (e.g. closing with requests still
     open); `decision` names which, `items` lists what is outstanding."""

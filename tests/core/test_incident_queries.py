@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import User
@@ -243,3 +245,22 @@ def test_overdue_only_and_next_action_due(database: Database, actor: User) -> No
     assert due[ids[1]] == date(2026, 11, 20)
     assert due[ids[2]] == date(2026, 11, 22)  # the earlier of request and follow-up
     assert due[ids[3]] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"word{n}" for n in range(1_000)),
+        "complaint " * 10_000,
+        "c" * 100_000,
+        '"*^:()-+ AND OR NOT NEAR' * 4_000,
+    ],
+    ids=["1000-words", "100k-repeated-word", "100k-one-word", "fts5-syntax"],
+)
+def test_any_search_text_gives_an_answer_not_a_database_error(
+    database: Database, actor: User, text: str
+) -> None:
+    _seed(database, actor)
+    with database.read() as s:
+        flt = IncidentFilter(text=text)
+        assert count_incidents(s, flt) == len(find_incidents(s, flt))

@@ -148,3 +148,41 @@ def test_parent_child_links(database: Database, actor: User) -> None:
     with database.read() as s:
         assert [p.id for p in parents_of(s, ids[2])] == [ids[1]]
         assert s.scalar(select(func.count(ParentChildLink.id))) == 2  # kept, withdrawn
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"word{n}" for n in range(1_000)),
+        " ".join(["kelly"] * 1_000),
+        "k" * 100_000,
+        "kel " * 25_000,
+        "!?%_*'\"\\" * 10_000,
+        "",
+    ],
+    ids=["1000-words", "1000-same-word", "100k-one-word", "100k-text", "punctuation", "empty"],
+)
+def test_any_search_text_gives_an_answer_not_a_database_error(
+    database: Database, actor: User, text: str
+) -> None:
+    with database.write() as s:
+        make_person(s, actor, given_name="Dara", family_name="Kelly")
+    with database.read() as s:
+        found = [r.full_name for r in find_people(s, text)]
+    assert found in ([], ["Dara Kelly"])
+
+
+def test_a_search_uses_its_first_ten_distinct_words_each_cut_to_64_letters(
+    database: Database, actor: User
+) -> None:
+    long_name = "Kellyanne" + "a" * 60  # 69 letters
+    with database.write() as s:
+        make_person(s, actor, given_name="Dara", family_name="Kelly-Okafor")
+        make_person(s, actor, given_name="Mo", family_name=long_name)
+    with database.read() as s:
+        assert [r.full_name for r in find_people(s, "dara " * 50 + "kel")] == ["Dara Kelly-Okafor"]
+        ten = "d da dar dara k ke kel kell kelly o"
+        assert len(find_people(s, f"{ten} zzz")) == 1  # the eleventh word is not looked at
+        assert find_people(s, f"{ten[:-2]} zzz") == []  # but the tenth is
+        # A word longer than 64 letters is cut to its start, which is how it matches.
+        assert [r.full_name for r in find_people(s, long_name + "zzz")] == [f"Mo {long_name}"]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.core.folding import tokens
+from app.core.folding import search_words, tokens
 from app.core.models import ParentChildLink, Person, User
 from app.core.permissions import Permission, requires
 from app.core.services import search_index
@@ -159,7 +159,9 @@ def find_people(
     limit: int = 100,
     offset: int = 0,
 ) -> list[PersonRow]:
-    """People whose name contains `text` (any word order), sorted by surname."""
+    """People with a name word starting with each word of `text` (any order), sorted by
+    surname. Any text may be given: only its first few distinct words count (see
+    `search_words`), and text with no words in it finds everyone."""
     query = select(
         Person.id,
         Person.kind,
@@ -169,7 +171,7 @@ def find_people(
         Person.class_name,
         Person.withdrawn_at,
     )
-    for word in tokens(text):
+    for word in search_words(text):
         query = query.where(Person.search_name.like(f"% {word}%"))
     if kind is not None:
         query = query.where(Person.kind == kind)

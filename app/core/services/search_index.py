@@ -4,7 +4,8 @@ Both index the same thing: a "document" per incident of folded tokens (reference
 summary, link, account and the names of everyone involved), written by the services
 whenever one of those changes. Folding happens here in Python, identically for the
 document and the query, so "lukasz" finds "Łukasz" and "zoe" finds "Zoë" on both
-databases without extensions. Each query word matches as a prefix.
+databases without extensions. Each query word matches as a prefix; a query uses at
+most its first `SEARCH_WORDS_MAX` distinct words.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Text, column, delete, func, insert, select, table
 from sqlalchemy.orm import Session
 
-from app.core.folding import fold, tokens
+from app.core.folding import fold, search_words, tokens
 from app.core.models import Incident, Involvement, Person
 
 __all__ = [
@@ -40,8 +41,9 @@ pg_index = table(
 
 def matching_ids(session: Session, query: str) -> ColumnElement[bool] | None:
     """A condition on Incident.id for incidents whose document matches every word of
-    `query` as a prefix; None when the query has no words."""
-    words = tokens(query)
+    `query` as a prefix; None when the query has no words. Only the query's first few
+    distinct words count (see `search_words`), so no query is too big for the index."""
+    words = search_words(query)
     if not words:
         return None
     if _dialect(session) == "postgresql":
