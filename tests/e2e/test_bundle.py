@@ -104,7 +104,7 @@ def test_spec_makes_a_footprint_executable_with_a_console_except_on_windows() ->
     importlib.util.find_spec("PyInstaller") is None,
     reason="PyInstaller is not installed (it comes with the dev extra: pip install -e '.[dev]')",
 )
-def test_built_bundle_passes_its_self_check(tmp_path: Path) -> None:
+def test_built_bundle_passes_its_self_check(tmp_path: Path, xvfb_display: str) -> None:
     dist, work = tmp_path / "dist", tmp_path / "build"
     # No --clean: the work folder is new anyway, and --clean would also empty PyInstaller's
     # shared cache under a `make dist` that may be running at the same time.
@@ -129,9 +129,10 @@ def test_built_bundle_passes_its_self_check(tmp_path: Path) -> None:
     executable = dist / "footprint" / ("footprint.exe" if sys.platform == "win32" else "footprint")
     assert executable.is_file(), f"no executable at {executable}"
 
-    # As a user would run it: no QT_QPA_PLATFORM, so the self-check must choose offscreen
-    # itself, and the bundle must carry that platform plugin.
+    # As a user would run it, on a desktop: no QT_QPA_PLATFORM, so Qt starts its real X11
+    # platform, whose plugin (and what it links) the bundle must carry.
     env = {name: value for name, value in os.environ.items() if name != "QT_QPA_PLATFORM"}
+    env["DISPLAY"] = xvfb_display
     check = subprocess.run(
         [str(executable), "--self-check"],
         cwd=tmp_path,
@@ -144,3 +145,4 @@ def test_built_bundle_passes_its_self_check(tmp_path: Path) -> None:
     assert check.returncode == 0, f"self-check failed (exit {check.returncode}):\n{output}"
     assert "self-check passed" in output
     assert "FAIL" not in output
+    assert "on the xcb platform" in output

@@ -5,10 +5,8 @@ one line which packages to install."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,31 +85,6 @@ def _child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
     env.update(extra)
     return env
-
-
-@pytest.fixture(scope="module")
-def xvfb_display() -> Iterator[str]:
-    """A virtual X screen for this module (CI installs Xvfb; elsewhere the tests skip)."""
-    if shutil.which("Xvfb") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Xvfb is not installed: .ci/run should install the xvfb package")
-        pytest.skip("Xvfb is not installed (Debian: apt install xvfb)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "1366x768x24"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        pytest.fail("Xvfb did not start")
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="xcb is Linux's")
