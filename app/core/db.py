@@ -148,14 +148,17 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.audit_head = audit_head_path(engine.url)
-        info = {audit.HEAD_FILE: str(self.audit_head) if self.audit_head else ""}
-        self._reader = sessionmaker(engine, expire_on_commit=False, info=info)
+        #: Puts every change made through this database's sessions on its audit trail.
+        self.recorder = audit.AuditRecorder(engine, self.audit_head)
+        self._reader = sessionmaker(engine, expire_on_commit=False)
         writer_bind = (
             engine.execution_options(sqlite_begin="IMMEDIATE")
             if engine.dialect.name == "sqlite"
             else engine
         )
-        self._writer = sessionmaker(writer_bind, expire_on_commit=False, info=info)
+        self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+        self.recorder.attach(self._reader)
+        self.recorder.attach(self._writer)
 
     @property
     def is_sqlite(self) -> bool:
@@ -199,6 +202,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-audit.install()

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import URL, select
+from sqlalchemy import URL, Engine, inspect, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from app.core import audit
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
 from app.core.errors import DatabaseError, NoLog
 from app.core.migrate import UpgradeResult, upgrade_to_head
-from app.core.models import AuditEntry, User
+from app.core.models import AuditEntry
 from app.core.services import search_index
 from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
@@ -36,23 +34,16 @@ def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
         refuse_missing_log(url)
     engine = create_db_engine(url)
     try:
+        had_trail = trail_has_entries(engine)  # before the upgrade that may start it
         upgrade = upgrade_to_head(engine)
         database = Database(engine)
+        keep_outside_copy(database, had_trail)
         with database.write() as session:
-            # Before anything else is written: a log from before the trail is put on it
-            # as it stands.
-            ensure_audited(session, database.audit_head)
             user = ensure_default_user(session)
             ensure_default_terms(session, user)
             search_index.ensure_built(session)
             user_id = user.id
-        if database.audit_head is not None:  # this PC's copy follows every PC's work
-            with database.read() as session:
-                last = session.execute(
-                    select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-                ).first()
-            if last is not None:
-                audit.save_head(database.audit_head, last[0], last[1])
+        database.recorder.follow_head()  # this PC's copy follows every PC's work
     except DBAPIError as exc:  # OperationalError, or DatabaseError for a damaged file
         engine.dispose()
         raise DatabaseError(explain_operational_error(exc)) from None
@@ -82,17 +73,22 @@ def refuse_missing_log(url: str | URL | None = None) -> None:
         raise NoLog(f"The file {path} is empty, so there is no log in it to use.")
 
 
-def ensure_audited(session: Session, head_file: Path | None) -> None:
-    """A log from before the audit trail: put what it holds on the trail once, as a
-    baseline, so that later changes can be checked against it. Never when a trail was
-    kept for this log (its outside copy exists): an emptied trail is for `verify` to
-    report, not to paper over."""
-    if session.scalar(select(AuditEntry.id).limit(1)) is not None:
-        return
-    if head_file is not None and head_file.exists():
-        return
-    if session.scalar(select(User.id).limit(1)) is not None:
-        audit.write_baseline(session)
+def trail_has_entries(engine: Engine) -> bool:
+    """Whether the log already has an audit trail with entries in it."""
+    if "audit_entry" not in inspect(engine).get_table_names():
+        return False
+    with engine.connect() as connection:
+        return connection.scalar(select(AuditEntry.id).limit(1)) is not None
+
+
+def keep_outside_copy(database: Database, had_trail: bool) -> None:
+    """The copy of the trail's head beside a SQLite log is written from the first entry
+    on. If it is missing while the trail had entries, it was removed (or the log was
+    moved without it): that is for `verify` to report, so it is not silently made anew.
+    A PostgreSQL log's copy is per PC, so a PC's first start makes its own."""
+    head = database.audit_head
+    if head is not None and database.is_sqlite and had_trail and not head.exists():
+        database.recorder.keeps_head = False
 
 
 def explain_operational_error(exc: DBAPIError) -> str:

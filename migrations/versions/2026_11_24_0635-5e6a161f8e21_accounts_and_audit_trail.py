@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.audit.baseline import write_baseline
+
 revision: str = "5e6a161f8e21"
 down_revision: str | None = "69f9de38a8d4"
 branch_labels: str | Sequence[str] | None = None
@@ -80,6 +82,9 @@ def upgrade() -> None:
                 f"CREATE TRIGGER audit_entry_no_{action.lower()} BEFORE {action} "
                 f"ON audit_entry BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
             )
+    # The trail begins with what the log already holds (nothing, for a new log): this
+    # revision is the only place a baseline is ever written.
+    write_baseline(op.get_bind())
 
 
 def downgrade() -> None:

@@ -14,13 +14,14 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
 from app.cli import main
 from app.core import audit
-from app.core.db import Database
+from app.core.db import Database, create_db_engine
 from app.core.models import AuditEntry, User
 from app.core.services.chronology import add_note
 from app.core.services.incidents import details_of, update_incident, withdraw_incident
 from app.core.services.involvements import add_involvement
 from app.core.services.lookups import get_incident
 from app.core.services.people import PersonDetails, update_person
+from app.core.services.users import get_user
 from app.core.vocab import InvolvementRole, PersonKind
 from tests.factories import make_incident, make_person
 
@@ -232,27 +233,47 @@ def test_audit_verify_on_the_command_line(
     assert "changed outside Footprint" in capsys.readouterr().err
 
 
-def test_a_log_from_before_the_trail_gets_a_baseline_but_an_emptied_one_does_not(
-    database: Database, actor: User
+def test_an_emptied_trail_or_a_removed_outside_copy_is_reported_never_re_baselined(
+    db_url: str,
 ) -> None:
-    from app.core.startup import ensure_audited
+    from app.core.startup import open_log
 
-    with database.write() as s:
-        make_incident(s, actor)
+    log = open_log(db_url)
+    with log.database.write(log.user_id) as s:
+        make_incident(s, get_user(s, log.user_id))
+    log.database.dispose()
+    database = Database(create_db_engine(db_url))
     _drop_triggers(database)
     with database.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entry"))
-    # The trail was kept for this log (its outside copy exists): emptying it is reported,
-    # never papered over with a new baseline.
-    with database.write() as s:
-        ensure_audited(s, database.audit_head)
-    assert "is not on the trail" in " ".join(_verify(database).problems)
-    # A log from before the trail (no outside copy, empty trail) gets its baseline.
     if database.audit_head is not None:
-        database.audit_head.unlink(missing_ok=True)
-    with database.write() as s:
-        ensure_audited(s, database.audit_head)
-    assert _verify(database).ok
+        database.audit_head.unlink()
+    database.dispose()
+    # The next start writes no fresh baseline over the doctored records…
+    log = open_log(db_url)
+    with log.database.read() as s:
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "baseline")) is None
+    problems = " ".join(_verify(log.database).problems)
+    log.database.dispose()
+    assert "is not on the trail: it was added outside Footprint" in problems
+
+
+def test_a_missing_outside_copy_is_not_made_anew_by_the_next_start(db_url: str) -> None:
+    from app.core.startup import open_log
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("a PostgreSQL log's copy is per PC: a PC's first start makes its own")
+    log = open_log(db_url)
+    assert log.database.audit_head is not None and log.database.audit_head.exists()
+    log.database.audit_head.unlink()
+    log.database.dispose()
+    log = open_log(db_url)
+    with log.database.write(log.user_id) as s:
+        make_incident(s, get_user(s, log.user_id))  # work goes on…
+    assert log.database.audit_head is not None and not log.database.audit_head.exists()
+    problems = _verify(log.database).problems  # …and the removal is still reported
+    log.database.dispose()
+    assert any("is missing" in p for p in problems), problems
 
 
 def test_removed_categories_and_raw_deletes_are_on_or_against_the_trail(

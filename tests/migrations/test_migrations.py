@@ -186,3 +186,30 @@ def _insert_old(conn: Connection, table_name: str, **values: object) -> int:
             values[column.name] = ""
     result = conn.execute(table.insert().values(**values))
     return int(result.inserted_primary_key[0])
+
+
+def test_the_trail_revision_puts_what_an_older_log_holds_on_the_trail(empty_db_url: str) -> None:
+    """The baseline is written by the revision that brings the trail, and only there."""
+    from sqlalchemy import select
+
+    from app.core.audit import verify
+    from app.core.migrate import _run_upgrade
+    from app.core.models import AuditEntry
+    from app.core.vocab import UserRole
+
+    engine = create_db_engine(empty_db_url)
+    _run_upgrade(engine, "69f9de38a8d4")  # the schema before the trail
+    with engine.begin() as conn:
+        user_id = _insert_old(
+            conn, "app_user", username="dsl", display_name="DSL", role=UserRole.DSL.value
+        )
+    engine.dispose()
+    log = open_log(empty_db_url)
+    with log.database.read() as s:
+        first = s.scalars(select(AuditEntry).order_by(AuditEntry.id).limit(1)).one()
+        baselines = s.scalars(select(AuditEntry).where(AuditEntry.action == "baseline")).all()
+        result = verify(s, log.database.audit_head)
+    log.database.dispose()
+    assert (first.table_name, first.record_id, first.action) == ("app_user", user_id, "baseline")
+    assert [(e.table_name, e.record_id) for e in baselines] == [("app_user", user_id)]
+    assert result.ok, result.problems

@@ -1,0 +1,59 @@
+"""The baseline: what a log held when its trail began, put on the trail once.
+
+It is written by the migration that introduces the trail (and only there), so an older
+log starts its trail with every record it already had. An ordinary start never writes
+one: a trail that was emptied, or whose outside copy went missing, on a log that holds
+records is reported by `verify`, never papered over with a fresh baseline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, MetaData, Table, select, type_coerce
+from sqlalchemy.engine import Connection
+
+from app.core.audit.chain import NOT_AUDITED, Action, PendingEntry, append, trail_value
+from app.core.models import Base
+
+
+def write_baseline(connection: Connection, *, chunk: int = 2_000) -> int:
+    """Put every row of every table but the trail's own on the trail as a "baseline"
+    entry, reading the tables as they are in the database now (a migration's schema, not
+    the models'). Returns how many entries were written."""
+    metadata = MetaData()
+    metadata.reflect(connection, only=lambda name, _metadata: _is_record_table(name))
+    written = 0
+    for name in sorted(metadata.tables):
+        table = metadata.tables[name]
+        keys = [c.name for c in table.primary_key.columns]
+        batch: list[PendingEntry] = []
+        query = select(*_as_the_models_read(table)).order_by(*table.primary_key.columns)
+        for row in connection.execute(query):
+            values = {key: trail_value(key, value) for key, value in row._mapping.items()}
+            record = values[keys[0]] if len(keys) == 1 else None
+            batch.append(PendingEntry(None, Action.BASELINE, name, record, values))
+            if len(batch) >= chunk:
+                append(connection, batch)
+                written, batch = written + len(batch), []
+        append(connection, batch)
+        written += len(batch)
+    return written
+
+
+def _as_the_models_read(table: Table) -> list[ColumnElement[Any]]:
+    """The table's columns, each read with the model's type where the model has it (times
+    as aware UTC, as the trail and `verify` see them), without changing the SQL."""
+    model = Base.metadata.tables.get(table.name)
+    columns: list[ColumnElement[Any]] = []
+    for column in table.columns:
+        known = model.columns.get(column.name) if model is not None else None
+        columns.append(
+            type_coerce(column, known.type).label(column.name) if known is not None else column
+        )
+    return columns
+
+
+def _is_record_table(name: str) -> bool:
+    """Tables of records: not the trail, the counters or the search index (derived)."""
+    return name not in NOT_AUDITED and not name.startswith(("incident_search", "sqlite_"))
