@@ -53,11 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
     letter.add_argument("--user", metavar="NAME", help="your user name (in a log with accounts)")
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit", metavar="ACTION", required=True)
-    audit_commands.add_parser(
+    verify = audit_commands.add_parser(
         "verify",
         parents=[common],
         help="check the trail is intact and that no record was changed outside Footprint "
         "(exit 0 if so, 1 with where it breaks)",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="N:HASH",
+        help="a checkpoint printed earlier (on a governors' report, or by `audit "
+        "checkpoint`): the trail must still hold that exact entry; may be repeated",
+    )
+    audit_commands.add_parser(
+        "checkpoint",
+        parents=[common],
+        help="print the trail's newest entry as a checkpoint, to keep off this PC",
     )
     report = commands.add_parser("report", help="make a report")
     kinds = report.add_subparsers(dest="report", metavar="KIND", required=True)

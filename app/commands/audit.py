@@ -1,5 +1,7 @@
 """`footprint audit verify`: check the audit trail's hash chain, the copy of its last
-entry kept outside the database, and every record against what the trail says."""
+entry kept outside the database, checkpoints printed earlier, and every record against
+what the trail says. `footprint audit checkpoint`: print the newest entry as a
+checkpoint to keep off the PC."""
 
 from __future__ import annotations
 
@@ -16,10 +18,15 @@ def run_audit(args: argparse.Namespace) -> int:
     """Only reads: the log is not upgraded or changed in any way before it is checked."""
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-    from app.core.audit import verify
+    from app.core.audit import Checkpoint, current_checkpoint, verify
     from app.core.db import Database, create_db_engine
     from app.core.startup import explain_operational_error, refuse_missing_log
 
+    try:
+        checkpoints = tuple(Checkpoint.parse(text) for text in getattr(args, "checkpoint", []))
+    except ValueError as exc:
+        print(f"footprint audit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         refuse_missing_log(args.database)  # checking must not start an empty log
         database = Database(create_db_engine(args.database))
@@ -28,7 +35,11 @@ def run_audit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         with database.read() as session:
-            result = verify(session, database.audit_head)
+            if args.audit == "checkpoint":
+                checkpoint = current_checkpoint(session)
+                print(f"Checkpoint {checkpoint}" if checkpoint else "The audit trail is empty.")
+                return 0
+            result = verify(session, database.audit_head, checkpoints=checkpoints)
     except DBAPIError as exc:
         print(f"footprint audit: {explain_operational_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
@@ -42,10 +53,15 @@ def run_audit(args: argparse.Namespace) -> int:
     finally:
         database.engine.dispose()
     if result.ok:
+        proved = (
+            f" It still holds checkpoint {', '.join(map(str, checkpoints))}." if checkpoints else ""
+        )
         print(
             f"The audit trail is intact: {result.entries:,} entries checked, and every "
-            "record matches it."
+            f"record matches it.{proved}"
         )
+        for note in result.notes:
+            print(f"  Note: {note}")
         return 0
     print(f"The audit trail is NOT intact ({result.entries:,} entries read):", file=sys.stderr)
     for problem in result.problems:

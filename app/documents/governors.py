@@ -178,7 +178,26 @@ class GovernorsReportDocument(FootprintDocument):
         story += self._trend()
         story += self._open_items()
         story += self._commentary()
+        story += self._checkpoint()
         return story
+
+    def _checkpoint(self) -> list[Flowable]:
+        """The audit trail's checkpoint, for the clerk's copy (see the README)."""
+        if not self.report.checkpoint:
+            return []
+        return [
+            KeepTogether(
+                [
+                    self._p("Audit checkpoint", "heading"),
+                    self._p(
+                        f"Checkpoint {self.report.checkpoint}: the newest entry of the "
+                        "log's audit trail when this report was made. The clerk keeps this "
+                        "copy: given later to Footprint's check of the trail, it proves that "
+                        "nothing recorded before the report has been changed or removed."
+                    ),
+                ]
+            )
+        ]
 
     def _cover(self) -> list[Flowable]:
         r = self.report

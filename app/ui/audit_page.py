@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from app.core.audit import Checkpoint, Verification
 from app.core.models import User
 from app.core.services.audit_log import (
     AuditRow,
@@ -49,6 +50,14 @@ class AuditPage(QWidget):
         self.until = DateField(optional=True, tick_text="To")
         self.show_button = QPushButton("&Show")
         self.verify_button = QPushButton("&Verify the trail")
+        self.checkpoint = QLineEdit()
+        self.checkpoint.setPlaceholderText("a printed checkpoint, e.g. 1234:4f3a 9c12 0b7e 55d1")
+        self.checkpoint.setAccessibleName("Checkpoint to prove (optional)")
+        self.checkpoint.setToolTip(
+            "The checkpoint printed on a governors' report (or by footprint audit checkpoint): "
+            "the check then proves nothing before it has been changed or removed since"
+        )
+        self.checkpoint.setMinimumWidth(260)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.PlainText)
@@ -70,6 +79,7 @@ class AuditPage(QWidget):
         filters.addWidget(self.show_button)
         filters.addStretch(1)
         checks = QHBoxLayout()
+        checks.addWidget(self.checkpoint)
         checks.addWidget(self.verify_button)
         checks.addWidget(self.result, 1)
         layout = QVBoxLayout(self)
@@ -80,6 +90,7 @@ class AuditPage(QWidget):
         self.show_button.clicked.connect(self.reload)
         self.verify_button.clicked.connect(self.verify)
         self.record.returnPressed.connect(self.reload)
+        self.checkpoint.returnPressed.connect(self.verify)
         self._fill_choices()
         self.reload()
 
@@ -121,26 +132,40 @@ class AuditPage(QWidget):
 
     def verify(self) -> None:
         head = self.context.database.audit_head
+        typed = self.checkpoint.text().strip()
+        try:
+            checkpoints = (Checkpoint.parse(typed),) if typed else ()
+        except ValueError as exc:
+            self.result.clear()
+            self.problems.setText(str(exc))
+            self.problems.show()
+            return
 
         def work() -> object:
             with self.context.database.read() as session:
                 from app.core.audit import ACTOR
 
                 session.info[ACTOR] = self.context.user_id
-                return verify_trail(session, head)
+                return verify_trail(session, head, checkpoints)
 
         result, error = run_with_progress(self, "Checking the audit trail…", work)
-        if error is not None or result is None:
+        if error is not None or not isinstance(result, Verification):
             self.result.setText(error or "The check could not be run.")
             return
-        entries = getattr(result, "entries", 0)
-        problems = list(getattr(result, "problems", []))
-        if not problems:
+        newest = (
+            f" The newest entry is checkpoint {result.checkpoint}." if result.checkpoint else ""
+        )
+        if result.ok:
+            proved = f" It still holds checkpoint {checkpoints[0]}." if checkpoints else ""
             self.result.setText(
-                f"The trail is intact: {entries:,} entries checked, and every record matches it."
+                f"The trail is intact: {result.entries:,} entries checked, and every record "
+                f"matches it.{proved}{newest}"
             )
-            self.problems.hide()
+            if result.notes:
+                self.problems.say_done("\n".join(result.notes))
+            else:
+                self.problems.hide()
         else:
-            self.result.setText(f"The trail is NOT intact ({entries:,} entries read).")
-            self.problems.setText("\n".join(problems))
+            self.result.setText(f"The trail is NOT intact ({result.entries:,} entries read).")
+            self.problems.setText("\n".join(result.problems))
             self.problems.show()

@@ -513,3 +513,17 @@ def test_a_term_with_ten_thousand_incidents(database: Database, actor: User) -> 
     assert report.incidents == len(rows) == sum(r.count for r in report.by_severity) == kept
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert f"Incidents recorded {kept:,}" in " ".join(text.split())
+
+
+def test_the_report_prints_the_trails_checkpoint_for_the_clerk(
+    database: Database, seeded: Seeded
+) -> None:
+    from app.core.audit import current_checkpoint
+
+    with database.read() as s:
+        checkpoint = current_checkpoint(s)
+    assert checkpoint is not None
+    _, text = _pdf(database, seeded.term)
+    flat = " ".join(text.split())
+    assert f"Checkpoint {checkpoint}:" in flat
+    assert "The clerk keeps this copy" in flat

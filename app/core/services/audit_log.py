@@ -124,5 +124,7 @@ def audited_tables(session: Session) -> list[str]:
 
 
 @requires(Permission.AUDIT)
-def verify_trail(session: Session, head_file: Path | None) -> audit.Verification:
-    return audit.verify(session, head_file)
+def verify_trail(
+    session: Session, head_file: Path | None, checkpoints: tuple[audit.Checkpoint, ...] = ()
+) -> audit.Verification:
+    return audit.verify(session, head_file, checkpoints=checkpoints)

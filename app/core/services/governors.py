@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.audit import current_checkpoint
 from app.core.clock import LONDON, today_london
 from app.core.errors import NotFound
 from app.core.models import (
@@ -161,6 +162,9 @@ class GovernorsReport:
     escalations_open: int
     commentary: str = ""
     notes: list[str] = field(default_factory=list)
+    #: The audit trail's newest entry when the report was made ("1234:4f3a 9c12 0b7e
+    #: 55d1"): the clerk's printed copy proves later that history before it is unchanged.
+    checkpoint: str = ""
 
     def show(self, count: int) -> str:
         return shown(count, self.suppress)
@@ -323,6 +327,7 @@ def build_report(
         requests_waiting=waiting,
         escalations_open=escalations_open,
         commentary=(commentary if commentary is not None else latest_commentary(session, term.key)),
+        checkpoint=str(current_checkpoint(session) or ""),
     )
 
 
