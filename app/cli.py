@@ -129,6 +129,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from app.core.actors import SYSTEM
     from app.core.demo import build_demo_school
     from app.core.errors import FootprintError
     from app.core.startup import open_log
@@ -139,7 +140,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"footprint demo: {exc.message}", file=sys.stderr)
         return 2
     try:
-        with log.database.write() as session:
+        with log.database.write(SYSTEM) as session:
             summary = build_demo_school(session, log.user_id, seed=args.seed)
     except FootprintError as exc:
         print(f"footprint demo: {exc.message}", file=sys.stderr)

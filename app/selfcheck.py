@@ -52,6 +52,7 @@ def _check_files() -> str:
 
 
 def _check_database(folder: Path) -> str:
+    from app.core.actors import SYSTEM
     from app.core.clock import utc_now
     from app.core.services.evidence import add_evidence_file, evidence_content
     from app.core.services.incidents import IncidentDetails, create_incident
@@ -61,7 +62,7 @@ def _check_database(folder: Path) -> str:
 
     log = open_log(f"sqlite:///{folder / 'self-check.sqlite3'}")
     try:
-        with log.database.write() as session:
+        with log.database.write(SYSTEM) as session:
             actor = get_user(session, log.user_id)
             incident = create_incident(
                 session,
@@ -76,7 +77,7 @@ def _check_database(folder: Path) -> str:
             )
             evidence = add_evidence_file(session, actor, incident.id, "check.png", _PNG)
             ids = incident.id, evidence.id, incident.reference
-        with log.database.read() as session:
+        with log.database.read(SYSTEM) as session:
             from app.core.services.lookups import get_incident
 
             stored = get_incident(session, ids[0])

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from app.core.actors import SYSTEM
 from app.core.clock import LONDON, utc_now
 from app.core.db import Database
 from app.core.demo.names import HERITAGES
@@ -107,31 +108,31 @@ def build_synthetic_log(
     chronology, deletion requests and escalations); Conflict if the log is not empty."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    with database.read() as session:
+    with database.read(SYSTEM) as session:
         if session.scalar(select(func.count()).select_from(Incident)) or session.scalar(
             select(func.count()).select_from(Person)
         ):
             raise Conflict("The bench needs an empty log: this one already has records.")
     writer = _Writer(random.Random(seed), user_id, utc_now(), days)
     log = SyntheticLog(incidents=incidents, people=people or max(60, incidents // 5))
-    with database.write() as session:
+    with database.write(SYSTEM) as session:
         writer.people(session, log.people)
     say(f"{log.people:,} people written")
     seen = writer.seen_times(incidents)
     for start in range(0, incidents, CHUNK):
-        with database.write() as session:
+        with database.write(SYSTEM) as session:
             writer.incidents(session, seen[start : start + CHUNK])
         say(f"{min(start + CHUNK, incidents):,} incidents written")
-    with database.write() as session:
+    with database.write(SYSTEM) as session:
         writer.finish(session)
     index_started = time.perf_counter()
-    with database.write() as session:
+    with database.write(SYSTEM) as session:
         search_index.rebuild(session)
     log.index_seconds = time.perf_counter() - index_started
     if database.engine.dialect.name == "postgresql":
         # Autovacuum would gather statistics within a minute of a bulk load; without them
         # the planner guesses. SQLite is left alone: the app never runs ANALYZE there.
-        with database.write() as session:
+        with database.write(SYSTEM) as session:
             session.execute(text("ANALYZE"))
     log.rows = writer.rows
     log.seconds = time.perf_counter() - started

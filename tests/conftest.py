@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from app.core.actors import SYSTEM
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 # The per-PC files Footprint keeps (the audit trail's outside copy for a PostgreSQL log)
 # go to a throwaway folder, never the tester's own data folder.
@@ -101,7 +103,7 @@ def database(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def actor(database: Database) -> User:
     """The first-run DSL user every write is recorded against."""
-    with database.write() as session:
+    with database.write(SYSTEM) as session:
         return ensure_default_user(session)
 
 

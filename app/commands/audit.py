@@ -18,6 +18,7 @@ def run_audit(args: argparse.Namespace) -> int:
     """Only reads: the log is not upgraded or changed in any way before it is checked."""
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+    from app.core.actors import SYSTEM
     from app.core.audit import Checkpoint, current_checkpoint, verify
     from app.core.db import Database, create_db_engine
     from app.core.startup import explain_operational_error, refuse_missing_log
@@ -34,7 +35,7 @@ def run_audit(args: argparse.Namespace) -> int:
         print(f"footprint audit: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with database.read() as session:
+        with database.read(SYSTEM) as session:
             if args.audit == "checkpoint":
                 checkpoint = current_checkpoint(session)
                 print(f"Checkpoint {checkpoint}" if checkpoint else "The audit trail is empty.")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.commands.signing import command_user
+from app.core.actors import SYSTEM
 from app.core.audit import Action, record_read
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
@@ -104,7 +105,7 @@ def _list_templates(args: argparse.Namespace) -> int:
         templates = default_templates()
     else:
         try:
-            with log.database.read() as session:
+            with log.database.read(SYSTEM) as session:
                 templates = current_templates(session)
         finally:
             log.database.dispose()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app.commands.signing import command_user
-from app.core.audit import ACTOR, Action, record_read
+from app.core.audit import Action, record_read
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 
@@ -41,8 +41,7 @@ def run_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         user_id = command_user(log.database, args.user)
-        with log.database.read() as session:
-            session.info[ACTOR] = user_id
+        with log.database.read(user_id) as session:
             term = find_term(session, args.term)
             report = build_report(session, term, suppress=not args.show_small_counts)
             if term.starts_on > today_london():

@@ -11,6 +11,7 @@ import sys
 
 from sqlalchemy import select
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import FootprintError
 from app.core.models import User
@@ -25,7 +26,7 @@ class NotSignedIn(FootprintError):
 
 def command_user(database: Database, username: str | None) -> int:
     """The id of the account the command acts as; NotSignedIn with the reason if none."""
-    with database.read() as session:
+    with database.read(SYSTEM) as session:
         if needs_first_account(session):
             first = session.scalars(select(User.id).order_by(User.id).limit(1)).first()
             if first is None:
@@ -39,7 +40,7 @@ def command_user(database: Database, username: str | None) -> int:
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
         password = _ask_password(username)
-    with database.write() as session:  # a wrong password is counted, as in the window
+    with database.write(SYSTEM) as session:  # a wrong password is counted, as in the window
         user, refusal = attempt_sign_in(session, username, password)
         must_change = user.must_change_password if user is not None else False
         user_id = user.id if user is not None else None

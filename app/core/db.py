@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import audit
+from app.core.actors import ACTOR, Actor, actor_key
 from app.core.errors import DatabaseError
 
 APP_NAME = "Footprint"
@@ -173,19 +174,21 @@ class Database:
         return f"the PostgreSQL database “{url.database}” on {url.host or 'this computer'}"
 
     @contextmanager
-    def write(self, actor_id: int | None = None) -> Iterator[Session]:
-        """A transaction that commits if the block succeeds and rolls back otherwise;
-        `actor_id` is who the audit trail records (else the records' own "by" columns)."""
+    def write(self, actor: Actor) -> Iterator[Session]:
+        """A transaction for `actor` (a user, their id, or SYSTEM) that commits if the
+        block succeeds and rolls back otherwise. The services read who acts from it: what
+        they may do and see, and who the audit trail records."""
         with self._writer() as session, session.begin():
-            if actor_id is not None:
-                session.info[audit.ACTOR] = actor_id
+            session.info[ACTOR] = actor_key(actor)
             yield session
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading. Closing it ends the transaction (anything written is
-        rolled back) but leaves the objects read usable as plain, detached data."""
+    def read(self, actor: Actor) -> Iterator[Session]:
+        """A session for reading as `actor`. Closing it ends the transaction (anything
+        written is rolled back) but leaves the objects read usable as plain, detached
+        data."""
         with self._reader() as session:
+            session.info[ACTOR] = actor_key(actor)
             yield session
 
     def scrub_freed_space(self) -> None:

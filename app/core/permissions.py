@@ -1,10 +1,14 @@
 """Who may do what, enforced in the services (the window only hides what a role can't use).
 
-Each service operation is marked `@requires(Permission.X)`. The acting user is the
-`actor` argument if the operation has one, else the user the unit of work was opened for
-(`session.info`, set by the app). Incidents are also filtered by `visible_incidents`:
+Each service operation is marked `@requires(Permission.X)`; its first argument is the
+unit of work (a session from `Database.read(actor)` or `Database.write(actor)`), and who
+acts is read from there — never guessed from the operation's parameters. A unit of work
+with no actor is refused. An operation about one incident says which parameter names it
+(`incident="incident_id"`) and is refused, as "does not exist", for an incident the
+actor may not see. Lists are filtered explicitly with `visible_incidents(session)`:
 office staff see only the incidents they recorded, governors see none, and an incident
-marked "DSL only" is seen by the DSL and deputies alone.
+marked "DSL only" is seen by the DSL and deputies alone. Footprint's own work (SYSTEM)
+may do and see everything.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import ColumnElement, and_, false, true
 from sqlalchemy.orm import Session
 
-from app.core.audit import ACTOR
+from app.core.actors import ACTOR, SYSTEM
 from app.core.errors import NotAllowed, NotFound
 from app.core.models import Incident, User
 from app.core.vocab import UserRole
@@ -82,6 +86,8 @@ ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
 }
 #: Every operation marked with @requires, by name (the role-matrix test walks this).
 OPERATIONS: dict[str, Permission] = {}
+#: The operations about one incident, whose visibility they check.
+INCIDENT_OPERATIONS: set[str] = set()
 
 
 def allows(role: UserRole, permission: Permission) -> bool:
@@ -99,62 +105,79 @@ def check(user: User, permission: Permission) -> None:
 
 
 def acting_user(session: Session) -> User | None:
-    """The user this unit of work is for (None for Footprint's own start-up work)."""
+    """The user this unit of work is for (None for Footprint's own work, SYSTEM);
+    NotAllowed for a session opened for nobody."""
+    if ACTOR not in session.info:
+        raise NotAllowed("No one is signed in, so nothing was done.")
     user_id = session.info.get(ACTOR)
-    if user_id is None:
+    if not isinstance(user_id, int):
         return None
     cached = session.info.get("footprint_actor")
     if isinstance(cached, User) and cached.id == user_id:
         return cached
     user = session.get(User, user_id)
+    if user is None:
+        raise NotAllowed("That account does not exist, so nothing was done.")
     session.info["footprint_actor"] = user
     return user
 
 
+def is_system(session: Session) -> bool:
+    """Whether Footprint itself is acting (start-up, the demo builder, sign-in checks)."""
+    return session.info.get(ACTOR) is SYSTEM
+
+
 def may(session: Session, permission: Permission) -> bool:
-    """Whether the acting user (if any) may; for parts of a page they may not need."""
+    """Whether the acting user may; for parts of a page they may not need."""
     user = acting_user(session)
     return user is None or allows(user.role, permission)
 
 
-def requires(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Mark a service operation: refuse it unless the acting user's role allows it."""
+def requires(
+    permission: Permission, *, incident: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Mark a service operation: refuse it unless the unit of work's actor may. With
+    `incident`, the named parameter is an incident the actor must be able to see."""
 
     def wrap(function: Callable[P, R]) -> Callable[P, R]:
         signature = inspect.signature(function)
+        if incident is not None and incident not in signature.parameters:
+            raise TypeError(f"{function.__qualname__} has no parameter {incident!r}")
 
         @functools.wraps(function)
         def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-            bound = signature.bind_partial(*args, **kwargs).arguments
-            session = bound.get("session")
+            session = args[0] if args else kwargs.get("session")
             if not isinstance(session, Session):
-                session = None
-            actor = bound.get("actor")
-            user = actor if isinstance(actor, User) else None
-            if user is None and session is not None:
-                user = acting_user(session)
-            elif user is not None and session is not None:
-                opened_for = session.info.get(ACTOR)
-                if opened_for is None:
-                    session.info[ACTOR] = user.id  # visibility and the trail follow it
-                elif opened_for != user.id:
+                raise TypeError(f"{function.__qualname__} is called with its unit of work first")
+            user = acting_user(session)  # refuses a unit of work opened for nobody
+            if user is not None:
+                check(user, permission)
+                # A service given an account as well must be given the one acting.
+                given = args[1] if len(args) > 1 else kwargs.get("actor")
+                if isinstance(given, User) and given.id != user.id:
                     raise NotAllowed(
                         "This was asked for one account in a unit of work opened for "
                         "another; nothing was done."
                     )
-            if user is not None:
-                check(user, permission)
-                incident_id = bound.get("incident_id")
-                if session is not None and isinstance(incident_id, int):
-                    incident = session.get(Incident, incident_id)
-                    if incident is not None and not may_see(session, incident):
-                        raise NotFound("That incident does not exist.")
+                if incident is not None:
+                    incident_id = signature.bind_partial(*args, **kwargs).arguments.get(incident)
+                    if isinstance(incident_id, int):
+                        require_visible(session, incident_id)
             return function(*args, **kwargs)
 
         OPERATIONS[f"{function.__module__}.{function.__qualname__}"] = permission
+        if incident is not None:
+            INCIDENT_OPERATIONS.add(f"{function.__module__}.{function.__qualname__}")
         return guarded
 
     return wrap
+
+
+def require_visible(session: Session, incident_id: int) -> None:
+    """NotFound, as if it did not exist, for an incident the actor may not see."""
+    found = session.get(Incident, incident_id)
+    if found is not None and not may_see(session, found):
+        raise NotFound("That incident does not exist.")
 
 
 def visible_incidents(session: Session) -> ColumnElement[bool]:

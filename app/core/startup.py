@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, inspect, select
 from sqlalchemy.exc import DBAPIError
 
+from app.core.actors import SYSTEM
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
 from app.core.errors import DatabaseError, NoLog
 from app.core.migrate import UpgradeResult, upgrade_to_head
@@ -38,7 +39,7 @@ def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
         upgrade = upgrade_to_head(engine)
         database = Database(engine)
         keep_outside_copy(database, had_trail)
-        with database.write() as session:
+        with database.write(SYSTEM) as session:
             user = ensure_default_user(session)
             ensure_default_terms(session, user)
             search_index.ensure_built(session)

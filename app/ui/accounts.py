@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import FootprintError, ValidationError
 from app.core.security.passwords import MIN_LENGTH
@@ -84,7 +85,7 @@ class AccountSetupDialog(QDialog):
             self.adjustSize()
             return
         try:
-            with self.database.write() as session:
+            with self.database.write(SYSTEM) as session:
                 user = create_first_account(
                     session, self.name.text(), self.username.text(), self.password.text()
                 )
@@ -139,7 +140,7 @@ class SignInDialog(QDialog):
             self.message.show()
             self.adjustSize()
             return
-        with self.database.write() as session:  # the count of wrong passwords is kept
+        with self.database.write(SYSTEM) as session:  # the count of wrong passwords is kept
             user, refusal = attempt_sign_in(session, self.username.text(), self.password.text())
             must_change = user.must_change_password if user else False
             user_id = user.id if user else None

@@ -9,6 +9,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
+from app.core.actors import SYSTEM
 from app.core.errors import FootprintError
 from app.core.startup import open_log
 from app.logging_setup import configure_logging, install_crash_logger
@@ -59,7 +60,7 @@ def run_gui(database_url: str | None = None) -> int:
     from app.ui.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
 
-    with log.database.read() as session:
+    with log.database.read(SYSTEM) as session:
         set_up = find_settings(session) is not None
         first_account = needs_first_account(session)
     if not set_up and not FirstRunDialog(AppContext(log.database, log.user_id)).exec():

@@ -142,10 +142,7 @@ class AuditPage(QWidget):
             return
 
         def work() -> object:
-            with self.context.database.read() as session:
-                from app.core.audit import ACTOR
-
-                session.info[ACTOR] = self.context.user_id
+            with self.context.database.read(self.context.user_id) as session:
                 return verify_trail(session, head, checkpoints)
 
         result, error = run_with_progress(self, "Checking the audit trail…", work)

@@ -11,7 +11,6 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.core import audit
-from app.core.audit import ACTOR
 from app.core.db import Database
 from app.core.errors import DatabaseError
 from app.core.models import User
@@ -38,7 +37,7 @@ class AppContext(QObject):
         self.role = self._role()
 
     def _role(self) -> UserRole:
-        with self.database.read() as session:
+        with self.database.read(self.user_id) as session:
             return get_user(session, self.user_id).role
 
     def switch_to(self, user_id: int) -> None:
@@ -53,8 +52,7 @@ class AppContext(QObject):
     def read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a read session, as the signed-in user (what they may see)."""
         try:
-            with self.database.read() as session:
-                session.info[ACTOR] = self.user_id
+            with self.database.read(self.user_id) as session:
                 return work(session)
         except OperationalError as exc:
             raise DatabaseError(explain_operational_error(exc)) from None

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.core.actors import SYSTEM
 from app.core.clock import utc_now
 from app.core.errors import FootprintError
 from app.core.services.accounts import unlock
@@ -97,7 +98,7 @@ class LockDialog(QDialog):
         typed = self.password.text()
         self.password.clear()
         try:
-            with self.context.database.write() as session:  # failures are counted
+            with self.context.database.write(SYSTEM) as session:  # failures are counted
                 refusal = unlock(session, self.context.user_id, typed)
         except SQLAlchemyError:
             self.message.setText("The log can't be reached just now: try again in a moment.")

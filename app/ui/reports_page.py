@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import audit
-from app.core.audit import ACTOR
 from app.core.clock import today_london
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
@@ -259,8 +258,7 @@ class ReportsPage(QWidget):
         user_id = self.context.user_id
 
         def work() -> bytes:
-            with self.context.database.read() as session:
-                session.info[ACTOR] = user_id
+            with self.context.database.read(user_id) as session:
                 report = build_report(session, term, suppress=suppress, commentary=commentary)
                 head = letterhead(get_settings(session))
             return GovernorsReportDocument(head, report).render()
@@ -348,8 +346,7 @@ class ReportsPage(QWidget):
         user_id = self.context.user_id
 
         def work() -> bytes:
-            with self.context.database.read() as session:
-                session.info[ACTOR] = user_id
+            with self.context.database.read(user_id) as session:
                 return rows_csv(anonymised_rows(session, term))
 
         data, error = run_with_progress(

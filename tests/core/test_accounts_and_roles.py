@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.errors import NotAllowed, NotFound, ValidationError
@@ -49,82 +50,82 @@ GOOD = "river lantern orchard"
 @pytest.fixture
 def dsl(database: Database, actor: User) -> User:
     set_clock(lambda: NOW)
-    with database.write() as s:
+    with database.write(actor) as s:
         return create_first_account(s, "Ada Okafor", "aokafor", GOOD)
 
 
 def _account(database: Database, dsl: User, role: UserRole, name: str) -> User:
-    with database.write() as s:
+    with database.write(dsl) as s:
         user = add_account(s, dsl, name.title(), name, role, "temporary harbour 42")
         user.must_change_password = False
         return user
 
 
 def test_the_first_account_takes_over_the_old_dsl_user(database: Database, actor: User) -> None:
-    with database.read() as s:
+    with database.read(actor) as s:
         assert needs_first_account(s)
-    with pytest.raises(ValidationError, match="at least 10 characters"), database.write() as s:
+    with pytest.raises(ValidationError, match="at least 10 characters"), database.write(actor) as s:
         create_first_account(s, "Ada Okafor", "aokafor", "short")
-    with pytest.raises(ValidationError, match="most common"), database.write() as s:
+    with pytest.raises(ValidationError, match="most common"), database.write(actor) as s:
         create_first_account(s, "Ada Okafor", "aokafor", "password123")
-    with database.write() as s:
+    with database.write(actor) as s:
         user = create_first_account(s, "Ada Okafor", "AOkafor", GOOD)
     assert user.id == actor.id and user.username == "aokafor" and user.role is UserRole.DSL
-    with database.read() as s:
+    with database.read(actor) as s:
         assert not needs_first_account(s)
 
 
 def test_wrong_passwords_lock_the_account_for_a_minute(database: Database, dsl: User) -> None:
-    with database.write() as s:  # an unknown name gets the very same reply
+    with database.write(SYSTEM) as s:  # an unknown name gets the very same reply
         _, unknown = attempt_sign_in(s, "nobody", "wrong password")
     for _attempt in range(1, 5):
-        with database.write() as s:
+        with database.write(SYSTEM) as s:
             user, refusal = attempt_sign_in(s, "aokafor", "wrong password")
         assert user is None and refusal is not None and unknown is not None
         assert refusal.message == unknown.message
-    with database.write() as s:
+    with database.write(SYSTEM) as s:
         _, refusal = attempt_sign_in(s, "aokafor", "wrong password")
     assert refusal is not None and "wait a minute" in refusal.message
-    with database.write() as s:  # even the right password waits
+    with database.write(SYSTEM) as s:  # even the right password waits
         _, refusal = attempt_sign_in(s, "aokafor", GOOD)
     assert refusal is not None and refusal.wait_seconds == 61
     set_clock(lambda: NOW + timedelta(seconds=61))
-    with database.write() as s:
+    with database.write(SYSTEM) as s:
         user, refusal = attempt_sign_in(s, "AOKAFOR ", GOOD)
     assert refusal is None and user is not None and user.last_login_at is not None
 
 
 def test_deactivated_accounts_and_forced_password_changes(database: Database, dsl: User) -> None:
     office = _account(database, dsl, UserRole.OFFICE, "office")
-    with database.write() as s:
+    with database.write(dsl) as s:
         reset_password(s, dsl, office.id, "temporary meadow 7")
         user, _ = attempt_sign_in(s, "office", "temporary meadow 7")
     assert user is not None and user.must_change_password
     with (
         pytest.raises(ValidationError, match="current password isn't right"),
-        database.write() as s,
+        database.write(SYSTEM) as s,
     ):
         change_own_password(s, user, "wrong", "new brook lantern")
-    with database.write() as s:
+    with database.write(user) as s:
         change_own_password(s, user, "temporary meadow 7", "new brook lantern")
-    with database.write() as s:
+    with database.write(SYSTEM) as s:
         signed, _ = attempt_sign_in(s, "office", "new brook lantern")
     assert signed is not None and not signed.must_change_password
-    with database.write() as s:
+    with database.write(dsl) as s:
         set_active(s, dsl, office.id, False)
-    with database.write() as s:
+    with database.write(SYSTEM) as s:
         _, refusal = attempt_sign_in(s, "office", "new brook lantern")
     assert refusal is not None and "deactivated" in refusal.message
-    with pytest.raises(NotAllowed, match="your own account"), database.write() as s:
+    with pytest.raises(NotAllowed, match="your own account"), database.write(dsl) as s:
         set_active(s, dsl, dsl.id, False)
-    with pytest.raises(NotAllowed, match="only active DSL"), database.write() as s:
+    with pytest.raises(NotAllowed, match="only active DSL"), database.write(dsl) as s:
         change_role(s, dsl, dsl.id, UserRole.OFFICE)
 
 
 def test_only_the_dsl_and_deputies_manage_accounts(database: Database, dsl: User) -> None:
     head = _account(database, dsl, UserRole.HEADTEACHER, "head")
     refused = "Headteacher account can't manage accounts"
-    with pytest.raises(NotAllowed, match=refused), database.write() as s:
+    with pytest.raises(NotAllowed, match=refused), database.write(head) as s:
         add_account(s, head, "Someone", "someone", UserRole.OFFICE, "temporary harbour 42")
 
 
@@ -176,7 +177,7 @@ def test_the_services_refuse_what_a_role_may_not_do(database: Database, dsl: Use
     office = _account(database, dsl, UserRole.OFFICE, "office")
     head = _account(database, dsl, UserRole.HEADTEACHER, "head")
     governor = _account(database, dsl, UserRole.GOVERNOR, "governor")
-    with database.write() as s:
+    with database.write(dsl) as s:
         save_settings(s, dsl, SchoolDetails(name="Kestrel Vale"))
         ensure_default_terms(s, dsl)
         theirs = make_incident(s, dsl, summary="Recorded by the DSL")
@@ -199,7 +200,7 @@ def test_the_services_refuse_what_a_role_may_not_do(database: Database, dsl: Use
         with pytest.raises(NotFound):
             add_evidence_description(s, office, theirs.id, "Not theirs")
     # The headteacher: reads everything but DSL-only, escalates, approves, doesn't edit.
-    with database.write() as s:
+    with database.write(SYSTEM) as s:
         get_incident(s, theirs.id).dsl_only = True
     with database.write(head.id) as s:
         assert count_incidents(s) == 1  # the office's; the DSL-only one is hidden
@@ -331,11 +332,11 @@ def test_the_command_line_asks_who_is_acting_in_a_log_with_accounts(
 def test_sign_ins_are_on_the_trail_in_plain_words(database: Database, dsl: User) -> None:
     from app.core.services.audit_log import audit_entries
 
-    with database.write() as s:
+    with database.write(dsl) as s:
         attempt_sign_in(s, "aokafor", "wrong password")
         attempt_sign_in(s, "aokafor", GOOD)
         incident = make_incident(s, dsl)
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         s.info["footprint_actor_id"] = dsl.id
         rows = audit_entries(s)
     actions = [(r.action, r.record) for r in rows]

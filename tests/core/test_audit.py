@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
 from app.cli import main
 from app.core import audit
+from app.core.actors import SYSTEM
 from app.core.db import Database, create_db_engine
 from app.core.models import AuditEntry, User
 from app.core.services.chronology import add_note
@@ -27,19 +28,19 @@ from tests.factories import make_incident, make_person
 
 
 def _entries(database: Database, after: int = 0) -> list[AuditEntry]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return list(
             s.scalars(select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id))
         )
 
 
 def _last_id(database: Database) -> int:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) or 0
 
 
 def _verify(database: Database) -> audit.Verification:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return audit.verify(s, database.audit_head)
 
 
@@ -58,7 +59,7 @@ def test_each_change_is_captured_with_who_and_before_and_after(
     database: Database, actor: User
 ) -> None:
     start = _last_id(database)
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor, summary="First wording")
         person = make_person(s, actor, given_name="Zoë", family_name="Nguyễn")
         add_involvement(s, actor, incident.id, person.id, InvolvementRole.POSTER)
@@ -78,7 +79,7 @@ def test_each_change_is_captured_with_who_and_before_and_after(
     assert json.loads(inserted.changes)["summary"] == "First wording"
 
     start = _last_id(database)
-    with database.write() as s:
+    with database.write(actor) as s:
         details = replace(details_of(get_incident(s, incident.id)), summary="Second wording")
         update_incident(s, actor, incident.id, details, expected_version=1)
         update_person(
@@ -101,9 +102,9 @@ def test_each_change_is_captured_with_who_and_before_and_after(
 
 
 def test_reads_exports_and_printing_are_on_the_trail(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
-    with database.write() as s:
+    with database.write(actor) as s:
         audit.record_read(s, actor.id, audit.Action.READ, "incident", incident.id)
         audit.record_read(s, actor.id, audit.Action.PRINT, "letter", 7, {"pages": 2})
     read, printed = _entries(database)[-2:]
@@ -113,7 +114,7 @@ def test_reads_exports_and_printing_are_on_the_trail(database: Database, actor: 
 
 
 def test_the_table_refuses_update_and_delete(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor)
     for statement in ("UPDATE audit_entry SET action = 'read'", "DELETE FROM audit_entry"):
         with (
@@ -124,7 +125,7 @@ def test_the_table_refuses_update_and_delete(database: Database, actor: User) ->
 
 
 def test_a_raw_sql_change_to_an_incident_is_found(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor, summary="As recorded")
     with database.engine.begin() as conn:
         conn.execute(
@@ -137,7 +138,7 @@ def test_a_raw_sql_change_to_an_incident_is_found(database: Database, actor: Use
 
 
 def test_an_edited_or_removed_entry_is_found(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         for n in range(3):
             make_incident(s, actor, summary=f"Incident {n}")
     _drop_triggers(database)
@@ -157,7 +158,7 @@ def test_an_edited_or_removed_entry_is_found(database: Database, actor: User) ->
 def test_cutting_back_or_rebuilding_the_whole_chain_is_found(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor, summary="As recorded")
     assert database.audit_head is not None and database.audit_head.exists()
     last = _last_id(database)
@@ -207,7 +208,7 @@ def test_cutting_back_or_rebuilding_the_whole_chain_is_found(
 
 def _iso(database: Database, stored: str) -> str:
     """The timestamp as the trail hashed it (what the ORM reads back, as ISO text)."""
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         value = s.scalar(select(AuditEntry.at).where(AuditEntry.id == 1))
     assert value is not None
     from datetime import datetime
@@ -221,7 +222,7 @@ def _iso(database: Database, stored: str) -> str:
 def test_audit_verify_on_the_command_line(
     db_url: str, database: Database, actor: User, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
     assert main(["--database", db_url, "audit", "verify"]) == 0
     assert "The audit trail is intact" in capsys.readouterr().out
@@ -251,7 +252,7 @@ def test_an_emptied_trail_or_a_removed_outside_copy_is_reported_never_re_baselin
     database.dispose()
     # The next start writes no fresh baseline over the doctored records…
     log = open_log(db_url)
-    with log.database.read() as s:
+    with log.database.read(SYSTEM) as s:
         assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "baseline")) is None
     problems = " ".join(_verify(log.database).problems)
     log.database.dispose()
@@ -281,13 +282,13 @@ def test_removed_categories_and_raw_deletes_are_on_or_against_the_trail(
 ) -> None:
     from app.core.vocab import Category
 
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(
             s, actor, categories=frozenset({Category.BULLYING, Category.COMPLAINT_SHARED})
         )
         person = make_person(s, actor, given_name="Kit")
     start = _last_id(database)
-    with database.write() as s:
+    with database.write(actor) as s:
         details = replace(
             details_of(get_incident(s, incident.id)), categories=frozenset({Category.BULLYING})
         )
@@ -313,9 +314,9 @@ def test_removed_categories_and_raw_deletes_are_on_or_against_the_trail(
 def test_a_change_after_a_rolled_back_savepoint_is_still_captured(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor, summary="Before")
-    with database.write() as s:
+    with database.write(actor) as s:
         loaded = get_incident(s, incident.id)
         try:
             with s.begin_nested():
@@ -381,7 +382,7 @@ def test_each_kind_of_change_in_the_log_reaches_the_trail(database: Database, ac
 
     def step(expected: tuple[str, str], work: object) -> None:
         start = _last_id(database)
-        with database.write() as s:
+        with database.write(SYSTEM) as s:
             work(s)  # type: ignore[operator]
         found = {(e.table_name, e.action) for e in _entries(database, start)}
         assert expected in found, (expected, found)

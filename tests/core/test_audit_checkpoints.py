@@ -14,6 +14,7 @@ from sqlalchemy import insert, select, text
 
 from app.cli import main
 from app.core import audit
+from app.core.actors import SYSTEM
 from app.core.audit.chain import entry_content
 from app.core.db import Database
 from app.core.models import AuditEntry, Incident, User
@@ -28,21 +29,21 @@ Edit = Callable[[dict[str, Any]], None]
 
 
 def _checkpoint(database: Database) -> audit.Checkpoint:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         checkpoint = audit.current_checkpoint(s)
     assert checkpoint is not None
     return checkpoint
 
 
 def _verify(database: Database, *checkpoints: audit.Checkpoint) -> audit.Verification:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return audit.verify(s, database.audit_head, checkpoints=checkpoints)
 
 
 def _forge(database: Database, keep: Keep, edit: Edit) -> None:
     """What someone with the log file, the outside copy and Footprint's code could do:
     drop the triggers, leave out and edit entries, and write the whole chain anew."""
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         old = [
             {
                 "at": e.at,
@@ -90,15 +91,15 @@ def _forge(database: Database, keep: Keep, edit: Edit) -> None:
 def test_a_changed_summary_and_removed_sign_ins_are_proved_by_an_earlier_checkpoint(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor, summary="Mr Reed's post named the pupil")
         create_first_account(s, "Ada Okafor", "aokafor", PASSWORD)
     for _ in range(4):
-        with database.write() as s:
+        with database.write(actor) as s:
             user, refusal = attempt_sign_in(s, "aokafor", PASSWORD)
             assert refusal is None and user is not None
     printed = _checkpoint(database)  # on the governors' report the clerk keeps
-    with database.write() as s:
+    with database.write(actor) as s:
         add_note(s, actor, incident.id, "Later work")
 
     with database.engine.begin() as conn:
@@ -120,11 +121,11 @@ def test_a_changed_summary_and_removed_sign_ins_are_proved_by_an_earlier_checkpo
 def test_a_removed_restricted_allegation_is_proved_by_an_earlier_checkpoint(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor, summary="Allegation about a member of staff", dsl_only=True)
         kept = make_incident(s, actor, summary="Another incident")
     printed = _checkpoint(database)
-    with database.read() as s:
+    with database.read(actor) as s:
         allegation = s.scalar(select(Incident.id).where(Incident.dsl_only.is_(True)))
 
     def about_the_allegation(entry: dict[str, Any]) -> bool:
@@ -154,7 +155,7 @@ def test_a_removed_restricted_allegation_is_proved_by_an_earlier_checkpoint(
 def test_the_command_line_prints_and_checks_a_checkpoint(
     db_url: str, database: Database, actor: User, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor)
     assert main(["--database", db_url, "audit", "checkpoint"]) == 0
     printed = capsys.readouterr().out.strip().removeprefix("Checkpoint ")

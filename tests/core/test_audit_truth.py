@@ -17,6 +17,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import audit
+from app.core.actors import SYSTEM
 from app.core.db import Database, create_db_engine
 from app.core.errors import ValidationError
 from app.core.models import AuditEntry, User
@@ -30,7 +31,7 @@ KILLS = 30
 
 
 def _last(database: Database) -> tuple[int, str]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         row = s.execute(
             select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
         ).one()
@@ -38,16 +39,16 @@ def _last(database: Database) -> tuple[int, str]:
 
 
 def _verify(database: Database) -> audit.Verification:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return audit.verify(s, database.audit_head)
 
 
 def test_a_save_refused_half_way_leaves_the_outside_copy_at_what_was_committed(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
-    with database.write() as s:
+    with database.write(actor) as s:
         try:
             with atomic(s):  # a service's savepoint: entries are written, then refused
                 make_incident(s, actor, summary="Never saved")
@@ -67,10 +68,10 @@ def test_a_unit_of_work_rolled_back_after_a_released_savepoint_moves_nothing(
 ) -> None:
     """SQLAlchemy reports a released savepoint as a commit: the copy must wait for the
     outermost one, which here never comes."""
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor)
     before = _last(database)
-    with pytest.raises(RuntimeError), database.write() as s:
+    with pytest.raises(RuntimeError), database.write(actor) as s:
         with atomic(s):
             make_incident(s, actor, summary="Rolled back with its unit of work")
             s.flush()
@@ -102,7 +103,7 @@ def test_a_full_disk_loses_nothing_and_raises_no_alarm(db_url: str) -> None:
 
     full = Database(engine)
     # SQLite rolls the whole transaction back on a full disk (the savepoint goes with it).
-    with pytest.raises(SQLAlchemyError), full.write() as s:
+    with pytest.raises(SQLAlchemyError), full.write(SYSTEM) as s:
         actor = s.get(User, log.user_id)
         assert actor is not None
         for number in range(200):

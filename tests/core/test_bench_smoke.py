@@ -26,7 +26,7 @@ def test_synthetic_log_is_valid_and_every_figure_measures(
     assert log.rows["incident"] == 300
     assert log.rows["involvement"] >= 600 and log.rows["chronology_entry"] >= 600
 
-    with database.read() as session:
+    with database.read(actor) as session:
         references = session.scalars(select(Incident.reference)).all()
         assert len(set(references)) == 300
         counters = dict(
@@ -37,7 +37,7 @@ def test_synthetic_log_is_valid_and_every_figure_measures(
         assert count_incidents(session, IncidentFilter(text=references[0])) >= 1
         assert rebuild(session) == 300
     # The app carries on numbering where the synthetic references stopped.
-    with database.write() as session:
+    with database.write(actor) as session:
         incident = make_incident(session, actor)
         year = int(incident.reference.split("-")[1])
         assert incident.reference.endswith(f"-{counters.get(year, 0) + 1:04d}")

@@ -57,16 +57,16 @@ def test_demo_school_is_complete_repeatable_and_refuses_a_second_time(
 ) -> None:
     clock.set_clock(lambda: NOW)
     # A throwaway build (read sessions roll back) to compare with the kept one.
-    with database.read() as session:
+    with database.read(actor) as session:
         first_summary = build_demo_school(session, actor.id, seed=11)
         first_list = _incident_list(session)
-    with database.write() as session:
+    with database.write(actor) as session:
         summary = build_demo_school(session, actor.id, seed=11)
         assert _incident_list(session) == first_list
     assert summary == first_summary
     assert "300 pupils" in summary and "200 seen" in summary
 
-    with database.read() as session:
+    with database.read(actor) as session:
         kinds = dict(session.execute(select(Person.kind, func.count()).group_by(Person.kind)).all())
         assert 280 <= kinds[PersonKind.PUPIL] <= 320
         assert 400 <= kinds[PersonKind.PARENT] <= 500
@@ -157,14 +157,14 @@ def test_demo_school_is_complete_repeatable_and_refuses_a_second_time(
         )
         assert logged >= _count(session, model=DeletionRequest)
 
-    with database.write() as session, pytest.raises(Conflict):
+    with database.write(actor) as session, pytest.raises(Conflict):
         build_demo_school(session, actor.id, seed=11)
 
 
 def test_demo_school_refuses_a_log_with_anyone_in_it(database: Database, actor: User) -> None:
-    with database.write() as session:
+    with database.write(actor) as session:
         make_person(session, actor)
-    with database.write() as session, pytest.raises(Conflict, match="never be mixed"):
+    with database.write(actor) as session, pytest.raises(Conflict, match="never be mixed"):
         build_demo_school(session, actor.id)
 
 

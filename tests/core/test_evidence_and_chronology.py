@@ -54,7 +54,7 @@ def test_type_is_detected_from_content(content: bytes, media_type: str | None) -
 
 
 def test_a_screenshot_is_stored_with_its_fingerprint(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         evidence_id = add_evidence_file(
             s,
@@ -64,7 +64,7 @@ def test_a_screenshot_is_stored_with_its_fingerprint(database: Database, actor: 
             PNG,
             description="The post as it appeared at 09:14",
         ).id
-    with database.read() as s:
+    with database.read(actor) as s:
         [row] = list_evidence(s, incident_id)
         assert row.media_type == "image/png" and row.size_bytes == len(PNG)
         assert row.sha256 == hashlib.sha256(PNG).hexdigest()
@@ -75,7 +75,7 @@ def test_a_screenshot_is_stored_with_its_fingerprint(database: Database, actor: 
 def test_files_that_are_not_evidence_are_refused_whatever_their_name(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
     too_big = b"\x89PNG\r\n\x1a\n" + bytes(MAX_EVIDENCE_BYTES)
     for name, content, message in [
@@ -84,15 +84,15 @@ def test_files_that_are_not_evidence_are_refused_whatever_their_name(
         ("huge.png", too_big, "at most 10 MB"),
         ("video.mp4", bytes(20 * 1024 * 1024), "at most 10 MB"),
     ]:
-        with pytest.raises(ValidationError, match=message) as raised, database.write() as s:
+        with pytest.raises(ValidationError, match=message) as raised, database.write(actor) as s:
             add_evidence_file(s, actor, incident_id, name, content)
         assert raised.value.field == "file"
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.scalar(select(func.count(Evidence.id))) == 0
 
 
 def test_description_only_evidence_keeps_no_image(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         with pytest.raises(ValidationError):
             add_evidence_description(s, actor, incident_id, "")
@@ -100,7 +100,7 @@ def test_description_only_evidence_keeps_no_image(database: Database, actor: Use
             s, actor, incident_id, "Image of a pupil; not kept. Seen by the DSL at 10:05."
         )
         evidence_id = evidence.id
-    with database.read() as s:
+    with database.read(actor) as s:
         [row] = list_evidence(s, incident_id)
         assert row.kind is EvidenceKind.DESCRIPTION_ONLY and row.sha256 is None
         with pytest.raises(NotFound):
@@ -108,18 +108,18 @@ def test_description_only_evidence_keeps_no_image(database: Database, actor: Use
 
 
 def test_withdrawn_evidence_stays_on_record(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         evidence_id = add_evidence_file(s, actor, incident_id, "a.png", PNG).id
         withdraw_evidence(s, actor, evidence_id, "Wrong incident")
-    with database.read() as s:
+    with database.read(actor) as s:
         assert list_evidence(s, incident_id) == []
         assert s.get(Evidence, evidence_id) is not None
         assert list_chronology(s, incident_id)[0].kind is ChronologyKind.EVIDENCE_WITHDRAWN
 
 
 def test_people_take_roles_on_an_incident(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         poster = make_person(s, actor, given_name="Şükrü", family_name="Demir")
         pupil = make_person(
@@ -133,7 +133,7 @@ def test_people_take_roles_on_an_incident(database: Database, actor: User) -> No
         with pytest.raises(Conflict, match="already on this incident as poster"):
             add_involvement(s, actor, incident_id, poster.id, InvolvementRole.POSTER)
         withdraw_involvement(s, actor, target_two.id, "Not in the photo after all")
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = list_involvements(s, incident_id)
         assert [(r.person_name, r.role) for r in rows] == [
             ("Şükrü Demir", InvolvementRole.POSTER),
@@ -145,7 +145,7 @@ def test_people_take_roles_on_an_incident(database: Database, actor: User) -> No
 
 
 def test_notes_and_amendments_keep_the_original(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         earlier = utc_now() - timedelta(minutes=30)
         note = add_note(
@@ -155,7 +155,7 @@ def test_notes_and_amendments_keep_the_original(database: Database, actor: User)
         with pytest.raises(ValidationError, match="same as the original"):
             amend_entry(s, actor, note.id, "Phoned Mrs O'Neill; she'll remove it.")
         ids = note.id, amendment.id
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = {r.id: r for r in list_chronology(s, incident_id)}
         assert rows[ids[0]].text == "Phoned Mrs O'Neill; she'll remove it."
         assert rows[ids[0]].amended_by_ids == (ids[1],)
@@ -164,30 +164,30 @@ def test_notes_and_amendments_keep_the_original(database: Database, actor: User)
 
 
 def test_timeline_is_newest_first(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         add_note(s, actor, incident_id, "second", occurred_at=utc_now() - timedelta(minutes=5))
         add_note(s, actor, incident_id, "first", occurred_at=utc_now() - timedelta(minutes=50))
         add_note(s, actor, incident_id, "third")
-    with database.read() as s:
+    with database.read(actor) as s:
         texts = [r.text for r in list_chronology(s, incident_id) if r.kind is ChronologyKind.NOTE]
         assert texts == ["third", "second", "first"]
 
 
 def test_chronology_entries_can_not_be_changed_or_deleted(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         entry_id = add_note(s, actor, incident_id, "original").id
-    with pytest.raises(AppendOnlyViolation), database.write() as s:
+    with pytest.raises(AppendOnlyViolation), database.write(actor) as s:
         entry = s.get(ChronologyEntry, entry_id)
         assert entry is not None
         entry.text = "rewritten"
         s.flush()
-    with pytest.raises(AppendOnlyViolation), database.write() as s:
+    with pytest.raises(AppendOnlyViolation), database.write(actor) as s:
         entry = s.get(ChronologyEntry, entry_id)
         s.delete(entry)
         s.flush()
-    with database.read() as s:
+    with database.read(actor) as s:
         entry = s.get(ChronologyEntry, entry_id)
         assert entry is not None and entry.text == "original"
 
@@ -202,17 +202,17 @@ def test_an_image_that_must_not_be_kept_is_erased_from_the_file(
 
     marker = os.urandom(48)  # bytes that can only come from this image
     content = PNG + marker * 20
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         evidence_id = add_evidence_file(s, actor, incident_id, "mistake.png", content).id
-    with pytest.raises(ValidationError), database.write() as s:
+    with pytest.raises(ValidationError), database.write(actor) as s:
         destroy_evidence_content(s, actor, evidence_id, " ")
-    with database.write() as s:
+    with database.write(actor) as s:
         destroy_evidence_content(
             s, actor, evidence_id, "Indecent image of a pupil added by mistake"
         )
     database.scrub_freed_space()
-    with database.read() as s:
+    with database.read(actor) as s:
         [row] = list_evidence(s, incident_id)
         assert row.destroyed_at is not None and row.sha256 == hashlib.sha256(content).hexdigest()
         with pytest.raises(NotFound):
@@ -230,15 +230,15 @@ def test_the_database_itself_refuses_to_rewrite_the_timeline(
     from sqlalchemy import text
     from sqlalchemy.exc import DatabaseError as DriverError
 
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         entry_id = add_note(s, actor, incident_id, "original").id
     for sql in (
         "UPDATE chronology_entry SET text = 'rewritten' WHERE id = :id",
         "DELETE FROM chronology_entry WHERE id = :id",
     ):
-        with pytest.raises(DriverError, match="append-only"), database.write() as s:
+        with pytest.raises(DriverError, match="append-only"), database.write(actor) as s:
             s.execute(text(sql), {"id": entry_id})
-    with database.read() as s:
+    with database.read(actor) as s:
         entry = s.get(ChronologyEntry, entry_id)
         assert entry is not None and entry.text == "original"

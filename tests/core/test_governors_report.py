@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.cli import main
+from app.core.actors import SYSTEM
 from app.core.clock import LONDON, set_clock
 from app.core.db import Database
 from app.core.models import Incident, User
@@ -107,7 +108,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Seeded:
     rng = random.Random(seed)
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Kestrel Vale Primary School"))
         ensure_default_terms(s, actor)
         term = find_term(s, TERM_KEY)
@@ -260,7 +261,7 @@ def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Se
 
 
 def _pdf(database: Database, term: Term, *, suppress: bool = True) -> tuple[bytes, str]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         report = build_report(s, term, suppress=suppress)
         pdf = GovernorsReportDocument(letterhead(get_settings(s)), report).render()
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -294,7 +295,7 @@ def seeded(database: Database, actor: User) -> Seeded:
 
 def test_no_canary_reaches_the_pdf_or_the_csv(database: Database, seeded: Seeded) -> None:
     pdf, text = _pdf(database, seeded.term)
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         exported = rows_csv(anonymised_rows(s, seeded.term)).decode("utf-8-sig")
     reader = PdfReader(io.BytesIO(pdf))
     metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
@@ -368,7 +369,7 @@ def test_every_figure_equals_the_seeded_counts(database: Database, seeded: Seede
 def test_no_suppressed_figure_can_be_worked_out_from_a_total(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Small School"))
         ensure_default_terms(s, actor)
         term = find_term(s, TERM_KEY)
@@ -398,7 +399,7 @@ def test_no_suppressed_figure_can_be_worked_out_from_a_total(
 def test_an_incident_with_two_posters_of_one_group_counts_once(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Small School"))
         ensure_default_terms(s, actor)
         term = find_term(s, TERM_KEY)
@@ -409,7 +410,7 @@ def test_an_incident_with_two_posters_of_one_group_counts_once(
             for kind in (PersonKind.STAFF, PersonKind.GOVERNOR):
                 person = make_person(s, actor, kind=kind, given_name=f"P{n}{kind}")
                 add_involvement(s, actor, incident.id, person.id, InvolvementRole.POSTER)
-    with database.read() as s:
+    with database.read(actor) as s:
         report = build_report(s, term)
     assert [(r.label, r.count) for r in report.by_poster] == [("Staff, governor or volunteer", 3)]
 
@@ -434,7 +435,7 @@ def test_the_chart_cannot_tell_a_suppressed_two_from_a_one() -> None:
 
 
 def test_the_csv_has_one_anonymous_row_per_incident(database: Database, seeded: Seeded) -> None:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         data = rows_csv(anonymised_rows(s, seeded.term))
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
@@ -450,7 +451,7 @@ def test_the_csv_has_one_anonymous_row_per_incident(database: Database, seeded: 
 
 
 def test_an_empty_term_gives_a_valid_report(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Empty School"))
         ensure_default_terms(s, actor)
         term = find_term(s, TERM_KEY)
@@ -459,20 +460,20 @@ def test_an_empty_term_gives_a_valid_report(database: Database, actor: User) -> 
     assert _figure(text, "Incidents recorded") == "0"
     assert "No deletion requests were sent in this period." in text
     assert "Page 1 of" in text and pdf.startswith(b"%PDF")
-    with database.read() as s:
+    with database.read(actor) as s:
         assert rows_csv(anonymised_rows(s, term)).decode("utf-8-sig").count("\n") == 1
 
 
 def test_the_commentary_is_checked_and_kept(
     database: Database, actor: User, seeded: Seeded
 ) -> None:
-    with database.read() as s:
+    with database.read(actor) as s:
         warnings = commentary_warnings(
             s, "GivenCANARY000X FamilyCANARY000X posted (SM-2026-0001) at https://x.example @kid"
         )
         assert latest_commentary(s, TERM_KEY) == "A calm term. Thanks to staff & <parents>."
     assert len(warnings) == 4 and "It names GivenCANARY000X FamilyCANARY000X" in warnings[0]
-    with database.read() as s:
+    with database.read(actor) as s:
         assert commentary_warnings(s, "Incidents fell; staff training went well.") == []
 
 
@@ -496,12 +497,12 @@ def test_the_command_line_writes_the_pdf_and_csv(
 def test_a_term_with_ten_thousand_incidents(database: Database, actor: User) -> None:
     from bench.synthetic import build_synthetic_log
 
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Big School"))
         ensure_default_terms(s, actor)
     # Every incident seen this autumn term (which began on 1 September 2026).
     build_synthetic_log(database, actor.id, incidents=10_000, people=3_000, days=80, seed=5)
-    with database.read() as s:
+    with database.read(actor) as s:
         term = find_term(s, "2026-autumn")
         report = build_report(s, term)
         rows = anonymised_rows(s, term)
@@ -520,7 +521,7 @@ def test_the_report_prints_the_trails_checkpoint_for_the_clerk(
 ) -> None:
     from app.core.audit import current_checkpoint
 
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         checkpoint = current_checkpoint(s)
     assert checkpoint is not None
     _, text = _pdf(database, seeded.term)

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import ValidationError
 from app.core.models import ChronologyEntry, Incident, Person, User
@@ -59,7 +60,7 @@ SETTINGS = settings(
 
 
 def _counts(database: Database) -> tuple[int, int, int]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return (
             s.scalar(select(func.count(Person.id))) or 0,
             s.scalar(select(func.count(Incident.id))) or 0,
@@ -74,7 +75,7 @@ def test_person_names_and_addresses(
 ) -> None:
     before = _counts(database)
     try:
-        with database.write() as s:
+        with database.write(actor) as s:
             person_id = create_person(
                 s, actor, person_details(given_name=given_name, address=address)
             ).id
@@ -82,7 +83,7 @@ def test_person_names_and_addresses(
         assert exc.field in {"given_name", "address"} and exc.message
         assert _counts(database) == before
         return
-    with database.read() as s:
+    with database.read(actor) as s:
         stored = get_person(s, person_id)
         assert (stored.given_name, stored.address) == (given_name, address)
 
@@ -94,7 +95,7 @@ def test_incident_text_and_notes(
 ) -> None:
     before = _counts(database)
     try:
-        with database.write() as s:
+        with database.write(actor) as s:
             incident = create_incident(
                 s, actor, replace(incident_details(), summary=summary, account_handle=handle)
             )
@@ -104,7 +105,7 @@ def test_incident_text_and_notes(
         assert exc.field in {"summary", "account_handle", "note"} and exc.message
         assert _counts(database) == before  # the whole unit of work was rolled back
         return
-    with database.read() as s:
+    with database.read(actor) as s:
         stored = get_incident(s, incident_id)
         assert (stored.summary, stored.account_handle) == (summary, handle)
         entry = s.get(ChronologyEntry, note_id)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import ValidationError
 from app.core.models import ChronologyEntry, Evidence, Incident, Involvement, User
@@ -29,7 +30,7 @@ from tests.factories import incident_details, make_person
 
 
 def _counts(database: Database) -> tuple[int, ...]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return tuple(
             s.scalar(select(func.count(model.id))) or 0
             for model in (Incident, Involvement, Evidence, ChronologyEntry)
@@ -39,7 +40,7 @@ def _counts(database: Database) -> tuple[int, ...]:
 def test_a_new_incident_is_saved_with_its_people_evidence_and_note(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         poster = make_person(s, actor).id
         target = make_person(s, actor, given_name="Zoë").id
     pending = PendingChanges(
@@ -50,9 +51,9 @@ def test_a_new_incident_is_saved_with_its_people_evidence_and_note(
         evidence=[NewEvidence("shot.png", PNG), NewEvidence("", None, "Image not kept")],
         notes=["Spoke to the class teacher."],
     )
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = save_incident_form(s, actor, incident_details(), pending).id
-    with database.read() as s:
+    with database.read(actor) as s:
         assert [r.role for r in list_involvements(s, incident_id)] == [
             InvolvementRole.POSTER,
             InvolvementRole.TARGET,
@@ -62,7 +63,7 @@ def test_a_new_incident_is_saved_with_its_people_evidence_and_note(
 
 
 def test_one_refused_part_stores_nothing(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         poster = make_person(s, actor).id
     before = _counts(database)
     pending = PendingChanges(
@@ -70,7 +71,7 @@ def test_one_refused_part_stores_nothing(database: Database, actor: User) -> Non
         evidence=[NewEvidence("big.bin", b"not a picture")],
         notes=["A note"],
     )
-    with pytest.raises(ValidationError) as raised, database.write() as s:
+    with pytest.raises(ValidationError) as raised, database.write(actor) as s:
         save_incident_form(s, actor, incident_details(), pending)
     assert raised.value.field == "file"
     assert _counts(database) == before
@@ -79,7 +80,7 @@ def test_one_refused_part_stores_nothing(database: Database, actor: User) -> Non
 def test_an_update_applies_removals_amendments_and_fields_together(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         person = make_person(s, actor).id
         incident = save_incident_form(
             s,
@@ -92,12 +93,12 @@ def test_an_update_applies_removals_amendments_and_fields_together(
             ),
         )
         incident_id, version = incident.id, incident.version
-    with database.read() as s:
+    with database.read(actor) as s:
         [involvement] = list_involvements(s, incident_id)
         [evidence] = list_evidence(s, incident_id)
         note = next(r for r in list_chronology(s, incident_id) if r.kind is ChronologyKind.NOTE)
         details = details_of(get_incident(s, incident_id))
-    with database.write() as s:
+    with database.write(actor) as s:
         save_incident_form(
             s,
             actor,
@@ -110,7 +111,7 @@ def test_an_update_applies_removals_amendments_and_fields_together(
             incident_id=incident_id,
             expected_version=version,
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert list_involvements(s, incident_id) == []
         assert list_evidence(s, incident_id) == []
         assert get_incident(s, incident_id).severity is Severity.HIGH

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import User
@@ -24,7 +25,7 @@ from tests.factories import make_incident, make_person
 def _seed(database: Database, actor: User) -> dict[str, int]:
     set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
     ids: dict[str, int] = {}
-    with database.write() as s:
+    with database.write(actor) as s:
         poster = make_person(s, actor, given_name="Łukasz", family_name="Wiśniewski")
         ids["a"] = make_incident(
             s,
@@ -68,7 +69,7 @@ def _seed(database: Database, actor: User) -> dict[str, int]:
 
 
 def _refs(database: Database, flt: IncidentFilter, **kwargs: object) -> list[int]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return [row.id for row in find_incidents(s, flt, **kwargs)]  # type: ignore[arg-type]
 
 
@@ -95,7 +96,7 @@ def test_filters_narrow_and_counts_agree(database: Database, actor: User) -> Non
     }
     for flt, expected in cases.items():
         assert set(_refs(database, flt)) == expected, flt
-        with database.read() as s:
+        with database.read(actor) as s:
             assert count_incidents(s, flt) == len(expected), flt
 
 
@@ -124,7 +125,7 @@ def test_pages_follow_on_without_overlap(database: Database, actor: User) -> Non
 
 def test_rows_carry_categories_and_names(database: Database, actor: User) -> None:
     ids = _seed(database, actor)
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = {r.id: r for r in find_incidents(s, IncidentFilter())}
     assert rows[ids["b"]].categories == (Category.COMPLAINT_SHARED, Category.DISREPUTE)
     assert rows[ids["b"]].posters == ("Łukasz Wiśniewski",)
@@ -139,7 +140,7 @@ def test_keyset_pages_match_one_long_query_for_every_sort(database: Database, ac
 
     set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
     platforms = list(Platform)
-    with database.write() as s:
+    with database.write(actor) as s:
         people = [
             make_person(s, actor, given_name=n, family_name=f"Family{i % 3}")
             for i, n in enumerate(["Zoë", "Aoife", "Łukasz", "Şükrü"])
@@ -170,7 +171,7 @@ def test_keyset_pages_match_one_long_query_for_every_sort(database: Database, ac
                 )
     for sort in IncidentSort:
         for descending in (True, False):
-            with database.read() as s:
+            with database.read(actor) as s:
                 whole = [
                     r.id for r in find_incidents(s, sort=sort, descending=descending, limit=1000)
                 ]
@@ -193,7 +194,7 @@ def test_overdue_only_and_next_action_due(database: Database, actor: User) -> No
     from app.core.vocab import DeletionMethod, EscalationKind, EscalationStatus
 
     set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
-    with database.write() as s:
+    with database.write(actor) as s:
         poster = make_person(s, actor)
         late = make_incident(s, actor)
         follow_up_today = make_incident(s, actor)
@@ -236,7 +237,7 @@ def test_overdue_only_and_next_action_due(database: Database, actor: User) -> No
             )
         )
         ids = late.id, follow_up_today.id, fine.id, answered.id
-    with database.read() as s:
+    with database.read(actor) as s:
         overdue = {r.id for r in find_incidents(s, IncidentFilter(overdue_only=True))}
         assert overdue == {ids[0], ids[1]}
         assert count_incidents(s, IncidentFilter(overdue_only=True)) == 2
@@ -261,6 +262,6 @@ def test_any_search_text_gives_an_answer_not_a_database_error(
     database: Database, actor: User, text: str
 ) -> None:
     _seed(database, actor)
-    with database.read() as s:
+    with database.read(actor) as s:
         flt = IncidentFilter(text=text)
         assert count_incidents(s, flt) == len(find_incidents(s, flt))

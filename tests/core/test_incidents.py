@@ -34,13 +34,13 @@ from tests.factories import incident_details, make_incident, make_person
 def test_incidents_get_yearly_references_and_a_created_entry(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         first = make_incident(s, actor)
         second = make_incident(s, actor)
         refs = first.reference, second.reference
         year = first.seen_at.year
     assert refs == (f"SM-{year}-0001", f"SM-{year}-0002")
-    with database.read() as s:
+    with database.read(actor) as s:
         incident = get_incident_by_reference(s, f" sm-{year}-0002 ")
         assert incident.status is IncidentStatus.NEW
         assert incident.category_set == {Category.COMPLAINT_SHARED}
@@ -54,7 +54,7 @@ def test_incidents_get_yearly_references_and_a_created_entry(
 def test_the_reference_year_is_the_year_seen_in_london(database: Database, actor: User) -> None:
     # 23:30 UTC on 31 December is still 31 December in London (GMT)…
     set_clock(lambda: datetime(2027, 1, 2, 12, 0, tzinfo=UTC))
-    with database.write() as s:
+    with database.write(actor) as s:
         winter = make_incident(
             s, actor, seen_at=datetime(2026, 12, 31, 23, 30, tzinfo=UTC), happened_at=None
         )
@@ -90,11 +90,11 @@ def test_the_reference_year_is_the_year_seen_in_london(database: Database, actor
 def test_bad_input_is_refused_with_a_message_for_its_field(
     database: Database, actor: User, overrides: dict[str, object], field: str, message: str
 ) -> None:
-    with pytest.raises(ValidationError) as raised, database.write() as s:
+    with pytest.raises(ValidationError) as raised, database.write(actor) as s:
         make_incident(s, actor, **overrides)
     assert raised.value.field == field
     assert message in raised.value.message
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.scalar(select(func.count(Incident.id))) == 0
         assert s.scalar(select(func.count(ChronologyEntry.id))) == 0
 
@@ -116,7 +116,7 @@ def test_times_must_be_in_order_and_not_in_the_future(database: Database, actor:
         ({"seen_at": datetime(2026, 1, 1)}, "seen_at", "date and time"),  # naive
     ]
     for overrides, field, message in cases:
-        with pytest.raises(ValidationError) as raised, database.write() as s:
+        with pytest.raises(ValidationError) as raised, database.write(actor) as s:
             make_incident(s, actor, **overrides)
         assert raised.value.field == field
         assert message in raised.value.message
@@ -125,11 +125,11 @@ def test_times_must_be_in_order_and_not_in_the_future(database: Database, actor:
 def test_a_save_lists_every_changed_field_in_the_chronology(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         reporter = make_person(s, actor, given_name="Aoife", family_name="Byrne")
         incident = make_incident(s, actor)
         incident_id, version, reporter_id = incident.id, incident.version, reporter.id
-    with database.write() as s:
+    with database.write(actor) as s:
         details = details_of(get_incident(s, incident_id))
         changed = replace(
             details,
@@ -140,7 +140,7 @@ def test_a_save_lists_every_changed_field_in_the_chronology(
             url="https://www.facebook.com/groups/123/posts/456",
         )
         update_incident(s, actor, incident_id, changed, expected_version=version)
-    with database.read() as s:
+    with database.read(actor) as s:
         incident = get_incident(s, incident_id)
         assert incident.severity is Severity.HIGH
         assert incident.updated_by_id == actor.id and incident.updated_at is not None
@@ -156,27 +156,27 @@ def test_a_save_lists_every_changed_field_in_the_chronology(
 
 
 def test_saving_without_changes_writes_nothing(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
         incident_id, version = incident.id, incident.version
-    with database.write() as s:
+    with database.write(actor) as s:
         details = details_of(get_incident(s, incident_id))
         update_incident(s, actor, incident_id, details, expected_version=version)
-    with database.read() as s:
+    with database.read(actor) as s:
         assert get_incident(s, incident_id).version == version
         assert len(list_chronology(s, incident_id)) == 1
 
 
 def test_a_stale_form_is_a_conflict_and_changes_nothing(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
         incident_id, version = incident.id, incident.version
-    with database.write() as s:
+    with database.write(actor) as s:
         details = details_of(get_incident(s, incident_id))
         update_incident(
             s, actor, incident_id, replace(details, severity=Severity.LOW), expected_version=version
         )
-    with pytest.raises(Conflict, match="Someone else saved"), database.write() as s:
+    with pytest.raises(Conflict, match="Someone else saved"), database.write(actor) as s:
         update_incident(
             s,
             actor,
@@ -184,17 +184,17 @@ def test_a_stale_form_is_a_conflict_and_changes_nothing(database: Database, acto
             replace(details, severity=Severity.CRITICAL),
             expected_version=version,
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert get_incident(s, incident_id).severity is Severity.LOW
 
 
 def test_closing_needs_outcome_and_rationale_and_records_when(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
         incident_id, version = incident.id, incident.version
-    with database.write() as s:
+    with database.write(actor) as s:
         details = replace(
             details_of(get_incident(s, incident_id)),
             status=IncidentStatus.CLOSED,
@@ -202,24 +202,24 @@ def test_closing_needs_outcome_and_rationale_and_records_when(
             outcome_rationale="Parent removed the post after our letter; checked on 12/11.",
         )
         update_incident(s, actor, incident_id, details, expected_version=version)
-    with database.read() as s:
+    with database.read(actor) as s:
         incident = get_incident(s, incident_id)
         assert incident.status is IncidentStatus.CLOSED
         assert incident.closed_at is not None
 
 
 def test_withdrawal_keeps_the_incident_and_says_why(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
-    with database.write() as s:
+    with database.write(actor) as s:
         withdraw_incident(s, actor, incident_id, "Duplicate of an earlier entry")
-    with pytest.raises(Conflict), database.write() as s:
+    with pytest.raises(Conflict), database.write(actor) as s:
         withdraw_incident(s, actor, incident_id, "again")
-    with database.read() as s:
+    with database.read(actor) as s:
         incident = get_incident(s, incident_id)
         assert incident.withdrawn_reason == "Duplicate of an earlier entry"
         assert list_chronology(s, incident_id)[0].kind is ChronologyKind.WITHDRAWN
-    with pytest.raises(Conflict), database.write() as s:
+    with pytest.raises(Conflict), database.write(actor) as s:
         update_incident(s, actor, incident_id, incident_details(), expected_version=1)
 
 
@@ -227,9 +227,9 @@ def test_times_come_back_timezone_aware_and_equal(database: Database, actor: Use
     # British Summer Time: 14:30 in London is 13:30 UTC.
     seen = datetime(2026, 7, 1, 13, 30, 15, 123456, tzinfo=UTC)
     set_clock(lambda: datetime(2026, 7, 2, tzinfo=UTC))
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor, seen_at=seen, happened_at=None).id
-    with database.read() as s:
+    with database.read(actor) as s:
         stored = get_incident(s, incident_id)
         assert stored.seen_at == seen
         assert stored.seen_at.utcoffset() == timedelta(0)
@@ -239,10 +239,10 @@ def test_times_come_back_timezone_aware_and_equal(database: Database, actor: Use
 def test_every_save_keeps_the_old_text_and_moves_the_version_on(
     database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor, summary="Mr X posted that Miss Y hit his son.")
         incident_id, version = incident.id, incident.version
-    with database.write() as s:
+    with database.write(actor) as s:
         details = details_of(get_incident(s, incident_id))
         update_incident(
             s,
@@ -251,12 +251,12 @@ def test_every_save_keeps_the_old_text_and_moves_the_version_on(
             replace(details, summary="Mr X posted an allegation about a teacher."),
             expected_version=version,
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         entry = next(e for e in list_chronology(s, incident_id) if e.kind is ChronologyKind.UPDATED)
         assert "“Mr X posted that Miss Y hit his son.”" in entry.text
         assert "“Mr X posted an allegation about a teacher.”" in entry.text
         version = get_incident(s, incident_id).version
-    with database.write() as s:  # categories alone: the version still moves on
+    with database.write(actor) as s:  # categories alone: the version still moves on
         details = details_of(get_incident(s, incident_id))
         update_incident(
             s,
@@ -265,7 +265,7 @@ def test_every_save_keeps_the_old_text_and_moves_the_version_on(
             replace(details, categories=frozenset({Category.DISREPUTE})),
             expected_version=version,
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert get_incident(s, incident_id).version == version + 1
-    with pytest.raises(Conflict), database.write() as s:
+    with pytest.raises(Conflict), database.write(actor) as s:
         update_incident(s, actor, incident_id, details, expected_version=version)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from app.cli import main
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.errors import Conflict, NotFound, ValidationError
@@ -71,7 +72,7 @@ def _flat(pdf: bytes) -> str:
 def case(database: Database, actor: User) -> dict[str, int]:
     """A pupil who posted (with two parents), a target pupil (one parent), a parent poster."""
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SCHOOL)
         ensure_default_terms(s, actor)
         incident = make_incident(
@@ -145,7 +146,7 @@ def case(database: Database, actor: User) -> dict[str, int]:
 
 
 def test_the_usual_addressees_are_suggested(database: Database, case: dict[str, int]) -> None:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         about_post = recipients(s, case["incident"], "request_removal")
         about_child = recipients(s, case["incident"], "child_involved")
         from_request = recipients(s, case["incident"], "request_removal", case["request"])
@@ -193,7 +194,7 @@ def test_every_template_prints_every_filled_field(
 
     def check(key: str) -> None:
         template = templates[key]
-        with database.read() as s:
+        with database.read(SYSTEM) as s:
             [letter] = prepare_letters(s, case["incident"], key, [case["mother"]])
         flat = _flat(letter.pdf)
         for field in expected_everywhere:
@@ -209,7 +210,7 @@ def test_every_template_prints_every_filled_field(
     # The second request: the first's deadline passed on Wednesday; on Thursday a second
     # request is sent, due two school days later, and its letter gives that deadline.
     set_clock(lambda: MONDAY + timedelta(days=3))
-    with database.write() as s:
+    with database.write(actor) as s:
         send_second_request(
             s,
             actor,
@@ -226,7 +227,7 @@ def test_a_letter_about_a_child_needs_a_parent_of_a_pupil_involved(
     database: Database, case: dict[str, int]
 ) -> None:
     not_parent = "Mr Dara Kelly is not the parent"
-    with pytest.raises(ValidationError, match=not_parent) as raised, database.read() as s:
+    with pytest.raises(ValidationError, match=not_parent) as raised, database.read(SYSTEM) as s:
         prepare_letters(s, case["incident"], "child_involved", [case["adult"]])
     assert raised.value.field == "addressee"
 
@@ -235,9 +236,9 @@ def test_a_deadline_letter_needs_a_recorded_request(
     database: Database, case: dict[str, int]
 ) -> None:
     no_request = "no deletion request to Mr Dara Kelly"
-    with pytest.raises(ValidationError, match=no_request), database.read() as s:
+    with pytest.raises(ValidationError, match=no_request), database.read(SYSTEM) as s:
         prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
-    with database.read() as s:  # a letter without a deadline is fine
+    with database.read(SYSTEM) as s:  # a letter without a deadline is fine
         [letter] = prepare_letters(s, case["incident"], "proper_channels", [case["adult"]])
     assert "1 Elm Row" in _text(letter.pdf) and not letter.warnings
 
@@ -245,7 +246,7 @@ def test_a_deadline_letter_needs_a_recorded_request(
 def test_a_missing_address_is_a_warning_and_a_visible_gap(
     database: Database, case: dict[str, int]
 ) -> None:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
     assert letter.warnings == ("There is no postal address for Siobhán O'Neill.",)
     assert "(no postal address on record)" in _text(letter.pdf)
@@ -254,12 +255,12 @@ def test_a_missing_address_is_a_warning_and_a_visible_gap(
 def test_letters_are_kept_on_record_and_reprint_identically(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         made = make_letters(
             s, actor, case["incident"], "request_removal", [case["mother"], case["father"]]
         )
         ids = [letter.id for letter in made]
-    with database.read() as s:
+    with database.read(actor) as s:
         first = [letter_pdf(s, i) for i in ids]
         rows = list_letters(s, case["incident"])
         stored = s.get(Letter, ids[0])
@@ -278,10 +279,10 @@ def test_letters_are_kept_on_record_and_reprint_identically(
 
     # A week later, with a new headteacher and new wording, the reprint is unchanged.
     set_clock(lambda: MONDAY + timedelta(days=7))
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Renamed School", headteacher_name="Mr New"))
         save_template(s, actor, "request_removal", "New", "New subject", "New body.")
-    with database.read() as s:
+    with database.read(actor) as s:
         assert [letter_pdf(s, i) for i in ids] == first
     assert "24 November 2026" not in _text(first[0])
 
@@ -289,10 +290,10 @@ def test_letters_are_kept_on_record_and_reprint_identically(
 def test_a_damaged_stored_letter_is_not_reprinted(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         [letter] = make_letters(s, actor, case["incident"], "proper_channels", [case["adult"]])
         s.execute(text("UPDATE letter SET pdf = :pdf"), {"pdf": b"%PDF-1.4 forged"})
-    with pytest.raises(Conflict, match="doesn't match the fingerprint"), database.read() as s:
+    with pytest.raises(Conflict, match="doesn't match the fingerprint"), database.read(actor) as s:
         letter_pdf(s, letter.id)
 
 
@@ -300,24 +301,24 @@ def test_the_school_edits_a_template_and_can_restore_the_default(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
     misspelt = r"\{child_nme\}.*Did you mean \{child_name\}"
-    with pytest.raises(ValidationError, match=misspelt), database.write() as s:
+    with pytest.raises(ValidationError, match=misspelt), database.write(actor) as s:
         save_template(s, actor, "child_involved", "T", "About {child_nme}", "Body")
-    with database.write() as s:
+    with database.write(actor) as s:
         save_template(
             s, actor, "child_involved", "About your child", "A note about {child_name}", "Hello."
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert current_templates(s)["child_involved"].subject == "A note about {child_name}"
         [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
         row = next(r for r in template_rows(s) if r.key == "child_involved")
     assert "A note about Łukasz Byrne" in _text(letter.pdf)
     assert row.customised and row.changed_by == actor.display_name
-    with database.write() as s:
+    with database.write(actor) as s:
         restore_default(s, actor, "child_involved")
-    with database.read() as s:
+    with database.read(actor) as s:
         assert current_templates(s)["child_involved"] == default_templates()["child_involved"]
         assert not next(r for r in template_rows(s) if r.key == "child_involved").customised
-    with pytest.raises(NotFound), database.write() as s:
+    with pytest.raises(NotFound), database.write(actor) as s:
         save_template(s, actor, "no_such_letter", "T", "S", "B")
 
 
@@ -331,7 +332,7 @@ def test_logo_and_signature_must_be_pictures(database: Database, actor: User) ->
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     png = bytes(buffer.data().data())
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SCHOOL)
         settings = set_image(s, actor, "logo", png)
         assert settings.logo_media_type == "image/png"
@@ -340,9 +341,9 @@ def test_logo_and_signature_must_be_pictures(database: Database, actor: User) ->
         (png[:40], "damaged"),
         (b"\x89PNG\r\n\x1a\n" + bytes(3 * 1024 * 1024), "at most 2 MB"),
     ]:
-        with pytest.raises(ValidationError, match=message), database.write() as s:
+        with pytest.raises(ValidationError, match=message), database.write(actor) as s:
             set_image(s, actor, "signature_image", bad)
-    with database.write() as s:
+    with database.write(actor) as s:
         assert set_image(s, actor, "logo", None).logo is None
 
 
@@ -357,7 +358,7 @@ def test_the_command_line_makes_and_records_a_letter(
     args = ["letter", "--database", db_url, "--incident", "sm-2026-0001"]
     assert main([*args, "--template", "request_removal", "--to", "ольга", "--out", str(out)]) == 0
     assert "Dear Mrs Nguyễn," in _text(out.read_bytes())
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         [row] = list_letters(s, case["incident"])
         assert letter_pdf(s, row.id) == out.read_bytes()
 
@@ -370,14 +371,14 @@ def test_the_command_line_makes_and_records_a_letter(
     assert main(["--database", db_url, "letter", "--list-templates"]) == 0
     listed = capsys.readouterr().out
     assert "request_removal" in listed and "Underage use of a platform" in listed
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert len(list_letters(s, case["incident"])) == 1
 
 
 def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         step = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Alpha", year_group="3")
         sibling = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Beta", year_group="1")
         parent = make_person(s, actor, title="Ms", given_name="Pat", family_name="Quinn")
@@ -385,7 +386,7 @@ def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
         link_parent(s, actor, parent.id, sibling.id)
         add_involvement(s, actor, case["incident"], step.id, InvolvementRole.POSTER)
         add_involvement(s, actor, case["incident"], sibling.id, InvolvementRole.TARGET)
-    with database.read() as s:
+    with database.read(actor) as s:
         [offered] = [
             r for r in recipients(s, case["incident"], "child_involved") if r.person_id == parent.id
         ]
@@ -398,7 +399,7 @@ def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
 def test_a_request_applies_only_to_its_own_addressee(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.read() as s:
+    with database.read(actor) as s:
         [letter] = prepare_letters(
             s, case["incident"], "request_removal", [case["mother"]], request_id=case["request"]
         )
@@ -421,7 +422,7 @@ def test_a_request_applies_only_to_its_own_addressee(
 def test_a_deadline_letter_needs_an_open_request_with_a_deadline_ahead(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         draft = create_request(
             s,
             actor,
@@ -430,7 +431,7 @@ def test_a_deadline_letter_needs_an_open_request_with_a_deadline_ahead(
             method=DeletionMethod.LETTER,
             sent_at=None,
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         [letter] = prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
     assert letter.deletion_request_id == draft.id
     assert any("not marked as sent" in w and "25 November 2026" in w for w in letter.warnings)
@@ -439,12 +440,15 @@ def test_a_deadline_letter_needs_an_open_request_with_a_deadline_ahead(
     set_clock(lambda: MONDAY + timedelta(days=3))  # Thursday: the pupil's deadline has passed
     with (
         pytest.raises(ValidationError, match=r"\(25 November 2026\) has passed"),
-        database.read() as s,
+        database.read(actor) as s,
     ):
         prepare_letters(s, case["incident"], "request_removal", [case["mother"]])
-    with database.write() as s:
+    with database.write(actor) as s:
         record_outcome(s, actor, case["request"], DeletionOutcome.REFUSED)
-    with pytest.raises(ValidationError, match="already closed \\(refused\\)"), database.read() as s:
+    with (
+        pytest.raises(ValidationError, match="already closed \\(refused\\)"),
+        database.read(actor) as s,
+    ):
         prepare_letters(s, case["incident"], "request_removal", [case["mother"]])
 
 
@@ -452,21 +456,21 @@ def test_placeholders_with_formatting_are_refused(database: Database, actor: Use
     for body in ("Seen {date_seen:%d/%m}", "Dear {child_name!r}", "Width {platform:>99999999}"):
         with (
             pytest.raises(ValidationError, match="Write placeholders plainly"),
-            database.write() as s,
+            database.write(actor) as s,
         ):
             save_template(s, actor, "child_involved", "T", "Subject", body)
-    with pytest.raises(ValidationError, match=r"line 2, character 5"), database.write() as s:
+    with pytest.raises(ValidationError, match=r"line 2, character 5"), database.write(actor) as s:
         save_template(s, actor, "child_involved", "T", "Subject", "Fine\nBad { brace")
 
 
 def test_a_blank_value_is_a_warning_not_a_silent_gap(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         pupil = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Nia")  # no class
         add_involvement(s, actor, case["incident"], pupil.id, InvolvementRole.WITNESS)
         link_parent(s, actor, case["adult"], pupil.id)
-    with database.read() as s:
+    with database.read(actor) as s:
         [letter] = prepare_letters(s, case["incident"], "child_involved", [case["adult"]])
     assert any(
         w.startswith("{child_class} is blank in the letter to Mr Dara Kelly")
@@ -477,14 +481,14 @@ def test_a_blank_value_is_a_warning_not_a_silent_gap(
 def test_a_letter_made_in_error_is_withdrawn_not_deleted(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         [letter] = make_letters(s, actor, case["incident"], "proper_channels", [case["adult"]])
-    with database.write() as s:
+    with database.write(actor) as s:
         withdraw_letter(s, actor, letter.id, "Printed twice")
-    with database.read() as s:
+    with database.read(actor) as s:
         assert list_letters(s, case["incident"]) == []
         assert letter_pdf(s, letter.id).startswith(b"%PDF")  # still on record
         last = list_chronology(s, case["incident"])[0]  # newest first
     assert "withdrawn: Printed twice" in last.text
-    with pytest.raises(Conflict), database.write() as s:
+    with pytest.raises(Conflict), database.write(actor) as s:
         withdraw_letter(s, actor, letter.id, "Again")

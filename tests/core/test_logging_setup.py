@@ -25,7 +25,7 @@ def test_a_sanitised_traceback_names_places_not_values() -> None:
 def test_a_database_error_reaches_the_log_without_the_values_written(
     database: Database, actor: User
 ) -> None:
-    with pytest.raises(IntegrityError) as raised, database.write() as s:
+    with pytest.raises(IntegrityError) as raised, database.write(actor) as s:
         s.execute(
             text("INSERT INTO person (id, kind, given_name) VALUES (:i, :k, :n)"),
             {"i": 1, "k": "pupil", "n": "Łukasz Secret-Name"},

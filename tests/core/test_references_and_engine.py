@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.core.actors import SYSTEM
 from app.core.db import Database, create_db_engine, normalise_url, refuse_network_path
 from app.core.errors import DatabaseError
 from app.core.models import User
@@ -31,7 +32,7 @@ def test_two_writers_at_once_never_share_a_reference(db_url: str, actor: User) -
         try:
             start.wait()
             for _ in range(EACH):
-                with db.write() as s:
+                with db.write(SYSTEM) as s:
                     ref = make_incident(s, get_user(s, actor.id)).reference
                 with lock:
                     references.append(ref)
@@ -111,7 +112,7 @@ def test_two_pcs_saving_one_incident_at_once_get_a_conflict_not_a_crash(
     from app.core.vocab import Severity
 
     setup = Database(create_db_engine(db_url))
-    with setup.write() as s:
+    with setup.write(SYSTEM) as s:
         incident = make_incident(s, get_user(s, actor.id))
         incident_id, version = incident.id, incident.version
         details = details_of(incident)
@@ -122,7 +123,7 @@ def test_two_pcs_saving_one_incident_at_once_get_a_conflict_not_a_crash(
 
     def save(db: Database, severity: Severity) -> None:
         try:
-            with db.write() as s:
+            with db.write(SYSTEM) as s:
                 get_incident(s, incident_id)  # both read the same version…
                 # …then both save. (On SQLite the other PC is already queued behind this
                 # one, so the barrier times out.)

@@ -34,7 +34,7 @@ def november() -> None:
 
 
 def _pupil_and_aunt(database: Database, actor: User) -> tuple[int, int]:
-    with database.write() as s:
+    with database.write(actor) as s:
         pupil = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Aoife", year_group="5")
         aunt = make_person(
             s, actor, kind=PersonKind.STAFF, given_name="Máire", family_name="Ní Bhriain"
@@ -47,28 +47,28 @@ def test_a_link_is_declared_approved_reviewed_and_withdrawn(
 ) -> None:
     pupil_id, aunt_id = _pupil_and_aunt(database, actor)
     details = ExceptionDetails(pupil_id, aunt_id, "Aunt", date(2026, 9, 3), platforms="Facebook")
-    with database.write() as s:
+    with database.write(actor) as s:
         entry_id = add_exception(s, actor, details).id
-    with database.read() as s:
+    with database.read(actor) as s:
         assert [r.status for r in list_exceptions(s)] == ["Awaiting approval"]
-    with database.write() as s:
+    with database.write(actor) as s:
         approve_exception(s, actor, entry_id, review_on=date(2027, 9, 1))
         with pytest.raises(Conflict):
             approve_exception(s, actor, entry_id, review_on=date(2027, 9, 1))
-    with database.read() as s:
+    with database.read(actor) as s:
         [row] = list_exceptions(s)
         assert row.status == "Approved" and row.approved_by == "DSL"
         assert reviews_due(s) == []
         assert reviews_due(s, on=date(2027, 9, 1))[0].id == entry_id
-    with database.write() as s:
+    with database.write(actor) as s:
         review_exception(s, actor, entry_id, next_review_on=date(2028, 9, 1), note="Still family")
         withdraw_exception(s, actor, entry_id, "Pupil left the school")
-    with database.read() as s:
+    with database.read(actor) as s:
         [row] = list_exceptions(s)
         assert row.status == "Withdrawn" and row.withdrawn_reason == "Pupil left the school"
         assert "reviewed: Still family" in row.notes
         assert list_exceptions(s, include_withdrawn=False) == []
-    with pytest.raises(Conflict), database.write() as s:
+    with pytest.raises(Conflict), database.write(actor) as s:
         withdraw_exception(s, actor, entry_id, "again")
 
 
@@ -89,17 +89,17 @@ def test_the_register_refuses_wrong_people_and_dates(
         ),
     ]
     for details, field in bad:
-        with pytest.raises(ValidationError) as raised, database.write() as s:
+        with pytest.raises(ValidationError) as raised, database.write(actor) as s:
             add_exception(s, actor, details)
         assert raised.value.field == field
-    with database.read() as s:
+    with database.read(actor) as s:
         assert list_exceptions(s) == []
 
 
 def test_a_persons_page_lists_their_incidents_and_roles(
     database: Database, actor: User, november: None
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         person = make_person(s, actor)
         first = make_incident(s, actor, seen_at=datetime(2026, 10, 1, tzinfo=UTC), happened_at=None)
         second = make_incident(
@@ -109,7 +109,7 @@ def test_a_persons_page_lists_their_incidents_and_roles(
         add_involvement(s, actor, second.id, person.id, InvolvementRole.WITNESS)
         add_involvement(s, actor, second.id, person.id, InvolvementRole.REPORTER)
         ids = person.id, first.reference, second.reference
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = incidents_for_person(s, ids[0])
     assert [(r.reference, r.role) for r in rows] == [
         (ids[2], InvolvementRole.WITNESS),
@@ -121,7 +121,7 @@ def test_a_persons_page_lists_their_incidents_and_roles(
 def test_dashboard_counts_open_work_and_shows_recent_activity(
     database: Database, actor: User, november: None
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor, safeguarding_concern=True)
         progress = make_incident(s, actor, status=IncidentStatus.IN_PROGRESS)
         make_incident(
@@ -134,7 +134,7 @@ def test_dashboard_counts_open_work_and_shows_recent_activity(
         gone = make_incident(s, actor, safeguarding_concern=True)
         withdraw_incident(s, actor, gone.id, "Duplicate")
         add_note(s, actor, progress.id, "Called the parent back.")
-    with database.read() as s:
+    with database.read(actor) as s:
         figures = dashboard_figures(s)
     assert figures.open_by_status[IncidentStatus.NEW] == 1
     assert figures.open_by_status[IncidentStatus.IN_PROGRESS] == 1

@@ -45,7 +45,7 @@ MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def setup(database: Database, actor: User) -> dict[str, int]:
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         ensure_default_terms(s, actor)
         incident = make_incident(s, actor, seen_at=MONDAY - timedelta(days=3), happened_at=None)
         poster = make_person(s, actor, given_name="Siobhán", family_name="O'Neill")
@@ -56,7 +56,7 @@ def setup(database: Database, actor: User) -> dict[str, int]:
 
 
 def _request(database: Database, actor: User, ids: dict[str, int], **kw: object) -> int:
-    with database.write() as s:
+    with database.write(actor) as s:
         return create_request(
             s,
             actor,
@@ -72,7 +72,7 @@ def test_a_request_gets_a_deadline_two_school_days_on(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
     request_id = _request(database, actor, setup)
-    with database.read() as s:
+    with database.read(actor) as s:
         [row] = list_requests(s, setup["incident"])
         assert row.id == request_id and row.deadline == date(2026, 11, 25)
         assert row.addressee_name == "Siobhán O'Neill"
@@ -83,7 +83,7 @@ def test_a_request_gets_a_deadline_two_school_days_on(
 def test_a_request_goes_only_to_the_poster(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
-    with pytest.raises(ValidationError, match="poster") as raised, database.write() as s:
+    with pytest.raises(ValidationError, match="poster") as raised, database.write(actor) as s:
         create_request(
             s,
             actor,
@@ -116,7 +116,7 @@ def test_every_request_outcome_step(
     set_clock(lambda: MONDAY + timedelta(days=7))  # past the deadline
     checked = MONDAY + timedelta(days=1)
     for outcome in _path_to(start):
-        with database.write() as s:
+        with database.write(actor) as s:
             verified = (
                 checked
                 if outcome in (DeletionOutcome.REMOVED, DeletionOutcome.PARTLY_REMOVED)
@@ -127,12 +127,12 @@ def test_every_request_outcome_step(
         checked if target in (DeletionOutcome.REMOVED, DeletionOutcome.PARTLY_REMOVED) else None
     )
     if allowed:
-        with database.write() as s:
+        with database.write(actor) as s:
             record_outcome(s, actor, request_id, target, verified_at=verified)
-        with database.read() as s:
+        with database.read(actor) as s:
             assert list_requests(s, setup["incident"])[0].outcome is target
     else:
-        with pytest.raises(NotAllowed, match="can't become") as raised, database.write() as s:
+        with pytest.raises(NotAllowed, match="can't become") as raised, database.write(actor) as s:
             record_outcome(s, actor, request_id, target, verified_at=verified)
         assert target.label.lower() in raised.value.message
 
@@ -153,17 +153,20 @@ def test_a_request_cannot_be_removed_before_it_was_sent(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
     request_id = _request(database, actor, setup, sent_at=None)
-    with pytest.raises(NotAllowed, match="hasn't been sent"), database.write() as s:
+    with pytest.raises(NotAllowed, match="hasn't been sent"), database.write(actor) as s:
         record_outcome(s, actor, request_id, DeletionOutcome.REMOVED, verified_at=MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         mark_sent(s, actor, request_id, MONDAY)
-    with pytest.raises(ValidationError, match="before the request was sent"), database.write() as s:
+    with (
+        pytest.raises(ValidationError, match="before the request was sent"),
+        database.write(actor) as s,
+    ):
         record_outcome(
             s, actor, request_id, DeletionOutcome.REMOVED, verified_at=MONDAY - timedelta(hours=1)
         )
-    with pytest.raises(ValidationError, match="checked the post"), database.write() as s:
+    with pytest.raises(ValidationError, match="checked the post"), database.write(actor) as s:
         record_outcome(s, actor, request_id, DeletionOutcome.REMOVED)
-    with pytest.raises(NotAllowed, match="too early"), database.write() as s:
+    with pytest.raises(NotAllowed, match="too early"), database.write(actor) as s:
         record_outcome(s, actor, request_id, DeletionOutcome.NO_REPLY)
 
 
@@ -174,7 +177,7 @@ def test_a_reply_cannot_predate_sending(
     set_clock(lambda: MONDAY + timedelta(hours=2))
     with (
         pytest.raises(ValidationError, match="before the request was sent") as raised,
-        database.write() as s,
+        database.write(actor) as s,
     ):
         record_reply(
             s,
@@ -184,7 +187,7 @@ def test_a_reply_cannot_predate_sending(
             summary="Said she'd think about it",
         )
     assert raised.value.field == "reply_at"
-    with database.write() as s:
+    with database.write(actor) as s:
         record_reply(
             s,
             actor,
@@ -192,7 +195,7 @@ def test_a_reply_cannot_predate_sending(
             reply_at=MONDAY + timedelta(minutes=30),
             summary="Said she'd remove it tonight",
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert (
             list_requests(s, setup["incident"])[0].reply_summary == "Said she'd remove it tonight"
         )
@@ -203,11 +206,11 @@ def test_a_second_request_follows_the_first(
 ) -> None:
     first = _request(database, actor, setup)
     set_clock(lambda: MONDAY + timedelta(days=3, hours=2))
-    with database.write() as s:
+    with database.write(actor) as s:
         second = send_second_request(
             s, actor, first, method=DeletionMethod.EMAIL, sent_at=MONDAY + timedelta(days=3)
         ).id
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = {r.id: r for r in list_requests(s, setup["incident"])}
         assert rows[first].outcome is DeletionOutcome.NO_REPLY
         assert rows[second].follow_up_of_id == first
@@ -237,17 +240,17 @@ def test_escalations_need_their_reference_and_a_future_follow_up(
     ]
     for overrides, field, message in cases:
         kwargs = {"escalated_at": MONDAY, **overrides}
-        with pytest.raises(ValidationError, match=message) as raised, database.write() as s:
+        with pytest.raises(ValidationError, match=message) as raised, database.write(actor) as s:
             create_escalation(s, actor, setup["incident"], **kwargs)  # type: ignore[arg-type]
         assert raised.value.field == field
-    with database.read() as s:
+    with database.read(actor) as s:
         assert list_escalations(s, setup["incident"]) == []
 
 
 def test_report_harmful_content_waits_48_hours_after_the_platform(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
-    with pytest.raises(NotAllowed, match="platform first"), database.write() as s:
+    with pytest.raises(NotAllowed, match="platform first"), database.write(actor) as s:
         create_escalation(
             s,
             actor,
@@ -256,7 +259,7 @@ def test_report_harmful_content_waits_48_hours_after_the_platform(
             escalated_at=MONDAY,
             reference_number="RHC-1",
         )
-    with database.write() as s:
+    with database.write(actor) as s:
         create_escalation(
             s,
             actor,
@@ -266,7 +269,7 @@ def test_report_harmful_content_waits_48_hours_after_the_platform(
             reference_number="FB-889",
         )
     set_clock(lambda: MONDAY + timedelta(hours=50))
-    with pytest.raises(NotAllowed, match="from 25/11/2026 09:00"), database.write() as s:
+    with pytest.raises(NotAllowed, match="from 25/11/2026 09:00"), database.write(actor) as s:
         create_escalation(
             s,
             actor,
@@ -275,7 +278,7 @@ def test_report_harmful_content_waits_48_hours_after_the_platform(
             escalated_at=MONDAY + timedelta(hours=47),
             reference_number="RHC-1",
         )
-    with database.write() as s:
+    with database.write(actor) as s:
         create_escalation(
             s,
             actor,
@@ -297,37 +300,37 @@ def test_every_escalation_status_step(
     start: EscalationStatus,
     target: EscalationStatus,
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         escalation_id = create_escalation(
             s, actor, setup["incident"], kind=EscalationKind.PLATFORM_REPORT, escalated_at=MONDAY
         ).id
     if start is not EscalationStatus.OPEN:
-        with database.write() as s:
+        with database.write(actor) as s:
             update_escalation(s, actor, escalation_id, status=start, outcome="Done")
     outcome = "No further action: the account was suspended."
     if target in ESCALATION_STATUSES[start]:
-        with database.write() as s:
+        with database.write(actor) as s:
             update_escalation(s, actor, escalation_id, status=target, outcome=outcome)
     else:
-        with pytest.raises(NotAllowed, match="can't become"), database.write() as s:
+        with pytest.raises(NotAllowed, match="can't become"), database.write(actor) as s:
             update_escalation(s, actor, escalation_id, status=target, outcome=outcome)
 
 
 def test_closing_an_escalation_needs_an_outcome(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         escalation_id = create_escalation(
             s, actor, setup["incident"], kind=EscalationKind.LADO, escalated_at=MONDAY
         ).id
-    with pytest.raises(ValidationError, match="outcome"), database.write() as s:
+    with pytest.raises(ValidationError, match="outcome"), database.write(actor) as s:
         update_escalation(s, actor, escalation_id, status=EscalationStatus.CLOSED_NFA)
 
 
 def _close(
     database: Database, actor: User, incident_id: int, decisions: CloseDecisions | None = None
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = get_incident(s, incident_id)
         details = replace(
             details_of(incident),
@@ -348,7 +351,7 @@ def test_closing_with_open_items_asks_and_records_why(
         _close(database, actor, setup["incident"])
     assert raised.value.decision == "open_items"
     assert raised.value.items == ["request to Siobhán O'Neill (sent)"]
-    with database.read() as s:
+    with database.read(actor) as s:
         assert get_incident(s, setup["incident"]).status is IncidentStatus.NEW
     _close(
         database,
@@ -356,7 +359,7 @@ def test_closing_with_open_items_asks_and_records_why(
         setup["incident"],
         CloseDecisions(open_items_reason="Parent has left the school; post is private now."),
     )
-    with database.read() as s:
+    with database.read(actor) as s:
         entries = list_chronology(s, setup["incident"])
         closed = next(e for e in entries if e.kind is ChronologyKind.CLOSED_WITH_OPEN_ITEMS)
         assert "Parent has left the school" in closed.text
@@ -366,7 +369,7 @@ def test_a_safeguarding_concern_needs_a_decision_not_to_escalate(
     database: Database, actor: User
 ) -> None:
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor, safeguarding_concern=True).id
     with pytest.raises(DecisionNeeded) as raised:
         _close(database, actor, incident_id)
@@ -377,10 +380,10 @@ def test_a_safeguarding_concern_needs_a_decision_not_to_escalate(
         incident_id,
         CloseDecisions(no_escalation_reason="Discussed with the deputy DSL: low risk."),
     )
-    with database.read() as s:
+    with database.read(actor) as s:
         kinds = [e.kind for e in list_chronology(s, incident_id)]
         assert ChronologyKind.NO_ESCALATION_DECISION in kinds
-    with database.write() as s:  # a decision recorded earlier also counts
+    with database.write(actor) as s:  # a decision recorded earlier also counts
         other = make_incident(s, actor, safeguarding_concern=True).id
         record_no_escalation_decision(s, actor, other, "Handled in school.")
     _close(database, actor, other)
@@ -392,7 +395,7 @@ def test_due_items_list_the_most_urgent_first(
     from app.core.services.due import due_items
 
     _request(database, actor, setup)  # deadline Wednesday 25/11
-    with database.write() as s:
+    with database.write(actor) as s:
         create_escalation(
             s,
             actor,
@@ -402,7 +405,7 @@ def test_due_items_list_the_most_urgent_first(
             reference_number="FB-1",
             next_follow_up_on=date(2026, 11, 27),
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert due_items(s, date(2026, 11, 25)) == []
         items = due_items(s, date(2026, 11, 30))
     assert [(i.kind, i.due_on) for i in items] == [
@@ -419,7 +422,7 @@ def test_the_deadline_counts_from_the_day_at_the_school_not_in_utc(
 ) -> None:
     # 23:30 UTC on Sunday 21 June is 00:30 on Monday 22 June in London (summer time).
     sent = datetime(2026, 6, 21, 23, 30, tzinfo=UTC)
-    with database.write() as s:
+    with database.write(actor) as s:
         ensure_default_terms(s, actor, around=date(2026, 6, 1))
         incident = make_incident(s, actor, seen_at=sent - timedelta(hours=1), happened_at=None)
         add_involvement(s, actor, incident.id, setup["poster"], InvolvementRole.POSTER)
@@ -446,7 +449,7 @@ def test_due_today_is_not_overdue_anywhere_and_tomorrow_it_is_everywhere(
         (datetime(2026, 11, 26, 8, tzinfo=UTC), True),
     ):
         set_clock(lambda m=moment: m)
-        with database.read() as s:
+        with database.read(actor) as s:
             [row] = find_incidents(s, IncidentFilter())
             in_filter = [r.id for r in find_incidents(s, IncidentFilter(overdue_only=True))]
             dashboard = due_items(s, moment.date())
@@ -460,7 +463,7 @@ def test_a_closed_incident_takes_no_new_casework(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
     _close(database, actor, setup["incident"], CloseDecisions(no_escalation_reason="n/a"))
-    with pytest.raises(NotAllowed, match="reopen"), database.write() as s:
+    with pytest.raises(NotAllowed, match="reopen"), database.write(actor) as s:
         create_request(
             s,
             actor,
@@ -469,7 +472,7 @@ def test_a_closed_incident_takes_no_new_casework(
             method=DeletionMethod.EMAIL,
             sent_at=MONDAY,
         )
-    with pytest.raises(NotAllowed, match="reopen"), database.write() as s:
+    with pytest.raises(NotAllowed, match="reopen"), database.write(actor) as s:
         create_escalation(
             s, actor, setup["incident"], kind=EscalationKind.PLATFORM_REPORT, escalated_at=MONDAY
         )
@@ -480,7 +483,7 @@ def test_removal_closes_the_same_persons_other_requests(
 ) -> None:
     first = _request(database, actor, setup)
     set_clock(lambda: MONDAY + timedelta(days=3, hours=2))
-    with database.write() as s:
+    with database.write(actor) as s:
         second = send_second_request(
             s, actor, first, method=DeletionMethod.EMAIL, sent_at=MONDAY + timedelta(days=3)
         ).id
@@ -491,7 +494,7 @@ def test_removal_closes_the_same_persons_other_requests(
             DeletionOutcome.REMOVED,
             verified_at=MONDAY + timedelta(days=3, hours=1),
         )
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = {r.id: r for r in list_requests(s, setup["incident"])}
     assert rows[second].outcome is DeletionOutcome.REMOVED
 
@@ -501,9 +504,9 @@ def test_no_reply_is_refused_once_a_reply_was_recorded(
 ) -> None:
     request_id = _request(database, actor, setup)
     set_clock(lambda: MONDAY + timedelta(days=5))
-    with database.write() as s:
+    with database.write(actor) as s:
         record_reply(
             s, actor, request_id, reply_at=MONDAY + timedelta(days=1), summary="Will think about it"
         )
-    with pytest.raises(NotAllowed, match="reply was recorded"), database.write() as s:
+    with pytest.raises(NotAllowed, match="reply was recorded"), database.write(actor) as s:
         record_outcome(s, actor, request_id, DeletionOutcome.NO_REPLY)

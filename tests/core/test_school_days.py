@@ -70,7 +70,7 @@ def test_school_days_between_and_term_of() -> None:
 
 
 def test_default_terms_are_added_once_and_edits_are_kept(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         assert ensure_default_terms(s, actor, around=date(2026, 11, 24)) == 9
         save_term(
             s,
@@ -83,7 +83,7 @@ def test_default_terms_are_added_once_and_edits_are_kept(database: Database, act
             half_term_ends_on=date(2026, 10, 30),
         )
         assert ensure_default_terms(s, actor, around=date(2026, 11, 24)) == 0
-    with database.read() as s:
+    with database.read(actor) as s:
         assert len(list_terms(s)) == 9
         autumn = term_by_key(s, "2026-autumn")
         assert (autumn.starts_on, autumn.half_term_ends_on) == (
@@ -111,10 +111,10 @@ def test_default_terms_are_added_once_and_edits_are_kept(database: Database, act
 def test_term_dates_that_make_no_sense_are_refused(
     database: Database, actor: User, dates: tuple[date, date, date | None, date | None], field: str
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         ensure_default_terms(s, actor, around=date(2026, 11, 24))
     starts, ends, half_start, half_end = dates
-    with pytest.raises(ValidationError) as raised, database.write() as s:
+    with pytest.raises(ValidationError) as raised, database.write(actor) as s:
         save_term(
             s,
             actor,

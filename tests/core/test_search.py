@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.models import User
 from app.core.services.incident_queries import IncidentFilter, count_incidents, find_incidents
@@ -19,7 +20,7 @@ from tests.factories import make_incident, make_person, person_details
 
 
 def _found(database: Database, text: str) -> list[str]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return [r.reference for r in find_incidents(s, IncidentFilter(text=text))]
 
 
@@ -38,7 +39,7 @@ def test_folding_handles_letters_unicode_does_not_decompose() -> None:
 
 
 def test_names_are_found_by_prefix_with_or_without_accents(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
         poster = make_person(s, actor, given_name="Łukasz", family_name="Wiśniewski")
         add_involvement(s, actor, incident.id, poster.id, InvolvementRole.POSTER)
@@ -49,13 +50,13 @@ def test_names_are_found_by_prefix_with_or_without_accents(database: Database, a
 
 
 def test_the_index_follows_edits_renames_and_removals(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = make_incident(s, actor)
         person = make_person(s, actor, given_name="Ольга", family_name="Смирнова")
         involvement = add_involvement(s, actor, incident.id, person.id, InvolvementRole.TARGET)
         ids = incident.id, person.id, involvement.id, incident.reference
     assert _found(database, "ольга") == [ids[3]]
-    with database.write() as s:
+    with database.write(actor) as s:
         update_person(
             s,
             actor,
@@ -65,7 +66,7 @@ def test_the_index_follows_edits_renames_and_removals(database: Database, actor:
         )
     assert _found(database, "ольга") == []
     assert _found(database, "olga smir") == [ids[3]]
-    with database.write() as s:
+    with database.write(actor) as s:
         incident = get_incident(s, ids[0])
         update_incident(
             s,
@@ -76,7 +77,7 @@ def test_the_index_follows_edits_renames_and_removals(database: Database, actor:
         )
     assert _found(database, "fake acc") == [ids[3]]
     assert _found(database, "complaint") == []
-    with database.write() as s:
+    with database.write(actor) as s:
         withdraw_involvement(s, actor, ids[2], "Wrong person")
     assert _found(database, "olga") == []
 
@@ -105,9 +106,9 @@ def test_the_index_follows_edits_renames_and_removals(database: Database, actor:
     ],
 )
 def test_any_typing_is_safe_and_never_an_error(database: Database, actor: User, typed: str) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor, summary="Post in the PTA group AND a photo (near the gate)")
-    with database.read() as s:
+    with database.read(actor) as s:
         count = count_incidents(s, IncidentFilter(text=typed))
         rows = find_incidents(s, IncidentFilter(text=typed))
     assert count == len(rows)
@@ -116,7 +117,7 @@ def test_any_typing_is_safe_and_never_an_error(database: Database, actor: User, 
 
 
 def test_typing_a_reference_narrows_by_reference(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         refs = [make_incident(s, actor).reference for _ in range(12)]
     year = refs[0].split("-")[1]
     assert _found(database, "sm") == list(reversed(refs))  # newest seen first

@@ -71,7 +71,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     for suffix in ("", ".audit-head"):
         shutil.copyfile(folder / f"plain.sqlite3{suffix}", folder / f"accounts.sqlite3{suffix}")
     log = open_log(f"sqlite:///{folder / 'accounts.sqlite3'}")
-    with log.database.write() as s:
+    with log.database.write(actor) as s:
         create_first_account(s, "Ada Okafor", "aokafor", PASSWORD)
     log.database.dispose()
     return Prepared(folder, reference, term)

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
+from app.core.actors import SYSTEM
 from app.core.db import create_db_engine
 from app.core.errors import DatabaseError
 from app.core.migrate import (
@@ -128,7 +129,7 @@ def test_the_search_revision_indexes_incidents_already_in_the_log(empty_db_url: 
         )
     engine.dispose()
     log = open_log(empty_db_url)  # upgrades, then builds the index for what is there
-    with log.database.read() as s:
+    with log.database.read(SYSTEM) as s:
         found = find_incidents(s, IncidentFilter(text="mumsnet thread"))
         assert found == []  # the platform isn't part of the text…
         found = find_incidents(s, IncidentFilter(text="thread head"))
@@ -205,7 +206,7 @@ def test_the_trail_revision_puts_what_an_older_log_holds_on_the_trail(empty_db_u
         )
     engine.dispose()
     log = open_log(empty_db_url)
-    with log.database.read() as s:
+    with log.database.read(SYSTEM) as s:
         first = s.scalars(select(AuditEntry).order_by(AuditEntry.id).limit(1)).one()
         baselines = s.scalars(select(AuditEntry).where(AuditEntry.action == "baseline")).all()
         result = verify(s, log.database.audit_head)

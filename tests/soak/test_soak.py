@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from app.core.actors import SYSTEM
 from app.core.demo import build_demo_school
 from app.core.services.accounts import create_first_account
 from app.core.startup import open_log
@@ -47,9 +48,9 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("soak-demo")
     log = open_log(f"sqlite:///{folder / 'footprint.sqlite3'}")
     try:
-        with log.database.write() as session:
+        with log.database.write(SYSTEM) as session:
             build_demo_school(session, log.user_id)
-        with log.database.write() as session:
+        with log.database.write(SYSTEM) as session:
             create_first_account(session, "Sam Soak", USERNAME, PASSWORD)
         with log.database.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

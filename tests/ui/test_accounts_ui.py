@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import AuditEntry, Incident, User
@@ -51,14 +52,14 @@ def test_the_dsl_creates_the_first_account(qtbot: QtBot, database: Database) -> 
     dialog.confirm.setText(GOOD)
     dialog.create()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.user_id is not None
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert not needs_first_account(s)
 
 
 def test_signing_in_with_a_wrong_then_a_temporary_password(
     qtbot: QtBot, database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
         add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
     dialog = SignInDialog(database)
@@ -78,7 +79,7 @@ def test_signing_in_with_a_wrong_then_a_temporary_password(
     dialog.password.setText("temporary harbour 42")
     dialog.sign_in()
     assert dialog.user_id is not None
-    with database.read() as s:
+    with database.read(actor) as s:
         user = s.get(User, dialog.user_id)
         assert user is not None and not user.must_change_password
 
@@ -86,7 +87,7 @@ def test_signing_in_with_a_wrong_then_a_temporary_password(
 def test_the_idle_lock_keeps_a_half_filled_form(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         create_first_account(s, "Ada Okafor", "aokafor", GOOD)
     window = MainWindow(database, actor.id, qsettings)
     qtbot.addWidget(window)
@@ -126,7 +127,7 @@ def test_the_idle_lock_keeps_a_half_filled_form(
 def test_each_role_sees_only_its_sections(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
         governor = add_account(
             s, dsl, "Gail Governor", "gail", UserRole.GOVERNOR, "temporary harbour 42"
@@ -154,7 +155,7 @@ def test_each_role_sees_only_its_sections(
     window = MainWindow(database, dsl.id, qsettings)
     qtbot.addWidget(window)
     window.open_incident(1)
-    with database.read() as s:
+    with database.read(actor) as s:
         read = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (read.action, read.table_name, read.record_id, read.user_id) == (
         "read",
@@ -168,7 +169,7 @@ def test_each_role_sees_only_its_sections(
 def test_office_staff_record_an_incident_and_then_only_read_it(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
         office = add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
         make_incident(s, dsl, summary="The DSL's own incident")
@@ -184,7 +185,7 @@ def test_office_staff_record_an_incident_and_then_only_read_it(
     editor.form.categories.item(0).setCheckState(Qt.CheckState.Checked)
     assert editor.save(), editor.message.text()
     assert not editor.form.isEnabled() and not editor.save_button.isVisible()
-    with database.read() as s:
+    with database.read(actor) as s:
         mine = s.scalars(select(Incident).where(Incident.created_by_id == office.id)).one()
     assert mine.summary.startswith("A parent's post")
     window.incidents.refresh()
@@ -197,7 +198,7 @@ def test_locking_keeps_an_open_dialog_and_what_was_typed_in_it(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    with database.write() as s:
+    with database.write(actor) as s:
         create_first_account(s, "Ada Okafor", "aokafor", GOOD)
     window = MainWindow(database, actor.id, qsettings)
     qtbot.addWidget(window)
@@ -222,7 +223,7 @@ def test_locking_keeps_an_open_dialog_and_what_was_typed_in_it(
 def test_a_switched_out_window_no_longer_locks(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         dsl = create_first_account(s, "Ada Okafor", "aokafor", GOOD)
         add_account(s, dsl, "Olu Office", "olu", UserRole.OFFICE, "temporary harbour 42")
     window = MainWindow(database, actor.id, qsettings)

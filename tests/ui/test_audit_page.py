@@ -30,9 +30,9 @@ def _check(qtbot: QtBot, page: AuditPage, typed: str) -> None:
 def test_a_checkpoint_typed_in_is_proved_or_refuted(
     qtbot: QtBot, database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor)
-    with database.read() as s:
+    with database.read(actor) as s:
         printed = audit.current_checkpoint(s)
     assert printed is not None
     page = _page(qtbot, database, actor)

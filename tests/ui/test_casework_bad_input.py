@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import DeletionRequest, Escalation, User
@@ -27,7 +28,7 @@ MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def incident_id(database: Database, actor: User) -> int:
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         ensure_default_terms(s, actor)
         incident = make_incident(
             s, actor, seen_at=datetime(2026, 11, 20, tzinfo=UTC), happened_at=None
@@ -46,7 +47,7 @@ def incident_id(database: Database, actor: User) -> int:
 
 
 def _count(database: Database, model: type) -> int:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return int(s.scalar(select(func.count(model.id))) or 0)
 
 
@@ -82,7 +83,7 @@ def test_a_follow_up_date_in_the_past(
 def test_a_reply_dated_before_sending(
     qtbot: QtBot, database: Database, actor: User, incident_id: int
 ) -> None:
-    with database.read() as s:
+    with database.read(actor) as s:
         [request] = list_requests(s, incident_id)
     dialog = ReplyDialog(AppContext(database, actor.id), request)
     qtbot.addWidget(dialog)
@@ -93,7 +94,7 @@ def test_a_reply_dated_before_sending(
         "The reply can't have come before the request was sent."
     )
     assert dialog.summary.toPlainText() == "Said it was only a joke"
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.scalars(select(DeletionRequest)).one().reply_received_at is None
 
 
@@ -101,7 +102,7 @@ def test_term_dates_are_changed_in_settings(
     qtbot: QtBot, database: Database, actor: User, incident_id: int
 ) -> None:
     context = AppContext(database, actor.id)
-    with database.read() as s:
+    with database.read(actor) as s:
         autumn = next(
             t for t in list_terms(s) if (t.academic_year, t.name) == (2026, TermName.AUTUMN)
         )
@@ -114,7 +115,7 @@ def test_term_dates_are_changed_in_settings(
     dialog.half_start.set_value(date(2026, 10, 19))
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    with database.read() as s:
+    with database.read(actor) as s:
         changed = next(
             t for t in list_terms(s) if (t.academic_year, t.name) == (2026, TermName.AUTUMN)
         )
@@ -133,7 +134,7 @@ def test_a_drafted_request_is_marked_sent_and_then_counts(
     from app.ui.incidents.casework_panel import CaseworkPanel
     from tests.ui.helpers import when_modal
 
-    with database.write() as s:
+    with database.write(actor) as s:
         [existing] = list_requests(s, incident_id)
         create_request(
             s,
@@ -157,6 +158,6 @@ def test_a_drafted_request_is_marked_sent_and_then_counts(
 
     when_modal(sent, kind=MarkSentDialog)
     panel.mark_sent.click()
-    with database.read() as s:
+    with database.read(actor) as s:
         draft = list_requests(s, incident_id)[1]
     assert draft.sent_at is not None and draft.deadline == date(2026, 11, 25)

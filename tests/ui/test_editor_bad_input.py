@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from app.core.actors import SYSTEM
 from app.core.clock import utc_now
 from app.core.db import Database
 from app.core.models import ChronologyEntry, Evidence, Incident, User
@@ -32,7 +33,7 @@ def _new_editor(qtbot: QtBot, window: MainWindow) -> IncidentEditor:
 
 
 def _stored(database: Database) -> tuple[int, int, int]:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return tuple(  # type: ignore[return-value]
             int(s.scalar(select(func.count(m.id))) or 0)
             for m in (Incident, Evidence, ChronologyEntry)
@@ -149,7 +150,7 @@ def test_a_dropped_screenshot_is_staged_and_a_withdrawal_keeps_the_record(
     when_modal(reason, kind=QInputDialog)
     qtbot.mouseClick(editor.withdraw_button, Qt.MouseButton.LeftButton)
     assert editor.banner.isVisible() and not editor.save_button.isEnabled()
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         incident = s.scalars(select(Incident)).one()
         assert incident.withdrawn_reason == "Recorded twice"
 
@@ -163,7 +164,7 @@ def test_withdrawing_with_unsaved_changes_asks_first_and_does_not_crash(
     from app.core.vocab import InvolvementRole
     from tests.factories import make_incident, make_person
 
-    with database.write() as s:
+    with database.write(actor) as s:
         incident_id = make_incident(s, actor).id
         person_id = make_person(s, actor).id
     window.open_incident(incident_id)
@@ -185,5 +186,5 @@ def test_withdrawing_with_unsaved_changes_asks_first_and_does_not_crash(
     qtbot.mouseClick(editor.withdraw_button, Qt.MouseButton.LeftButton)
     assert editor.banner.isVisible() and not editor.save_button.isEnabled()
     assert editor.people.list.topLevelItemCount() == 0
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.get(Incident, incident_id).withdrawn_reason == "Recorded twice"  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import User
@@ -34,7 +35,7 @@ class Source:
         self, after: PageCursor | None, limit: int, sort: IncidentSort, descending: bool
     ) -> list[IncidentRow]:
         self.calls += 1
-        with self.database.read() as s:
+        with self.database.read(SYSTEM) as s:
             return find_incidents(
                 s, self.flt, sort=sort, descending=descending, limit=limit, after=after
             )
@@ -42,7 +43,7 @@ class Source:
 
 def _seed(database: Database, actor: User, count: int) -> None:
     set_clock(lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
-    with database.write() as s:
+    with database.write(actor) as s:
         for i in range(count):
             make_incident(
                 s,

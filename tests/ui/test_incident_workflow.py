@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.models import Incident, User
 from app.core.services.chronology import list_chronology
@@ -59,14 +60,14 @@ def _text_colour(widget: QWidget) -> str:
 
 
 def _count(database: Database, model: type) -> int:
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         return int(s.scalar(select(func.count(model.id))) or 0)
 
 
 def test_record_find_correct_and_close(
     qtbot: QtBot, window: MainWindow, database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_person(s, actor, given_name="Łukasz", family_name="Wiśniewski")
         make_person(
             s,
@@ -119,7 +120,7 @@ def test_record_find_correct_and_close(
     assert editor.message.text().startswith("Saved"), editor.message.text()
     # A confirmation is in the ordinary text colour; red is kept for refusals.
     assert _text_colour(editor.message) == _text_colour(editor.form)
-    with database.read() as s:
+    with database.read(actor) as s:
         [incident] = s.scalars(select(Incident)).all()
         assert incident.category_set == {Category.RUDE_OR_INSULTING, Category.IMAGE_WITHOUT_CONSENT}
         assert incident.platform is Platform.INSTAGRAM and incident.safeguarding_concern
@@ -174,7 +175,7 @@ def test_record_find_correct_and_close(
     when_modal(correct, kind=QInputDialog)
     qtbot.mouseClick(editor.timeline.correct, Qt.MouseButton.LeftButton)
     press(editor, Qt.Key.Key_S, CTRL)
-    with database.read() as s:
+    with database.read(actor) as s:
         rows = list_chronology(s, incident_id)
         original = next(r for r in rows if r.kind is ChronologyKind.NOTE)
         amendment = next(r for r in rows if r.kind is ChronologyKind.AMENDMENT)
@@ -189,7 +190,7 @@ def test_record_find_correct_and_close(
     assert editor.form.errors.message_for("outcome") == (
         "Choose the outcome before closing the incident."
     )
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.get(Incident, incident_id).status is IncidentStatus.NEW  # type: ignore[union-attr]
     editor.form.outcome.set_value(IncidentOutcome.POST_REMOVED)
     qtbot.keyClicks(editor.form.outcome_rationale, "Removed the same day; checked at 16:00.")
@@ -203,7 +204,7 @@ def test_record_find_correct_and_close(
 
     when_modal(decide, kind=QInputDialog)
     press(editor, Qt.Key.Key_S, CTRL)
-    with database.read() as s:
+    with database.read(actor) as s:
         decision = next(
             r
             for r in list_chronology(s, incident_id)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.letter_templates import default_templates
@@ -52,7 +53,7 @@ def _pdf_printer(path: Path) -> QPrinter:
 def case(database: Database, actor: User) -> dict[str, int]:
     """A pupil who posted, both parents on record, and a request sent to the pupil."""
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(
             s,
             actor,
@@ -132,7 +133,7 @@ def test_both_parents_letters_print_as_one_job_and_go_on_record(
     assert seen["notes"] == "2 letters, 2 pages."
     # One print job holding both letters.
     assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == 2
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         letters = list(s.scalars(select(Letter).order_by(Letter.id)))
         by_addressee = {letter.addressee_id: letter for letter in letters}
         assert sorted(by_addressee) == sorted([case["mother"], case["father"]])
@@ -190,7 +191,7 @@ def test_save_as_pdf_then_reprint_from_the_letters_page(
     qtbot.mouseClick(editor.letters.new_button, Qt.MouseButton.LeftButton)
 
     assert offered == ["SM-2026-0001 Your child was involved in an incident online.pdf"]
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         [row] = list_letters(s, case["incident"])
         assert saved.read_bytes() == letter_pdf(s, row.id)
     assert row.addressee_name == "Mrs Ольга Şükrü"
@@ -208,14 +209,14 @@ def test_save_as_pdf_then_reprint_from_the_letters_page(
     press(window.letters.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(PdfReader(io.BytesIO(reprinted.read_bytes())).pages) == 1
     assert window.letters.status.text() == "Reprinted the letter to Mrs Ольга Şükrü."
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 1  # nothing new made
 
 
 def test_a_letter_that_cannot_be_filled_says_why_and_nothing_is_stored(
     qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         adult = make_person(s, actor, given_name="Dara", family_name="Kelly")
         add_involvement(s, actor, case["incident"], adult.id, InvolvementRole.WITNESS)
     dialog = LetterDialog(window.context, case["incident"], "SM-2026-0001")
@@ -229,7 +230,7 @@ def test_a_letter_that_cannot_be_filled_says_why_and_nothing_is_stored(
     assert "Dara Kelly is not the parent or carer of a pupil" in dialog.message.text()
     assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
     dialog.print_letters()  # Ctrl+P does nothing either
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 0
 
 
@@ -252,7 +253,7 @@ def test_the_school_edits_a_template_in_settings(
     error = editor.errors.message_for("subject")
     assert "Unknown placeholder {child_nme}. Did you mean {child_name}?" in error
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(LetterTemplateVersion)) == 0
 
     # The placeholder list puts a correct one where the cursor is.
@@ -269,7 +270,7 @@ def test_the_school_edits_a_template_in_settings(
     editor.update_preview()
     assert editor.preview.page_labels and not editor.errors.message_for("subject")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert current_templates(s)["child_involved"].subject == "Über {child_name}"
     assert "(the school's wording)" in editor.templates.currentItem().text()
 
@@ -279,7 +280,7 @@ def test_the_school_edits_a_template_in_settings(
         kind=QMessageBox,
     )
     qtbot.mouseClick(editor.restore_button, Qt.MouseButton.LeftButton)
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert current_templates(s)["child_involved"] == default_templates()["child_involved"]
     assert editor.subject.text() == default_templates()["child_involved"].subject
 
@@ -295,7 +296,7 @@ def test_an_svg_logo_becomes_a_png_on_the_letterhead(
     )
     picture = window.settings_page.letterhead.logo
     assert picture.use_file(svg)
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         settings = s.scalars(select(SchoolSettings)).one()
         assert settings.logo is not None and settings.logo.startswith(b"\x89PNG")
         assert settings.logo_media_type == "image/png"
@@ -303,7 +304,7 @@ def test_an_svg_logo_becomes_a_png_on_the_letterhead(
     broken.write_text("<svg this is not", encoding="utf-8")
     assert not picture.use_file(broken)
     assert "not an SVG picture" in window.settings_page.letterhead.errors.message_for("logo")
-    with database.read() as s:  # the good logo is kept
+    with database.read(SYSTEM) as s:  # the good logo is kept
         assert s.scalars(select(SchoolSettings)).one().logo is not None
     dialog = LetterDialog(window.context, case["incident"], "SM-2026-0001")
     qtbot.addWidget(dialog)
@@ -328,7 +329,7 @@ def test_unsaved_incident_changes_are_saved_before_a_letter(
     press(editor.tabs, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert answers and "Letters are made from what is saved" in answers[0]
     assert not editor.is_dirty()
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert get_incident(s, case["incident"]).summary == "Corrected summary before the letter."
 
 
@@ -356,13 +357,13 @@ def test_a_printer_that_fails_keeps_nothing_on_record_and_a_good_one_prints_ink(
     dialog.choose_printer = lambda _parent: _pdf_printer(tmp_path / "missing" / "x.pdf")
     dialog.print_letters()
     assert "nothing was kept on record" in dialog.message.text()
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 0
     # Trying again with a working printer makes each letter once.
     printed = tmp_path / "printed.pdf"
     dialog.choose_printer = lambda _parent: _pdf_printer(printed)
     dialog.print_letters()
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 2
     assert _ink(printed) > 0.002  # text on the page, not a blank sheet
 
@@ -379,14 +380,14 @@ def test_saving_never_replaces_an_earlier_batch(
     dialog.save_letters()
     assert "letters (1 of 2).pdf already exists" in dialog.message.text()
     assert (tmp_path / "letters (1 of 2).pdf").read_bytes() == b"an earlier letter"
-    with database.read() as s:
+    with database.read(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 0
 
 
 def test_changing_the_letter_ticks_its_usual_addressees(
     qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         target = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Tam", year_group="4")
         carer = make_person(s, actor, given_name="Carer", address="3 Ash Way")
         link_parent(s, actor, carer.id, target.id)
@@ -408,7 +409,7 @@ def test_changing_the_letter_ticks_its_usual_addressees(
 def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
     qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         [letter] = make_letters(s, actor, case["incident"], "request_removal", [case["mother"]])
     editor = _open(qtbot, window, case["incident"])
     editor.tabs.setCurrentWidget(editor.letters)
@@ -425,7 +426,7 @@ def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
     timeline = editor.timeline.list
     entries = [timeline.topLevelItem(i).text(3) for i in range(timeline.topLevelItemCount())]
     assert any("withdrawn: Sent to the wrong parent" in entry for entry in entries)
-    with database.write() as s:
+    with database.write(actor) as s:
         withdraw_incident(s, actor, case["incident"], "Recorded twice")
     editor.close()
     editor = _open(qtbot, window, case["incident"])
@@ -433,5 +434,5 @@ def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
     editor.letters.tree.setCurrentItem(None)
     editor.letters._enable()  # choosing a row must not switch "New letter" back on
     assert not editor.letters.new_button.isEnabled()
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.get(Letter, letter.id).withdrawn_reason == "Sent to the wrong parent"

@@ -15,7 +15,7 @@ from tests.factories import make_incident
 def test_title_and_status_show_school_and_count(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="St Aidan's & St Zoë's C of E Primary"))
         make_incident(s, actor)
         make_incident(s, actor)

@@ -38,7 +38,7 @@ def _today() -> None:
 
 
 def _seed(database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Kestrel Vale Primary School"))
         ensure_default_terms(s, actor)
         pupil = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Zoë", family_name="Okafor")
@@ -84,7 +84,7 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
     assert not page.check_commentary()
     qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
     assert len(page.preview.page_labels) >= 3
-    with database.read() as s:
+    with database.read(actor) as s:
         assert latest_commentary(s, "2026-autumn").startswith("Bullying reports rose")
 
     printed = tmp_path / "printed.pdf"
@@ -119,7 +119,7 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
 def test_small_counts_follow_the_suppression_choice(
     qtbot: QtBot, window: MainWindow, database: Database, actor: User, tmp_path: Path
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         save_settings(s, actor, SchoolDetails(name="Kestrel Vale Primary School"))
         ensure_default_terms(s, actor)
         make_incident(s, actor, categories=frozenset({Category.BULLYING}))
@@ -151,7 +151,7 @@ def test_typed_commentary_survives_a_change_of_term_and_reports_are_never_stale(
     saved = tmp_path / "report.pdf"
     page.choose_file = lambda *_: saved
     qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
-    with database.write() as s:  # recorded on another screen after the preview
+    with database.write(actor) as s:  # recorded on another screen after the preview
         make_incident(s, actor, categories=frozenset({Category.BULLYING}))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert "Incidents recorded 5" in _text(saved.read_bytes())

@@ -59,7 +59,7 @@ def test_request_overdue_escalate_removed_closed(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         ensure_default_terms(s, actor)
         incident = make_incident(
             s,
@@ -87,7 +87,7 @@ def test_request_overdue_escalate_removed_closed(
 
     when_modal(send, kind=RequestDialog)
     qtbot.mouseClick(_guidance_button(editor, "Ask Siobhán O'Neill"), Qt.MouseButton.LeftButton)
-    with database.read() as s:
+    with database.read(actor) as s:
         request = s.scalars(select(DeletionRequest)).one()
         assert (request.deadline, request.outcome) == (date(2026, 11, 25), DeletionOutcome.PENDING)
     assert editor.casework.request_list.topLevelItemCount() == 1
@@ -117,7 +117,7 @@ def test_request_overdue_escalate_removed_closed(
     qtbot.mouseClick(
         _guidance_button(editor, "Or report the post to the platform"), Qt.MouseButton.LeftButton
     )
-    with database.read() as s:
+    with database.read(actor) as s:
         escalation = s.scalars(select(Escalation)).one()
         assert escalation.reference_number == "FB-5531-2207"
 
@@ -129,7 +129,7 @@ def test_request_overdue_escalate_removed_closed(
 
     when_modal(removed, kind=OutcomeDialog)
     qtbot.mouseClick(editor.casework.removed, Qt.MouseButton.LeftButton)
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.scalars(select(DeletionRequest)).one().outcome is DeletionOutcome.REMOVED
 
     # -- close it: the platform report is still open, so Footprint asks why ---------------
@@ -146,7 +146,7 @@ def test_request_overdue_escalate_removed_closed(
 
     when_modal(confirm, kind=QInputDialog)
     press(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.get(Incident, incident_id).status is IncidentStatus.CLOSED  # type: ignore[union-attr]
         timeline = list(reversed(list_chronology(s, incident_id)))  # oldest first
     assert window.nav.item(0).text() == "Dashboard"
@@ -171,7 +171,7 @@ def test_overdue_work_is_announced_at_start(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
     set_clock(lambda: MONDAY)
-    with database.write() as s:
+    with database.write(actor) as s:
         ensure_default_terms(s, actor)
         incident = make_incident(
             s, actor, seen_at=datetime(2026, 11, 20, 15, tzinfo=UTC), happened_at=None

@@ -29,7 +29,7 @@ from tests.ui.helpers import type_text, when_modal
 def test_each_dashboard_figure_opens_its_list(
     qtbot: QtBot, database: Database, actor: User, qsettings: QSettings
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_incident(s, actor, safeguarding_concern=True)
         make_incident(s, actor, status=IncidentStatus.IN_PROGRESS)
         make_incident(
@@ -70,7 +70,7 @@ def test_first_run_sets_up_the_school(qtbot: QtBot, database: Database, actor: U
     qtbot.keyClicks(dialog.form.headteacher_name, "Mrs S. O'Neill")
     qtbot.mouseClick(dialog.form.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted
-    with database.read() as s:
+    with database.read(actor) as s:
         settings = find_settings(s)
         assert settings is not None and settings.name == "Ysgol Gymraeg Llanfair & St Zoë's"
 
@@ -86,14 +86,14 @@ def test_first_run_can_load_the_demo_school(qtbot: QtBot, database: Database, ac
     when_modal(yes, kind=QMessageBox)
     qtbot.mouseClick(dialog.demo, Qt.MouseButton.LeftButton)
     assert dialog.demo_loaded
-    with database.read() as s:
+    with database.read(actor) as s:
         assert (s.scalar(select(func.count(Person.id))) or 0) > 700
 
 
 def test_people_add_a_pupil_and_link_a_parent(
     qtbot: QtBot, window: MainWindow, database: Database, actor: User
 ) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         make_person(s, actor, given_name="Ngozi", family_name="Okafor")
     page = window.people
 
@@ -126,7 +126,7 @@ def test_people_add_a_pupil_and_link_a_parent(
     qtbot.mouseClick(page.add_link, Qt.MouseButton.LeftButton)
     assert page.links.topLevelItem(0).text(0) == "Ngozi Okafor"
     assert page.links.topLevelItem(0).text(1) == "Mother"
-    with database.read() as s:
+    with database.read(actor) as s:
         assert s.scalar(select(func.count(ParentChildLink.id))) == 1
         pupil = s.scalars(select(Person).where(Person.given_name == "Zoë")).one()
         assert (pupil.year_group, pupil.class_name) == ("3", "3 Oak")
@@ -135,7 +135,7 @@ def test_people_add_a_pupil_and_link_a_parent(
 
 
 def test_declare_a_link_in_the_register(qtbot: QtBot, database: Database, actor: User) -> None:
-    with database.write() as s:
+    with database.write(actor) as s:
         pupil = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Aoife", year_group="5")
         aunt = make_person(s, actor, kind=PersonKind.STAFF, given_name="Máire")
         ids = pupil.id, aunt.id
@@ -149,7 +149,7 @@ def test_declare_a_link_in_the_register(qtbot: QtBot, database: Database, actor:
     qtbot.keyClicks(dialog.relationship, "Aunt")
     dialog.declared_on.set_value(date(2026, 9, 3))
     dialog.save()
-    with database.read() as s:
+    with database.read(actor) as s:
         entry = s.scalars(select(ContactException)).one()
         assert (entry.pupil_id, entry.adult_id, entry.relationship_label) == (*ids, "Aunt")
 

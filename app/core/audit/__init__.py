@@ -15,8 +15,9 @@
 
 from __future__ import annotations
 
+from app.core.actors import ACTOR
 from app.core.audit.baseline import write_baseline
-from app.core.audit.capture import ACTOR, RECORDER, AuditRecorder, mark_written, record_read
+from app.core.audit.capture import RECORDER, AuditRecorder, mark_written, record_read
 from app.core.audit.chain import GENESIS, Action, canonical, chain_hash
 from app.core.audit.head import Checkpoint, load_head, save_head
 from app.core.audit.verify import Verification, current_checkpoint, verify

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, object_session, sessionmaker
 
+from app.core.actors import ACTOR
 from app.core.audit.chain import (
     NOT_AUDITED,
     Action,
@@ -31,8 +32,6 @@ from app.core.audit.chain import (
 from app.core.audit.head import save_head
 from app.core.models import Base
 
-#: The session.info key naming who is acting (set by the app's unit of work).
-ACTOR = "footprint_actor_id"
 #: The session.info key holding the recorder of the session's database.
 RECORDER = "footprint_audit_recorder"
 _PENDING = "footprint_audit_pending"
@@ -105,14 +104,9 @@ def _columns(obj: Any) -> Iterator[str]:
 
 
 def _actor(session: Session, obj: Any) -> int | None:
+    """Who the trail records: the unit of work's user (None for Footprint itself)."""
     actor = session.info.get(ACTOR)
-    if actor is not None:
-        return int(actor)
-    for name in ("withdrawn_by_id", "updated_by_id", "created_by_id"):
-        value = getattr(obj, name, None) if name in inspect(obj).dict else None
-        if value is not None:
-            return int(value)
-    return None
+    return actor if isinstance(actor, int) else None
 
 
 def _record_id(obj: Any) -> int | None:

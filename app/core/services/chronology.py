@@ -57,7 +57,7 @@ def record(
     return entry
 
 
-@requires(Permission.EDIT_INCIDENT)
+@requires(Permission.EDIT_INCIDENT, incident="incident_id")
 def add_note(
     session: Session,
     actor: User,
@@ -103,7 +103,7 @@ def amend_entry(session: Session, actor: User, entry_id: int, text: str) -> Chro
         )
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_chronology(session: Session, incident_id: int) -> list[ChronologyRow]:
     """The timeline, newest first (by when things happened, then by when written)."""
     author = aliased(User)

@@ -39,7 +39,7 @@ class CloseDecisions:
     no_escalation_reason: str = ""
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def open_items(session: Session, incident_id: int) -> list[str]:
     """Requests still waiting and escalations not closed, described for the DSL."""
     items = [
@@ -87,7 +87,7 @@ def needs_no_escalation_decision(session: Session, incident: Incident) -> bool:
     return escalated is None and decided is None
 
 
-@requires(Permission.EDIT_INCIDENT)
+@requires(Permission.EDIT_INCIDENT, incident="incident_id")
 def record_no_escalation_decision(
     session: Session, actor: User, incident_id: int, reason: str
 ) -> ChronologyEntry:

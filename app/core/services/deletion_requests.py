@@ -70,7 +70,7 @@ def default_deadline(session: Session, sent_at: datetime) -> date:
     return school_calendar(session).add_school_days(sent_at.astimezone(LONDON).date(), days)
 
 
-@requires(Permission.DELETION_REQUESTS)
+@requires(Permission.DELETION_REQUESTS, incident="incident_id")
 def create_request(
     session: Session,
     actor: User,
@@ -370,7 +370,7 @@ def withdraw_request(
     return request
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_requests(session: Session, incident_id: int) -> list[RequestRow]:
     """An incident's requests, oldest first (withdrawn ones left out)."""
     rows = session.execute(

@@ -50,7 +50,7 @@ class EscalationRow:
         )
 
 
-@requires(Permission.ESCALATE)
+@requires(Permission.ESCALATE, incident="incident_id")
 def create_escalation(
     session: Session,
     actor: User,
@@ -218,7 +218,7 @@ def withdraw_escalation(
     return escalation
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_escalations(session: Session, incident_id: int) -> list[EscalationRow]:
     """An incident's escalations, oldest first (withdrawn ones left out)."""
     rows = session.scalars(

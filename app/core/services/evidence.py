@@ -64,7 +64,7 @@ def detect_media_type(content: bytes) -> str | None:
     return None
 
 
-@requires(Permission.ADD_EVIDENCE)
+@requires(Permission.ADD_EVIDENCE, incident="incident_id")
 def add_evidence_file(
     session: Session,
     actor: User,
@@ -120,7 +120,7 @@ def add_evidence_file(
     return evidence
 
 
-@requires(Permission.ADD_EVIDENCE)
+@requires(Permission.ADD_EVIDENCE, incident="incident_id")
 def add_evidence_description(
     session: Session,
     actor: User,
@@ -215,7 +215,7 @@ def destroy_evidence_content(
     return evidence
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_evidence(session: Session, incident_id: int) -> list[EvidenceRow]:
     """An incident's current evidence, oldest first, without the bytes."""
     rows = session.scalars(

@@ -55,7 +55,7 @@ def incident_facts(session: Session, incident_id: int) -> IncidentFacts:
     )
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def guidance_for(session: Session, incident_id: int) -> list[Step]:
     """The next steps the policy suggests for this incident now."""
     return next_steps(incident_facts(session, incident_id), now=utc_now(), today=today_london())

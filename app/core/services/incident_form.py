@@ -108,7 +108,7 @@ class PendingChanges:
         )
 
 
-@requires(Permission.RECORD_INCIDENT)
+@requires(Permission.RECORD_INCIDENT, incident="incident_id")
 def save_incident_form(
     session: Session,
     actor: User,
@@ -175,7 +175,7 @@ class IncidentForm:
     timeline: list[ChronologyRow]
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def load_incident_form(session: Session, incident_id: int) -> IncidentForm:
     """Read an incident and its panels, as plain data."""
     incident = get_incident(session, incident_id)

@@ -206,7 +206,7 @@ def create_incident(
     return incident
 
 
-@requires(Permission.EDIT_INCIDENT)
+@requires(Permission.EDIT_INCIDENT, incident="incident_id")
 def update_incident(
     session: Session,
     actor: User,
@@ -267,7 +267,7 @@ def update_incident(
     return incident
 
 
-@requires(Permission.EDIT_INCIDENT)
+@requires(Permission.EDIT_INCIDENT, incident="incident_id")
 def withdraw_incident(session: Session, actor: User, incident_id: int, reason: str) -> Incident:
     """Withdraw an incident recorded in error; it stays on record, marked withdrawn."""
     check_text(

@@ -30,7 +30,7 @@ class InvolvementRow:
     notes: str
 
 
-@requires(Permission.ADD_INVOLVEMENT)
+@requires(Permission.ADD_INVOLVEMENT, incident="incident_id")
 def add_involvement(
     session: Session,
     actor: User,
@@ -107,7 +107,7 @@ def withdraw_involvement(
     return involvement
 
 
-@requires(Permission.READ_INCIDENTS)
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_involvements(session: Session, incident_id: int) -> list[InvolvementRow]:
     """The people currently on an incident, in the order they were added."""
     rows = session.execute(

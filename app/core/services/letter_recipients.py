@@ -47,7 +47,7 @@ class Recipient:
     suggested: bool = False
 
 
-@requires(Permission.LETTERS)
+@requires(Permission.LETTERS, incident="incident_id")
 def recipients(
     session: Session, incident_id: int, template_key: str, request_id: int | None = None
 ) -> list[Recipient]:
@@ -126,7 +126,7 @@ def recipients(
     return sorted(found.values(), key=lambda r: (not r.suggested, r.name.casefold()))
 
 
-@requires(Permission.LETTERS)
+@requires(Permission.LETTERS, incident="incident_id")
 def pupils_without_parents(session: Session, incident_id: int) -> list[str]:
     """Pupils in the incident with no parent or carer linked to receive letters (so
     their families can't be written to until someone is linked in People)."""

@@ -47,7 +47,7 @@ class LetterRow:
     sha256: str
 
 
-@requires(Permission.LETTERS)
+@requires(Permission.LETTERS, incident="incident_id")
 def list_letters(
     session: Session, incident_id: int | None = None, *, limit: int = 500
 ) -> list[LetterRow]:

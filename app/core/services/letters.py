@@ -80,7 +80,7 @@ class PreparedLetter:
     warnings: tuple[str, ...] = field(default=())
 
 
-@requires(Permission.LETTERS)
+@requires(Permission.LETTERS, incident="incident_id")
 def prepare_letters(
     session: Session,
     incident_id: int,
@@ -178,7 +178,7 @@ def prepare_letters(
     return letters
 
 
-@requires(Permission.LETTERS)
+@requires(Permission.LETTERS, incident="incident_id")
 def make_letters(
     session: Session,
     actor: User,
