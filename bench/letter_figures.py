@@ -52,10 +52,10 @@ def one_letter(bench: Bench) -> Measurement:
         jobs = _letter_jobs(session, 20)
     times = []
     for incident_id, parent_id in jobs:
-        with bench.database.read(SYSTEM) as session:
-            start = time.perf_counter()
+        start = time.perf_counter()
+        with bench.database.write(SYSTEM) as session:  # the preview is on the trail
             prepare_letters(session, incident_id, "child_involved", [parent_id])
-            times.append(time.perf_counter() - start)
+        times.append(time.perf_counter() - start)
     return Measurement(statistics.median(times), "s", note=f"target ≤ 0.05 s; {len(times)} letters")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.commands.signing import command_user
 from app.core.actors import SYSTEM
-from app.core.audit import Action, record_read
+from app.core.audit import Action
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.folding import tokens
@@ -34,7 +34,7 @@ def run_letter(args: argparse.Namespace) -> int:
 
     from app.core.services.incidents import get_incident_by_reference
     from app.core.services.letter_recipients import recipients
-    from app.core.services.letter_records import letter_pdf
+    from app.core.services.letter_records import letter_pdf, letters_output
     from app.core.services.letters import make_letters, prepare_letters
     from app.core.services.users import get_user
     from app.core.startup import open_log
@@ -76,7 +76,7 @@ def run_letter(args: argparse.Namespace) -> int:
             # Written inside the transaction: if the file can't be written, the letter is
             # not kept on record either (so running the command again makes one letter).
             write_atomically(out, pdf)
-            record_read(session, user.id, Action.EXPORT, "letter", letter.id, {"by": "command"})
+            letters_output(session, [letter.id], Action.EXPORT)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app.commands.signing import command_user
-from app.core.audit import Action, record_read
+from app.core.audit import Action
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
 
@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 
 def run_report(args: argparse.Namespace) -> int:
     from app.core.clock import today_london
-    from app.core.services.governors import build_report, find_term
+    from app.core.services.governors import build_report, find_term, record_report_output
     from app.core.services.governors_commentary import commentary_warnings
     from app.core.services.governors_rows import anonymised_rows, rows_csv
     from app.core.services.letter_values import letterhead
@@ -59,15 +59,9 @@ def run_report(args: argparse.Namespace) -> int:
         # writing them: a log that can't record it (read-only) yields no report, and a
         # file that can't be written leaves no record of an export that didn't happen.
         with log.database.write(user_id) as session:
-            record_read(
-                session,
-                user_id,
-                Action.EXPORT,
-                "governors_report",
-                None,
-                {"term": term.key, "csv": rows is not None, "by": "command"},
+            record_report_output(
+                session, term.key, Action.EXPORT, csv=rows is not None, by="command"
             )
-            session.flush()
             write_atomically(Path(args.out), pdf)
             if rows is not None:
                 write_atomically(Path(args.csv), rows)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import audit
 from app.core.actors import ACTOR, Actor, actor_key
+from app.core.audit.looks import WRITES
 from app.core.errors import DatabaseError
 
 APP_NAME = "Footprint"
@@ -180,6 +181,7 @@ class Database:
         they may do and see, and who the audit trail records."""
         with self._writer() as session, session.begin():
             session.info[ACTOR] = actor_key(actor)
+            session.info[WRITES] = True  # looks may be recorded (app.core.audit.looks)
             yield session
 
     @contextmanager

@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.core import audit
 from app.core.db import Database
 from app.core.errors import DatabaseError
 from app.core.models import User
@@ -21,6 +20,8 @@ from app.core.vocab import UserRole
 from app.logging_setup import sanitised_traceback
 
 T = TypeVar("T")
+#: What a screen's service call is given: the unit of work (screens never open one).
+UnitOfWork = Session
 log = logging.getLogger(__name__)
 
 
@@ -78,13 +79,21 @@ class AppContext(QObject):
         self.data_changed.emit()
         return result
 
-    def log(self, action: str, table: str, record_id: int | None, **detail: object) -> None:
-        """Put a look, an export or a printing on the audit trail (never blocks work: if
-        the trail can't be written, the failure is logged without any personal data)."""
+    def look(self, work: Callable[[Session], T]) -> T:
+        """Run `work` — a service that shows, prints or exports personal data and puts
+        that on the audit trail — in a writing unit of work that announces no change. If
+        the trail can't be written, nothing is shown (DatabaseError with the reason)."""
         try:
             with self.database.write(self.user_id) as session:
-                audit.record_read(session, self.user_id, action, table, record_id, detail)
+                return work(session)
+        except OperationalError as exc:
+            raise DatabaseError(
+                "This can't be shown: the audit trail could not record it. "
+                + explain_operational_error(exc)
+            ) from None
         except SQLAlchemyError as exc:
-            log.error(
-                "audit read not recorded: %s", sanitised_traceback(type(exc), exc.__traceback__)
-            )
+            log.error("look not recorded: %s", sanitised_traceback(type(exc), exc.__traceback__))
+            raise DatabaseError(
+                "This can't be shown: the audit trail could not record it (the database "
+                "reported an error)."
+            ) from None

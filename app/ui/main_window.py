@@ -21,13 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import audit
 from app.core.clock import LONDON, utc_now
 from app.core.db import Database
 from app.core.errors import FootprintError
 from app.core.permissions import Permission
 from app.core.services.incident_queries import IncidentFilter, count_incidents
-from app.core.services.lookups import get_incident
+from app.core.services.lookups import open_incident
 from app.core.services.school import find_settings
 from app.core.services.users import get_user
 from app.core.vocab import UserRole
@@ -319,12 +318,11 @@ class MainWindow(QMainWindow):
     def open_incident(self, incident_id: int) -> None:
         """Open (or bring forward) an incident's editor (the look is on the audit trail)."""
         if incident_id not in self.editors:
-            try:  # only a look that happens is put on the trail
-                self.context.read(lambda s: get_incident(s, incident_id))
+            try:  # the look is on the trail before the window opens, or it doesn't open
+                self.context.look(lambda s: open_incident(s, incident_id))
             except FootprintError as exc:
                 QMessageBox.information(self, "Footprint", exc.message)
                 return
-            self.context.log(audit.Action.READ, "incident", incident_id)
         self._show_editor(incident_id)
 
     def _show_editor(self, incident_id: int | None) -> IncidentEditor:

@@ -28,7 +28,7 @@ from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.permissions import Permission
 from app.core.rules.school_days import Term
-from app.core.services.governors import build_report, report_terms
+from app.core.services.governors import build_report, record_report_output, report_terms
 from app.core.services.governors_commentary import (
     COMMENTARY_MAX,
     commentary_warnings,
@@ -40,7 +40,7 @@ from app.core.services.letter_values import letterhead
 from app.core.services.school import get_settings
 from app.documents.governors import GovernorsReportDocument
 from app.ui.background import run_with_progress
-from app.ui.context import AppContext
+from app.ui.context import AppContext, UnitOfWork
 from app.ui.letters.letter_dialog import choose_printer
 from app.ui.letters.pdf_pages import PagesView, print_pdfs
 from app.ui.widgets.field_errors import error_label
@@ -311,12 +311,20 @@ class ReportsPage(QWidget):
         printer = self.choose_printer(self)
         if printer is None:
             return
+        term_key = self._term_key()
+
+        def work(session: UnitOfWork) -> int:  # on the trail, or not printed
+            record_report_output(session, term_key, audit.Action.PRINT)
+            return print_pdfs(printer, [pdf])  # type: ignore[arg-type]
+
         try:
-            pages = print_pdfs(printer, [pdf])  # type: ignore[arg-type]
+            pages = self.context.look(work)
+        except FootprintError as exc:
+            self._fail(exc.message)
+            return
         except OSError as exc:
             self._fail(f"The report did not print: {exc}")
             return
-        self.context.log(audit.Action.PRINT, "governors_report", None, term=self._term_key())
         self._say(f"Printed {pages} pages.")
 
     def save_pdf(self) -> None:
@@ -358,15 +366,21 @@ class ReportsPage(QWidget):
         self._write(path, data)
 
     def _write(self, path: Path, data: bytes) -> None:
-        try:
+        kind = "csv" if path.suffix.lower() == ".csv" else "pdf"
+        term_key = self._term_key()
+
+        def work(session: UnitOfWork) -> None:  # on the trail, or not saved
+            record_report_output(session, term_key, audit.Action.EXPORT, file=kind)
             write_atomically(path, data)
+
+        try:
+            self.context.look(work)
+        except FootprintError as exc:
+            self._fail(exc.message)
+            return
         except OSError as exc:
             self._fail(f"{path.name} could not be saved ({exc.strerror or exc}).")
             return
-        kind = "csv" if path.suffix.lower() == ".csv" else "pdf"
-        self.context.log(
-            audit.Action.EXPORT, "governors_report", None, term=self._term_key(), file=kind
-        )
         self._say(f"Saved {path.name}.")
 
     def _term_key(self) -> str:

@@ -194,7 +194,7 @@ def test_every_template_prints_every_filled_field(
 
     def check(key: str) -> None:
         template = templates[key]
-        with database.read(SYSTEM) as s:
+        with database.write(SYSTEM) as s:
             [letter] = prepare_letters(s, case["incident"], key, [case["mother"]])
         flat = _flat(letter.pdf)
         for field in expected_everywhere:
@@ -227,7 +227,7 @@ def test_a_letter_about_a_child_needs_a_parent_of_a_pupil_involved(
     database: Database, case: dict[str, int]
 ) -> None:
     not_parent = "Mr Dara Kelly is not the parent"
-    with pytest.raises(ValidationError, match=not_parent) as raised, database.read(SYSTEM) as s:
+    with pytest.raises(ValidationError, match=not_parent) as raised, database.write(SYSTEM) as s:
         prepare_letters(s, case["incident"], "child_involved", [case["adult"]])
     assert raised.value.field == "addressee"
 
@@ -236,9 +236,9 @@ def test_a_deadline_letter_needs_a_recorded_request(
     database: Database, case: dict[str, int]
 ) -> None:
     no_request = "no deletion request to Mr Dara Kelly"
-    with pytest.raises(ValidationError, match=no_request), database.read(SYSTEM) as s:
+    with pytest.raises(ValidationError, match=no_request), database.write(SYSTEM) as s:
         prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
-    with database.read(SYSTEM) as s:  # a letter without a deadline is fine
+    with database.write(SYSTEM) as s:  # a letter without a deadline is fine
         [letter] = prepare_letters(s, case["incident"], "proper_channels", [case["adult"]])
     assert "1 Elm Row" in _text(letter.pdf) and not letter.warnings
 
@@ -246,7 +246,7 @@ def test_a_deadline_letter_needs_a_recorded_request(
 def test_a_missing_address_is_a_warning_and_a_visible_gap(
     database: Database, case: dict[str, int]
 ) -> None:
-    with database.read(SYSTEM) as s:
+    with database.write(SYSTEM) as s:
         [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
     assert letter.warnings == ("There is no postal address for Siobhán O'Neill.",)
     assert "(no postal address on record)" in _text(letter.pdf)
@@ -307,7 +307,7 @@ def test_the_school_edits_a_template_and_can_restore_the_default(
         save_template(
             s, actor, "child_involved", "About your child", "A note about {child_name}", "Hello."
         )
-    with database.read(actor) as s:
+    with database.write(actor) as s:
         assert current_templates(s)["child_involved"].subject == "A note about {child_name}"
         [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
         row = next(r for r in template_rows(s) if r.key == "child_involved")
@@ -386,7 +386,7 @@ def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
         link_parent(s, actor, parent.id, sibling.id)
         add_involvement(s, actor, case["incident"], step.id, InvolvementRole.POSTER)
         add_involvement(s, actor, case["incident"], sibling.id, InvolvementRole.TARGET)
-    with database.read(actor) as s:
+    with database.write(actor) as s:
         [offered] = [
             r for r in recipients(s, case["incident"], "child_involved") if r.person_id == parent.id
         ]
@@ -399,7 +399,7 @@ def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
 def test_a_request_applies_only_to_its_own_addressee(
     database: Database, actor: User, case: dict[str, int]
 ) -> None:
-    with database.read(actor) as s:
+    with database.write(actor) as s:
         [letter] = prepare_letters(
             s, case["incident"], "request_removal", [case["mother"]], request_id=case["request"]
         )
@@ -431,7 +431,7 @@ def test_a_deadline_letter_needs_an_open_request_with_a_deadline_ahead(
             method=DeletionMethod.LETTER,
             sent_at=None,
         )
-    with database.read(actor) as s:
+    with database.write(actor) as s:
         [letter] = prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
     assert letter.deletion_request_id == draft.id
     assert any("not marked as sent" in w and "25 November 2026" in w for w in letter.warnings)
@@ -470,7 +470,7 @@ def test_a_blank_value_is_a_warning_not_a_silent_gap(
         pupil = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Nia")  # no class
         add_involvement(s, actor, case["incident"], pupil.id, InvolvementRole.WITNESS)
         link_parent(s, actor, case["adult"], pupil.id)
-    with database.read(actor) as s:
+    with database.write(actor) as s:
         [letter] = prepare_letters(s, case["incident"], "child_involved", [case["adult"]])
     assert any(
         w.startswith("{child_class} is blank in the letter to Mr Dara Kelly")

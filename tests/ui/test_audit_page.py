@@ -3,15 +3,20 @@ typed in; a wrong or garbled checkpoint is said plainly."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from app.core import audit
 from app.core.db import Database
 from app.core.models import User
 from app.ui.audit_page import AuditPage
 from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
 from tests.factories import make_incident
+from tests.ui.helpers import when_modal
 
 
 def _page(qtbot: QtBot, database: Database, actor: User) -> AuditPage:
@@ -49,3 +54,29 @@ def test_a_checkpoint_typed_in_is_proved_or_refuted(
 
     _check(qtbot, page, "yesterday's")
     assert "A checkpoint is the entry number" in page.problems.text()
+
+
+def test_an_incident_whose_look_cannot_be_recorded_is_not_opened(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User
+) -> None:
+    with database.write(actor) as s:
+        incident = make_incident(s, actor)
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("the refusing trigger below is SQLite's")
+    with database.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_entry "
+                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+            )
+        )
+    said: list[str] = []
+
+    def read_and_close(box: QMessageBox) -> None:
+        said.append(box.text())
+        box.accept()
+
+    when_modal(read_and_close, kind=QMessageBox)
+    window.open_incident(incident.id)
+    assert incident.id not in window.editors
+    assert said and said[0].startswith("This can't be shown: the audit trail could not record")

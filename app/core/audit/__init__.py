@@ -20,6 +20,7 @@ from app.core.audit.baseline import write_baseline
 from app.core.audit.capture import RECORDER, AuditRecorder, mark_written, record_read
 from app.core.audit.chain import GENESIS, Action, canonical, chain_hash
 from app.core.audit.head import Checkpoint, load_head, save_head
+from app.core.audit.looks import LookNotRecorded, Record, record_look
 from app.core.audit.verify import Verification, current_checkpoint, verify
 
 __all__ = [
@@ -29,12 +30,15 @@ __all__ = [
     "Action",
     "AuditRecorder",
     "Checkpoint",
+    "LookNotRecorded",
+    "Record",
     "Verification",
     "canonical",
     "chain_hash",
     "current_checkpoint",
     "load_head",
     "mark_written",
+    "record_look",
     "record_read",
     "save_head",
     "verify",

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.audit import Action, Record, record_look
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Evidence, User
@@ -238,6 +239,15 @@ def list_evidence(session: Session, incident_id: int) -> list[EvidenceRow]:
         )
         for e in rows
     ]
+
+
+@requires(Permission.READ_INCIDENTS)
+def show_evidence(session: Session, evidence_id: int, *, export: bool = False) -> bytes:
+    """The stored bytes, to be shown in the app (or, with `export`, saved as a copy by the
+    caller in this unit of work): the look or the export is on the audit trail."""
+    content = evidence_content(session, evidence_id)
+    record_look(session, Action.EXPORT if export else Action.READ, Record.EVIDENCE, evidence_id)
+    return content
 
 
 @requires(Permission.READ_INCIDENTS)

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.core.audit import current_checkpoint
+from app.core.audit import Action, Record, current_checkpoint, record_look
 from app.core.clock import LONDON, today_london
 from app.core.errors import NotFound
 from app.core.models import (
@@ -171,6 +171,12 @@ class GovernorsReport:
 
 
 # --- Building the report -------------------------------------------------------------
+
+
+@requires(Permission.GOVERNORS_REPORT)
+def record_report_output(session: Session, term_key: str, action: Action, **detail: object) -> None:
+    """The governors' report (or its rows) was printed or saved, in this unit of work."""
+    record_look(session, action, Record.GOVERNORS_REPORT, None, term=term_key, **detail)
 
 
 @requires(Permission.GOVERNORS_REPORT)

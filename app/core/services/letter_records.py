@@ -4,12 +4,14 @@ file (checked against its SHA-256)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from app.core.audit import Action, Record, record_look
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotFound
 from app.core.models import (
@@ -108,6 +110,22 @@ def withdraw_letter(session: Session, actor: User, letter_id: int, reason: str) 
         )
         session.flush()
     return letter
+
+
+@requires(Permission.LETTERS)
+def letter_copy(session: Session, letter_id: int, action: Action, **detail: object) -> bytes:
+    """A stored letter to print again or save as a copy (in this unit of work, before it
+    is committed): the print or the export is on the audit trail."""
+    pdf = letter_pdf(session, letter_id)
+    record_look(session, action, Record.LETTER, letter_id, **detail)
+    return pdf
+
+
+@requires(Permission.LETTERS)
+def letters_output(session: Session, letter_ids: Sequence[int], action: Action) -> None:
+    """Letters just made were printed or saved (in their unit of work): on the trail."""
+    for letter_id in letter_ids:
+        record_look(session, action, Record.LETTER, letter_id)
 
 
 @requires(Permission.LETTERS)

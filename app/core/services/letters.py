@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.audit import Action, Record, record_look
 from app.core.clock import today_london, utc_now
 from app.core.errors import NotAllowed, ValidationError
 from app.core.letter_templates import (
@@ -90,8 +91,33 @@ def prepare_letters(
     request_id: int | None = None,
     template: LetterTemplate | None = None,
 ) -> list[PreparedLetter]:
-    """Fill and render the letters (for the preview); nothing is stored. A letter that
-    can't be filled is a ValidationError naming everyone affected and why."""
+    """Fill and render the letters for the preview; no letter is stored, but the look at
+    them (which letter, for which incident, how many) is on the audit trail. A letter
+    that can't be filled is a ValidationError naming everyone affected and why."""
+    prepared = _prepare(
+        session, incident_id, template_key, addressee_ids, request_id=request_id, template=template
+    )
+    record_look(
+        session,
+        Action.READ,
+        Record.LETTER,
+        None,
+        incident=incident_id,
+        template=template_key,
+        letters=len(prepared),
+    )
+    return prepared
+
+
+def _prepare(
+    session: Session,
+    incident_id: int,
+    template_key: str,
+    addressee_ids: Sequence[int],
+    *,
+    request_id: int | None = None,
+    template: LetterTemplate | None = None,
+) -> list[PreparedLetter]:
     incident = get_incident(session, incident_id)
     if not addressee_ids:
         raise ValidationError("addressee", "Choose who the letter is to.")
@@ -194,7 +220,7 @@ def make_letters(
         incident = get_incident(session, incident_id)
         if incident.withdrawn_at is not None:
             raise NotAllowed("This incident was withdrawn; letters can't be made for it.")
-        prepared = prepare_letters(
+        prepared = _prepare(
             session, incident_id, template_key, addressee_ids, request_id=request_id
         )
         letters = []

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.core.audit import Action, Record, record_look
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.folding import search_words, tokens
@@ -141,6 +142,14 @@ def withdraw_person(session: Session, actor: User, person_id: int, reason: str) 
 
 
 @requires(Permission.READ_PEOPLE)
+def open_person(session: Session, person_id: int) -> Person:
+    """A person the actor is opening to read, with the look on the audit trail."""
+    person = get_person(session, person_id)
+    record_look(session, Action.READ, Record.PERSON, person.id)
+    return person
+
+
+@requires(Permission.READ_PEOPLE)
 def get_person(session: Session, person_id: int) -> Person:
     """A person by id (withdrawn ones included: history needs them)."""
     person = session.get(Person, person_id)
@@ -161,7 +170,8 @@ def find_people(
 ) -> list[PersonRow]:
     """People with a name word starting with each word of `text` (any order), sorted by
     surname. Any text may be given: only its first few distinct words count (see
-    `search_words`), and text with no words in it finds everyone."""
+    `search_words`), and text with no words in it finds everyone. The search is on the
+    audit trail (that one was made and how many it found; never what was typed)."""
     query = select(
         Person.id,
         Person.kind,
@@ -179,6 +189,7 @@ def find_people(
         query = query.where(Person.withdrawn_at.is_(None))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     rows = session.execute(query.limit(limit).offset(offset)).all()
+    record_look(session, Action.SEARCH, Record.PERSON, None, results=len(rows))
     return [
         PersonRow(
             r.id,

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import audit
 from app.core.errors import FootprintError, ValidationError
 from app.core.services.evidence import (
     EXTENSIONS,
@@ -40,6 +39,7 @@ from app.core.services.evidence import (
     destroy_evidence_content,
     detect_media_type,
     evidence_content,
+    show_evidence,
 )
 from app.core.services.incident_form import NewEvidence, PendingChanges, Removal
 from app.core.vocab import EvidenceKind
@@ -58,6 +58,7 @@ class _Shown:
     pending_index: int | None
     name: str
     content: bytes | None
+    media_type: str | None = None
 
 
 class EvidencePanel(QWidget):
@@ -168,7 +169,7 @@ class EvidencePanel(QWidget):
             elif row.id in self._damaged:
                 note = "DAMAGED: no longer matches its fingerprint"
             self._add_line(
-                _Shown(row.id, None, name, self._thumbs.get(row.id)),
+                _Shown(row.id, None, name, self._thumbs.get(row.id), row.media_type),
                 row.media_type,
                 row.size_bytes,
                 row.sha256,
@@ -185,7 +186,9 @@ class EvidencePanel(QWidget):
                 )
             else:
                 self._add_line(
-                    _Shown(None, index, item.filename, item.content),
+                    _Shown(
+                        None, index, item.filename, item.content, detect_media_type(item.content)
+                    ),
                     detect_media_type(item.content),
                     len(item.content),
                     hashlib.sha256(item.content).hexdigest(),
@@ -313,48 +316,53 @@ class EvidencePanel(QWidget):
         item = self.list.currentItem()
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
-    def _content(self, shown: _Shown) -> bytes | None:
-        if shown.content is not None or shown.saved_id is None:
-            return shown.content
-        saved_id = shown.saved_id
-        return self.context.read(lambda s: evidence_content(s, saved_id))
-
     def view_selected(self) -> None:
-        """Show an image in the app; PDFs are exported instead."""
+        """Show an image in the app; PDFs are exported instead. A saved file is shown only
+        once the look is on the audit trail."""
         shown = self._selected()
-        content = self._content(shown) if shown else None
-        if shown is None or content is None:
+        if shown is None or (shown.saved_id is None and shown.content is None):
             return
-        if detect_media_type(content) == "application/pdf":
+        if shown.media_type == "application/pdf":
             self.export_selected()
             return
-        self._log(audit.Action.READ, shown)
-        ImageViewer(shown.name, content, self).exec()
+        content = shown.content
+        saved_id = shown.saved_id
+        if saved_id is not None:
+            try:
+                content = self.context.look(lambda s: show_evidence(s, saved_id))
+            except FootprintError as exc:
+                self._refuse(exc.message)
+                return
+        if content is not None:
+            ImageViewer(shown.name, content, self).exec()
 
     def export_selected(self) -> None:
-        """Save a copy where the DSL chooses (checked against its SHA-256 first)."""
+        """Save a copy where the DSL chooses (checked against its SHA-256 first). A saved
+        file's export is on the audit trail, in the same unit of work as writing the copy:
+        if either fails, neither happens."""
         shown = self._selected()
-        content = self._content(shown) if shown else None
-        if shown is None or content is None:
+        if shown is None:
             return
-        suffix = EXTENSIONS.get(detect_media_type(content) or "", "")
+        suffix = EXTENSIONS.get(shown.media_type or "", "")
         default = (
             shown.name if Path(shown.name).suffix else f"{self.reference or 'evidence'}{suffix}"
         )
         path, _ = QFileDialog.getSaveFileName(self, "Export a copy of the evidence", default)
         if not path:
             return
+        saved_id = shown.saved_id
         try:
-            Path(path).write_bytes(content)
+            if saved_id is None:
+                if shown.content is not None:
+                    Path(path).write_bytes(shown.content)
+            else:
+                self.context.look(
+                    lambda s: Path(path).write_bytes(show_evidence(s, saved_id, export=True))
+                )
         except OSError as exc:
             self._refuse(f"The copy could not be saved ({exc.strerror}).")
-            return
-        self._log(audit.Action.EXPORT, shown)
-
-    def _log(self, action: str, shown: object) -> None:
-        saved_id = getattr(shown, "saved_id", None)
-        if saved_id is not None:
-            self.context.log(action, "evidence", saved_id)
+        except FootprintError as exc:
+            self._refuse(exc.message)
 
     def withdraw_selected(self) -> None:
         """Unstage an addition, or stage the withdrawal of saved evidence with a reason."""

@@ -31,7 +31,7 @@ from app.core.errors import FootprintError
 from app.core.files import write_atomically
 from app.core.models import User
 from app.core.services.letter_recipients import Recipient, pupils_without_parents, recipients
-from app.core.services.letter_records import letter_pdf
+from app.core.services.letter_records import letter_pdf, letters_output
 from app.core.services.letter_wording import current_templates
 from app.core.services.letters import make_letters, prepare_letters
 from app.ui.context import AppContext
@@ -215,7 +215,7 @@ class LetterDialog(QDialog):
             self._enable()
             return
         try:
-            prepared = self.context.read(
+            prepared = self.context.look(
                 lambda s: prepare_letters(
                     s, self.incident_id, self.template_key, ids, request_id=self.request_id
                 )
@@ -242,7 +242,9 @@ class LetterDialog(QDialog):
             button.setEnabled(bool(self.letters))
 
     # -- printing and saving ----------------------------------------------------------
-    def _make_then(self, output: Callable[[list[bytes]], object]) -> list[int] | None:
+    def _make_then(
+        self, output: Callable[[list[bytes]], object], action: audit.Action
+    ) -> list[int] | None:
         """Put the letters on record and hand the stored bytes to `output` (the printer,
         or the files) in the same transaction: if the output fails, nothing is kept, so
         trying again never makes a second copy."""
@@ -253,6 +255,7 @@ class LetterDialog(QDialog):
                 session, actor, self.incident_id, self.template_key, ids, request_id=self.request_id
             )
             output([letter_pdf(session, letter.id) for letter in made])
+            letters_output(session, [letter.id for letter in made], action)
             return [letter.id for letter in made]
 
         try:
@@ -276,10 +279,8 @@ class LetterDialog(QDialog):
         printer = self.choose_printer(self)
         if printer is None:
             return
-        made = self._make_then(lambda pdfs: print_pdfs(printer, pdfs))
+        made = self._make_then(lambda pdfs: print_pdfs(printer, pdfs), audit.Action.PRINT)
         if made is not None:
-            for letter_id in made:
-                self.context.log(audit.Action.PRINT, "letter", letter_id)
             self.accept()
 
     def save_letters(self) -> None:
@@ -303,10 +304,8 @@ class LetterDialog(QDialog):
             for target, pdf in zip(targets, pdfs, strict=True):
                 write_atomically(target, pdf)
 
-        made = self._make_then(write)
+        made = self._make_then(write, audit.Action.EXPORT)
         if made is not None:
-            for letter_id in made:
-                self.context.log(audit.Action.EXPORT, "letter", letter_id)
             self.accept()
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
-from app.core.services.letter_records import LetterRow, letter_pdf, list_letters, withdraw_letter
+from app.core.services.letter_records import LetterRow, letter_copy, list_letters, withdraw_letter
 from app.core.timefmt import format_date, format_datetime
 from app.ui.context import AppContext
 from app.ui.letters.letter_dialog import choose_printer, choose_save_path
@@ -152,47 +152,46 @@ class LettersList(QWidget):
         if self.whole_log and row is not None:
             self.open_incident.emit(row.incident_id)
 
-    def _stored(self, row: LetterRow) -> bytes | None:
-        try:
-            return self.context.read(lambda s: letter_pdf(s, row.id))
-        except FootprintError as exc:
-            self._say(exc.message)
-            return None
-
     def reprint(self) -> None:
+        """Print the stored letter again: the print is on the audit trail in the same unit
+        of work as sending it to the printer (if either fails, neither is kept)."""
         row = self.current()
         if row is None:
-            return
-        pdf = self._stored(row)
-        if pdf is None:
             return
         printer = self.choose_printer(self)
         if printer is None:
             return
         try:
-            print_pdfs(printer, [pdf])
+            self.context.look(
+                lambda s: print_pdfs(
+                    printer, [letter_copy(s, row.id, audit.Action.PRINT, reprint=True)]
+                )
+            )
+        except FootprintError as exc:
+            self._say(exc.message)
+            return
         except (OSError, ValueError) as exc:
             self._say(f"The letter did not print: {exc}")
             return
-        self.context.log(audit.Action.PRINT, "letter", row.id, reprint=True)
         self._say(f"Reprinted the letter to {row.addressee_name}.", error=False)
 
     def save_copy(self) -> None:
         row = self.current()
         if row is None:
             return
-        pdf = self._stored(row)
-        if pdf is None:
-            return
         path = self.choose_save_path(self, f"{row.incident_reference} {row.template_title}.pdf")
         if path is None:
             return
         try:
-            write_atomically(path, pdf)
+            self.context.look(
+                lambda s: write_atomically(path, letter_copy(s, row.id, audit.Action.EXPORT))
+            )
+        except FootprintError as exc:
+            self._say(exc.message)
+            return
         except OSError as exc:
             self._say(f"{path.name} could not be saved ({exc.strerror or exc}).")
             return
-        self.context.log(audit.Action.EXPORT, "letter", row.id)
         self._say(f"Saved {path.name}.", error=False)
 
     def withdraw(self) -> None:

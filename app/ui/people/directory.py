@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import audit
+from app.core.errors import FootprintError
 from app.core.permissions import Permission
 from app.core.services.incident_queries import incidents_for_person
 from app.core.services.people import (
@@ -28,6 +28,7 @@ from app.core.services.people import (
     find_people,
     get_person,
     link_parent,
+    open_person,
     unlink_parent,
     withdraw_person,
 )
@@ -161,7 +162,13 @@ class PeoplePage(QWidget):
     def refresh(self) -> None:
         """Re-run the search, keeping the chosen person if still listed."""
         text, kind = self.search.text(), self.kind.value()
-        rows = self.context.read(lambda s: find_people(s, text, kind=kind, limit=SHOWN_AT_MOST + 1))
+        try:  # the search is on the audit trail (not what was typed), or nothing is listed
+            rows = self.context.look(
+                lambda s: find_people(s, text, kind=kind, limit=SHOWN_AT_MOST + 1)
+            )
+        except FootprintError as exc:
+            self.count.setText(exc.message)
+            rows = []
         keep = self.person_id
         self.list.blockSignals(True)
         self.list.clear()
@@ -184,7 +191,12 @@ class PeoplePage(QWidget):
     def show_person(self, person_id: int | None) -> None:
         """Fill the person's page (or empty it); the look is on the audit trail."""
         if person_id is not None and person_id != getattr(self, "person_id", None):
-            self.context.log(audit.Action.READ, "person", person_id)
+            chosen = person_id
+            try:
+                self.context.look(lambda s: open_person(s, chosen))
+            except FootprintError as exc:
+                self.count.setText(exc.message)
+                person_id = None
         self.person_id = person_id
         for button in (
             self.edit,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import FootprintError
 from app.core.services.people import PersonRow, find_people, get_person
 from app.core.vocab import InvolvementRole, PersonKind
 from app.ui.context import AppContext
@@ -116,7 +117,10 @@ class PersonPicker(QDialog):
     def refresh(self) -> None:
         """List up to 200 matches for what is typed."""
         text, kind = self.search.text(), self.kind.value()
-        rows = self.context.read(lambda s: find_people(s, text, kind=kind, limit=200))
+        try:  # the search is on the audit trail (not what was typed), or nothing is listed
+            rows = self.context.look(lambda s: find_people(s, text, kind=kind, limit=200))
+        except FootprintError:
+            rows = []
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(describe(row))
