@@ -14,11 +14,12 @@ def test_nothing_under_core_or_documents_imports_qt() -> None:
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
-                names = []
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module:
                     names = [node.module]
+                else:
+                    continue
                 if any(
                     n.split(".")[0] in ("PySide6", "PyQt6", "PyQt5", "shiboken6") for n in names
                 ):

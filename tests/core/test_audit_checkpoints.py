@@ -129,7 +129,7 @@ def test_a_removed_restricted_allegation_is_proved_by_an_earlier_checkpoint(
         allegation = s.scalar(select(Incident.id).where(Incident.dsl_only.is_(True)))
 
     def about_the_allegation(entry: dict[str, Any]) -> bool:
-        changes = entry["changes"]
+        changes: dict[str, Any] = entry["changes"]
         return (entry["table_name"] == "incident" and entry["record_id"] == allegation) or (
             changes.get("incident_id") == allegation
         )

@@ -7,6 +7,7 @@ import hashlib
 import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from pypdf import PdfReader
@@ -330,7 +331,7 @@ def test_logo_and_signature_must_be_pictures(database: Database, actor: User) ->
     image.fill(QColor("navy"))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, cast(bytes, "PNG"))  # the stubs say bytes; PySide6 takes only str
     png = bytes(buffer.data().data())
     with database.write(actor) as s:
         save_settings(s, actor, SCHOOL)

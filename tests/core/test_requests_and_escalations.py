@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -55,16 +56,16 @@ def setup(database: Database, actor: User) -> dict[str, int]:
         return {"incident": incident.id, "poster": poster.id, "witness": witness.id}
 
 
-def _request(database: Database, actor: User, ids: dict[str, int], **kw: object) -> int:
+def _request(database: Database, actor: User, ids: dict[str, int], **kw: Any) -> int:
     with database.write(actor) as s:
         return create_request(
             s,
             actor,
             ids["incident"],
             addressee_id=ids["poster"],
-            method=kw.pop("method", DeletionMethod.LETTER),  # type: ignore[arg-type]
+            method=kw.pop("method", DeletionMethod.LETTER),
             sent_at=kw.pop("sent_at", MONDAY),
-            **kw,  # type: ignore[arg-type]
+            **kw,
         ).id
 
 
@@ -220,7 +221,7 @@ def test_a_second_request_follows_the_first(
 def test_escalations_need_their_reference_and_a_future_follow_up(
     database: Database, actor: User, setup: dict[str, int]
 ) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         (
             {"kind": EscalationKind.POLICE_NON_EMERGENCY},
             "reference_number",
@@ -241,7 +242,7 @@ def test_escalations_need_their_reference_and_a_future_follow_up(
     for overrides, field, message in cases:
         kwargs = {"escalated_at": MONDAY, **overrides}
         with pytest.raises(ValidationError, match=message) as raised, database.write(actor) as s:
-            create_escalation(s, actor, setup["incident"], **kwargs)  # type: ignore[arg-type]
+            create_escalation(s, actor, setup["incident"], **kwargs)
         assert raised.value.field == field
     with database.read(actor) as s:
         assert list_escalations(s, setup["incident"]) == []
@@ -448,7 +449,11 @@ def test_due_today_is_not_overdue_anywhere_and_tomorrow_it_is_everywhere(
         (datetime(2026, 11, 25, 16, tzinfo=UTC), False),
         (datetime(2026, 11, 26, 8, tzinfo=UTC), True),
     ):
-        set_clock(lambda m=moment: m)
+
+        def now(m: datetime = moment) -> datetime:
+            return m
+
+        set_clock(now)
         with database.read(actor) as s:
             [row] = find_incidents(s, IncidentFilter())
             in_filter = [r.id for r in find_incidents(s, IncidentFilter(overdue_only=True))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from types import FunctionType
 
 import pytest
 from sqlalchemy.orm import Session
@@ -70,8 +71,8 @@ UNGUARDED = {
 }
 
 
-def _service_functions() -> dict[str, object]:
-    found = {}
+def _service_functions() -> dict[str, FunctionType]:
+    found: dict[str, FunctionType] = {}
     for module_info in pkgutil.iter_modules(app.core.services.__path__):
         module = importlib.import_module(f"app.core.services.{module_info.name}")
         for name, function in vars(module).items():

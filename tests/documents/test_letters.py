@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import date
+from typing import cast
 
 from pypdf import PdfReader
 from PySide6.QtCore import QBuffer, QIODevice
@@ -112,6 +113,6 @@ def test_missing_address_or_a_bad_logo_never_crash() -> None:
     image.fill(QColor("navy"))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    with_logo = replace(HEAD, logo=bytes(buffer.data()))
+    image.save(buffer, cast(bytes, "PNG"))  # the stubs say bytes; PySide6 takes only str
+    with_logo = replace(HEAD, logo=bytes(buffer.data().data()))
     assert "Page 1 of 1" in _pages(LetterDocument(with_logo, CONTENT).render())[0]

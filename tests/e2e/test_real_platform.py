@@ -64,10 +64,10 @@ def test_the_platform_qt_will_try_first() -> None:
 def test_missing_libraries_become_one_line_naming_the_packages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def fake_ldd(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.CompletedProcess(args, 0, stdout=LDD_MISSING, stderr="")
+    def fake_ldd(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(command, 0, stdout=LDD_MISSING, stderr="")
 
-    monkeypatch.setattr(platform_check.subprocess, "run", fake_ldd)
+    monkeypatch.setattr("app.platform_check.subprocess.run", fake_ldd)
     problem = platform_check.platform_problem({"DISPLAY": ":0"})
 
     assert problem is not None and "\n" not in problem

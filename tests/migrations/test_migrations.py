@@ -186,7 +186,9 @@ def _insert_old(conn: Connection, table_name: str, **values: object) -> int:
         else:
             values[column.name] = ""
     result = conn.execute(table.insert().values(**values))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def test_the_trail_revision_puts_what_an_older_log_holds_on_the_trail(empty_db_url: str) -> None:

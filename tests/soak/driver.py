@@ -32,6 +32,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
@@ -149,7 +150,7 @@ class Soak:
         searches: list[tuple[str, set[int]]] = []
         for word in words:
             flt = IncidentFilter(text=word)
-            found = context.read(lambda s, f=flt: find_incidents(s, f, limit=1000))
+            found = context.read(partial(find_incidents, flt=flt, limit=1000))
             if 0 < len(found) < self.total:
                 searches.append((word, {row.id for row in found}))
             if len(searches) == 8:
@@ -169,7 +170,8 @@ class Soak:
     def page_is(self, page: int, name: str) -> None:
         w = self.window
         check(w.stack.currentIndex() == page, f"Ctrl+{page + 1} did not show {name}")
-        check(w.stack.currentWidget().isVisible(), f"{name} is not visible")
+        shown = w.stack.currentWidget()
+        check(shown is not None and shown.isVisible(), f"{name} is not visible")
 
     # -- the actions -------------------------------------------------------------------
     def refresh(self) -> None:

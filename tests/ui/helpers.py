@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any, TypeVar, overload
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+W = TypeVar("W", bound=QWidget)
 
-def when_modal(act: Callable[[QWidget], None], *, kind: type = QWidget, tries: int = 200) -> None:
-    """Once a modal dialog of `kind` is showing, call `act(dialog)` (polls every 10 ms)."""
+
+@overload
+def when_modal(act: Callable[[QWidget], object], *, tries: int = 200) -> None: ...
+@overload
+def when_modal(act: Callable[[W], object], *, kind: type[W], tries: int = 200) -> None: ...
+def when_modal(
+    act: Callable[[Any], object], *, kind: type[QWidget] = QWidget, tries: int = 200
+) -> None:
+    """Once a modal dialog of `kind` is showing, call `act(dialog)` (polls every 10 ms);
+    `act` is typed as taking that kind, so a lambda can use the dialog's own fields."""
 
     def poll(left: int) -> None:
         dialog = QApplication.activeModalWidget()
@@ -35,7 +45,7 @@ def type_text(widget: QWidget, text: str) -> None:
     those arrive as key events carrying their text, as from a Polish or French keyboard."""
     for char in text:
         if char.isascii():
-            QTest.keyClick(widget, char)
+            QTest.keyClicks(widget, char)  # the stubs lack keyClick's char overload
         else:
             for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                 event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)

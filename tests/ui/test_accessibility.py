@@ -72,6 +72,7 @@ def test_tab_follows_the_details_form(qtbot: QtBot, window: MainWindow) -> None:
 
 def _next_focusable(widget: QWidget) -> QWidget:
     candidate = widget.nextInFocusChain()
-    while candidate.focusPolicy() == Qt.FocusPolicy.NoFocus:
+    while candidate is not None and candidate.focusPolicy() == Qt.FocusPolicy.NoFocus:
         candidate = candidate.nextInFocusChain()
+    assert candidate is not None
     return candidate

@@ -35,6 +35,11 @@ def _clock() -> None:
     set_clock(lambda: NOW)
 
 
+def _unlock(dialog: LockDialog) -> None:
+    dialog.password.setText(GOOD)
+    dialog.try_unlock()
+
+
 def test_the_dsl_creates_the_first_account(qtbot: QtBot, database: Database) -> None:
     dialog = AccountSetupDialog(database)
     qtbot.addWidget(dialog)
@@ -118,7 +123,7 @@ def test_the_idle_lock_keeps_a_half_filled_form(
     assert window.isVisible() and editor.isVisible()
     assert editor.form.summary.toPlainText() == "Half-typed summary about a post"
 
-    when_modal(lambda d: (d.password.setText(GOOD), d.try_unlock()), kind=LockDialog)  # type: ignore[attr-defined]
+    when_modal(_unlock, kind=LockDialog)
     press(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert not window.locked and editor.form.summary.toPlainText().startswith("Half-typed")
     editor.discard_and_close()
@@ -208,7 +213,7 @@ def test_locking_keeps_an_open_dialog_and_what_was_typed_in_it(
     def type_then_lock(dialog: QWidget) -> None:
         assert isinstance(dialog, QInputDialog)
         dialog.setTextValue("A half-typed reason")
-        when_modal(lambda lock: (lock.password.setText(GOOD), lock.try_unlock()), kind=LockDialog)  # type: ignore[attr-defined]
+        when_modal(_unlock, kind=LockDialog)
         window.lock()
         results.append((dialog.isVisible(), dialog.textValue()))
         dialog.accept()
@@ -234,14 +239,13 @@ def test_a_switched_out_window_no_longer_locks(
         assert isinstance(dialog, SignInDialog)
         dialog.username.setText("olu")
         dialog.password.setText("temporary harbour 42")
-        when_modal(
-            lambda change: (  # type: ignore[attr-defined]
-                change.new.setText("my own quiet meadow"),
-                change.confirm.setText("my own quiet meadow"),
-                change.change(),
-            ),
-            kind=ChangePasswordDialog,
-        )
+
+        def change_password(change: ChangePasswordDialog) -> None:
+            change.new.setText("my own quiet meadow")
+            change.confirm.setText("my own quiet meadow")
+            change.change()
+
+        when_modal(change_password, kind=ChangePasswordDialog)
         dialog.sign_in()
 
     when_modal(sign_in_as_office, kind=SignInDialog)

@@ -46,7 +46,7 @@ def incident_id(database: Database, actor: User) -> int:
         return incident.id
 
 
-def _count(database: Database, model: type) -> int:
+def _count(database: Database, model: type[Escalation]) -> int:
     with database.read(SYSTEM) as s:
         return int(s.scalar(select(func.count(model.id))) or 0)
 
@@ -147,7 +147,9 @@ def test_a_drafted_request_is_marked_sent_and_then_counts(
     panel = CaseworkPanel(AppContext(database, actor.id))
     qtbot.addWidget(panel)
     panel.show_incident(incident_id)
-    panel.request_list.setCurrentItem(panel.request_list.topLevelItem(1))  # the draft
+    draft_item = panel.request_list.topLevelItem(1)
+    assert draft_item is not None
+    panel.request_list.setCurrentItem(draft_item)
     assert panel.mark_sent.isEnabled() and not panel.reply.isEnabled()
     assert not panel.removed.isEnabled()
 

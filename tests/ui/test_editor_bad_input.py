@@ -138,7 +138,8 @@ def test_a_dropped_screenshot_is_staged_and_a_withdrawal_keeps_the_record(
         Qt.KeyboardModifier.NoModifier,
     )
     editor.evidence.dropEvent(drop)
-    assert editor.evidence.list.topLevelItem(0).text(0) == "Screenshot 2026-11-20.png"
+    shown = editor.evidence.list.topLevelItem(0)
+    assert shown is not None and shown.text(0) == "Screenshot 2026-11-20.png"
     press(editor, Qt.Key.Key_S, CTRL)
     assert _stored(database)[:2] == (1, 1)
 

@@ -59,7 +59,7 @@ def _text_colour(widget: QWidget) -> str:
     return widget.palette().color(QPalette.ColorRole.WindowText).name()
 
 
-def _count(database: Database, model: type) -> int:
+def _count(database: Database, model: type[Incident]) -> int:
     with database.read(SYSTEM) as s:
         return int(s.scalar(select(func.count(model.id))) or 0)
 
@@ -160,11 +160,8 @@ def test_record_find_correct_and_close(
     make_active(editor)
     editor.tabs.setCurrentWidget(editor.timeline)
     items = editor.timeline.list
-    note_item = next(
-        items.topLevelItem(i)
-        for i in range(items.topLevelItemCount())
-        if items.topLevelItem(i).text(2) == "Note"
-    )
+    shown = [items.topLevelItem(i) for i in range(items.topLevelItemCount())]
+    note_item = next(item for item in shown if item is not None and item.text(2) == "Note")
     items.setCurrentItem(note_item)
 
     def correct(dialog: QWidget) -> None:

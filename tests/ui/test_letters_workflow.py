@@ -109,7 +109,9 @@ def test_both_parents_letters_print_as_one_job_and_go_on_record(
 ) -> None:
     editor = _open(qtbot, window, case["incident"])
     editor.tabs.setCurrentWidget(editor.casework)
-    editor.casework.request_list.setCurrentItem(editor.casework.request_list.topLevelItem(0))
+    request_item = editor.casework.request_list.topLevelItem(0)
+    assert request_item is not None
+    editor.casework.request_list.setCurrentItem(request_item)
     assert editor.casework.letter.isEnabled()
     printed = tmp_path / "printed.pdf"
     seen: dict[str, object] = {}
@@ -203,12 +205,15 @@ def test_save_as_pdf_then_reprint_from_the_letters_page(
     # A week on, the Letters page reprints the stored letter with Ctrl+P.
     editor.close()
     window.go(LETTERS)
-    assert window.letters.tree.topLevelItemCount() == 1
+    letters = window.letters
+    assert letters is not None
+    assert letters.tree.topLevelItemCount() == 1
     reprinted = tmp_path / "reprint.pdf"
-    window.letters.choose_printer = lambda _parent: _pdf_printer(reprinted)
-    press(window.letters.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    # LettersList.choose_printer is typed as the function (its parameter named `parent`)
+    letters.choose_printer = lambda parent: _pdf_printer(reprinted)
+    press(letters.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(PdfReader(io.BytesIO(reprinted.read_bytes())).pages) == 1
-    assert window.letters.status.text() == "Reprinted the letter to Mrs Ольга Şükrü."
+    assert letters.status.text() == "Reprinted the letter to Mrs Ольга Şükrü."
     with database.read(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 1  # nothing new made
 
@@ -238,6 +243,7 @@ def test_the_school_edits_a_template_in_settings(
     qtbot: QtBot, window: MainWindow, database: Database, case: dict[str, int]
 ) -> None:
     window.go(SETTINGS)
+    assert window.settings_page is not None
     editor = window.settings_page.letters
     for row in range(editor.templates.count()):
         if editor.templates.item(row).data(Qt.ItemDataRole.UserRole) == "child_involved":
@@ -276,7 +282,7 @@ def test_the_school_edits_a_template_in_settings(
 
     # Restore the default (after a confirmation).
     when_modal(
-        lambda box: box.button(QMessageBox.StandardButton.Yes).click(),  # type: ignore[attr-defined]
+        lambda box: box.button(QMessageBox.StandardButton.Yes).click(),
         kind=QMessageBox,
     )
     qtbot.mouseClick(editor.restore_button, Qt.MouseButton.LeftButton)
@@ -294,7 +300,9 @@ def test_an_svg_logo_becomes_a_png_on_the_letterhead(
         '<rect width="120" height="60" fill="#204080"/></svg>',
         encoding="utf-8",
     )
-    picture = window.settings_page.letterhead.logo
+    settings_page = window.settings_page
+    assert settings_page is not None
+    picture = settings_page.letterhead.logo
     assert picture.use_file(svg)
     with database.read(SYSTEM) as s:
         settings = s.scalars(select(SchoolSettings)).one()
@@ -303,7 +311,7 @@ def test_an_svg_logo_becomes_a_png_on_the_letterhead(
     broken = tmp_path / "broken.svg"
     broken.write_text("<svg this is not", encoding="utf-8")
     assert not picture.use_file(broken)
-    assert "not an SVG picture" in window.settings_page.letterhead.errors.message_for("logo")
+    assert "not an SVG picture" in settings_page.letterhead.errors.message_for("logo")
     with database.read(SYSTEM) as s:  # the good logo is kept
         assert s.scalars(select(SchoolSettings)).one().logo is not None
     dialog = LetterDialog(window.context, case["incident"], "SM-2026-0001")
@@ -413,7 +421,9 @@ def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
         [letter] = make_letters(s, actor, case["incident"], "request_removal", [case["mother"]])
     editor = _open(qtbot, window, case["incident"])
     editor.tabs.setCurrentWidget(editor.letters)
-    editor.letters.tree.setCurrentItem(editor.letters.tree.topLevelItem(0))
+    letter_item = editor.letters.tree.topLevelItem(0)
+    assert letter_item is not None
+    editor.letters.tree.setCurrentItem(letter_item)
 
     def give_reason(box: QWidget) -> None:
         assert isinstance(box, QInputDialog)
@@ -424,15 +434,17 @@ def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
     qtbot.mouseClick(editor.letters.withdraw_button, Qt.MouseButton.LeftButton)
     assert editor.letters.tree.topLevelItemCount() == 0
     timeline = editor.timeline.list
-    entries = [timeline.topLevelItem(i).text(3) for i in range(timeline.topLevelItemCount())]
+    items = [timeline.topLevelItem(i) for i in range(timeline.topLevelItemCount())]
+    entries = [item.text(3) for item in items if item is not None]
     assert any("withdrawn: Sent to the wrong parent" in entry for entry in entries)
     with database.write(actor) as s:
         withdraw_incident(s, actor, case["incident"], "Recorded twice")
     editor.close()
     editor = _open(qtbot, window, case["incident"])
     assert not editor.letters.new_button.isEnabled()
-    editor.letters.tree.setCurrentItem(None)
+    editor.letters.tree.setCurrentItem(None)  # type: ignore[call-overload]  # Qt takes None
     editor.letters._enable()  # choosing a row must not switch "New letter" back on
     assert not editor.letters.new_button.isEnabled()
     with database.read(actor) as s:
-        assert s.get(Letter, letter.id).withdrawn_reason == "Sent to the wrong parent"
+        withdrawn = s.get(Letter, letter.id)
+        assert withdrawn is not None and withdrawn.withdrawn_reason == "Sent to the wrong parent"

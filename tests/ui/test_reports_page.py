@@ -59,6 +59,7 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
     _seed(database, actor)
     window.go(REPORTS)
     page = window.reports
+    assert page is not None
     assert page.term.currentText() == "Autumn term 2026 (in progress)"
 
     # The commentary is typed; naming a pupil is flagged before anything goes out.
@@ -125,6 +126,7 @@ def test_small_counts_follow_the_suppression_choice(
         make_incident(s, actor, categories=frozenset({Category.BULLYING}))
     window.go(REPORTS)
     page = window.reports
+    assert page is not None
     saved = tmp_path / "report.pdf"
     page.choose_file = lambda *_: saved
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -141,6 +143,7 @@ def test_typed_commentary_survives_a_change_of_term_and_reports_are_never_stale(
     _seed(database, actor)
     window.go(REPORTS)
     page = window.reports
+    assert page is not None
     page.commentary.setFocus()
     type_text(page.commentary, "Draft for autumn")
     page.term.setCurrentIndex(1)
@@ -162,8 +165,10 @@ def test_the_report_pages_render_with_ink_on_them(
 ) -> None:
     _seed(database, actor)
     window.go(REPORTS)
-    window.reports.make_preview()
-    labels = window.reports.preview.page_labels
+    page = window.reports
+    assert page is not None
+    page.make_preview()
+    labels = page.preview.page_labels
     assert len(labels) >= 3
     for label in labels:
         image = label.pixmap().toImage()

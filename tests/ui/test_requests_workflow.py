@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QInputDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -40,10 +40,13 @@ def _guidance_button(editor: IncidentEditor, advice_starts: str) -> QPushButton:
     grid = editor.casework.guidance
     for row in range(grid.rowCount()):
         label, button = grid.itemAtPosition(row, 0), grid.itemAtPosition(row, 1)
-        if label and button and label.widget().text().startswith(advice_starts):
-            widget = button.widget()
-            assert isinstance(widget, QPushButton)
-            return widget
+        if label and button:
+            advice = label.widget()
+            assert isinstance(advice, QLabel)
+            if advice.text().startswith(advice_starts):
+                widget = button.widget()
+                assert isinstance(widget, QPushButton)
+                return widget
     raise AssertionError(f"no guidance step starting {advice_starts!r}")
 
 
@@ -97,13 +100,16 @@ def test_request_overdue_escalate_removed_closed(
     set_clock(lambda: FRIDAY)
     press(window, Qt.Key.Key_F5)
     assert window.nav.item(0).text() == "Dashboard (1 due)"
-    [due] = window.dashboard.due_items
+    dashboard = window.dashboard
+    assert dashboard is not None
+    [due] = dashboard.due_items
     assert due.what == "Deletion request to Siobhán O'Neill: deadline passed"
-    assert window.dashboard.due.topLevelItem(0).text(1) == "2 days"
-    assert window.dashboard.overdue.text().startswith("1\n")
+    due_row = dashboard.due.topLevelItem(0)
+    assert due_row is not None and due_row.text(1) == "2 days"
+    assert dashboard.overdue.text().startswith("1\n")
 
     # -- open it from the dashboard; escalate to the platform with its reference ----------
-    window.dashboard.due.itemActivated.emit(window.dashboard.due.topLevelItem(0), 0)
+    dashboard.due.itemActivated.emit(dashboard.due.topLevelItem(0), 0)
     editor = window.editors[incident_id]
     editor.tabs.setCurrentWidget(editor.casework)
 

@@ -42,6 +42,7 @@ def test_each_dashboard_figure_opens_its_list(
     window = MainWindow(database, actor.id, qsettings)
     qtbot.addWidget(window)
     board = window.dashboard
+    assert board is not None
     assert board.open_total.text().startswith("2\n")
     assert board.safeguarding.text().startswith("1\n")
     cases = [
@@ -96,6 +97,7 @@ def test_people_add_a_pupil_and_link_a_parent(
     with database.write(actor) as s:
         make_person(s, actor, given_name="Ngozi", family_name="Okafor")
     page = window.people
+    assert page is not None
 
     def fill(dialog: QWidget) -> None:
         assert isinstance(dialog, PersonDialog)
@@ -124,8 +126,10 @@ def test_people_add_a_pupil_and_link_a_parent(
 
     when_modal(choose, kind=PersonPicker)
     qtbot.mouseClick(page.add_link, Qt.MouseButton.LeftButton)
-    assert page.links.topLevelItem(0).text(0) == "Ngozi Okafor"
-    assert page.links.topLevelItem(0).text(1) == "Mother"
+    link = page.links.topLevelItem(0)
+    assert link is not None
+    assert link.text(0) == "Ngozi Okafor"
+    assert link.text(1) == "Mother"
     with database.read(actor) as s:
         assert s.scalar(select(func.count(ParentChildLink.id))) == 1
         pupil = s.scalars(select(Person).where(Person.given_name == "Zoë")).one()
