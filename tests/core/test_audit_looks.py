@@ -6,10 +6,12 @@ many it found, never what was typed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.db import Database
@@ -37,7 +39,7 @@ def test_each_look_is_on_the_trail_as_the_actor_with_its_kind_of_record(
         incident = make_incident(s, actor)
         person = make_person(s, actor, given_name="Zoë", family_name="Okafor")
         evidence = add_evidence_file(s, actor, incident.id, "shot.png", PNG)
-    cases = [
+    cases: list[tuple[Callable[[Session], object], str, str, int]] = [
         (lambda s: open_incident(s, incident.id), "read", "incident", incident.id),
         (lambda s: open_person(s, person.id), "read", "person", person.id),
         (lambda s: show_evidence(s, evidence.id), "read", "evidence", evidence.id),
