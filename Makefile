@@ -44,7 +44,9 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check --extension spec:python build.spec
 	$(BIN)/ruff format --check --extension spec:python build.spec
 
+# mypy, and the layers' contracts (pyproject.toml, [tool.importlinter]).
 typecheck: $(VENV)/.test-deps
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy app/core app/documents app/commands app/platform_check.py tests
 
 # Every test on SQLite (the PostgreSQL address, if set, is for test-postgres only).

@@ -9,13 +9,11 @@ import getpass
 import os
 import sys
 
-from sqlalchemy import select
-
 from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import FootprintError
-from app.core.models import User
 from app.core.services.accounts import attempt_sign_in, needs_first_account
+from app.core.services.users import first_user_id
 
 PASSWORD_VARIABLE = "FOOTPRINT_PASSWORD"
 
@@ -28,7 +26,7 @@ def command_user(database: Database, username: str | None) -> int:
     """The id of the account the command acts as; NotSignedIn with the reason if none."""
     with database.read(SYSTEM) as session:
         if needs_first_account(session):
-            first = session.scalars(select(User.id).order_by(User.id).limit(1)).first()
+            first = first_user_id(session)
             if first is None:
                 raise NotSignedIn("The log has no users yet: open it in Footprint first.")
             return first

@@ -29,8 +29,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.core.reports import TREND_LABELS, GovernorsReport
 from app.core.rules.suppression import COMBINED_PREFIX, SMALL, SUPPRESSED, Row, merge_small, shown
-from app.core.services.governors import TREND_LABELS, GovernorsReport
 from app.documents.base import FONT, FONT_BOLD, DocumentInfo, FootprintDocument, Letterhead, escape
 
 #: Greys a printer keeps apart, darkest first; the last is white with a black outline.

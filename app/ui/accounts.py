@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,8 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.actors import SYSTEM
-from app.core.db import Database
 from app.core.errors import FootprintError, ValidationError
 from app.core.security.passwords import MIN_LENGTH
 from app.core.services.accounts import (
@@ -22,8 +22,15 @@ from app.core.services.accounts import (
     change_own_password,
     create_first_account,
 )
-from app.ui.context import AppContext
+from app.ui.context import AppContext, as_footprint
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.core.db import Database
+    from app.core.services.accounts import SignInRefused
+
 
 PASSWORD_HELP = (
     f"At least {MIN_LENGTH} characters. A few unrelated words together are easy to remember "
@@ -85,11 +92,14 @@ class AccountSetupDialog(QDialog):
             self.adjustSize()
             return
         try:
-            with self.database.write(SYSTEM) as session:
-                user = create_first_account(
-                    session, self.name.text(), self.username.text(), self.password.text()
-                )
-                self.user_id = user.id
+            name, username, password = (
+                self.name.text(),
+                self.username.text(),
+                self.password.text(),
+            )
+            self.user_id = as_footprint(
+                self.database, lambda s: create_first_account(s, name, username, password).id
+            )
         except ValidationError as exc:
             self.errors.show(exc)
             self.adjustSize()
@@ -140,10 +150,19 @@ class SignInDialog(QDialog):
             self.message.show()
             self.adjustSize()
             return
-        with self.database.write(SYSTEM) as session:  # the count of wrong passwords is kept
-            user, refusal = attempt_sign_in(session, self.username.text(), self.password.text())
-            must_change = user.must_change_password if user else False
-            user_id = user.id if user else None
+        username, password = self.username.text(), self.password.text()
+
+        def check(session: Session) -> tuple[int | None, bool, SignInRefused | None]:
+            user, refusal = attempt_sign_in(session, username, password)
+            return (user.id if user else None), bool(user and user.must_change_password), refusal
+
+        try:  # the count of wrong passwords is kept
+            user_id, must_change, refusal = as_footprint(self.database, check)
+        except FootprintError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            self.adjustSize()
+            return
         if refusal is not None or user_id is None:
             self.message.setText(refusal.message if refusal else "Not signed in.")
             self.message.show()

@@ -9,7 +9,6 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.core.actors import SYSTEM
 from app.core.errors import FootprintError
 from app.core.startup import open_log
 from app.logging_setup import configure_logging, install_crash_logger
@@ -56,13 +55,13 @@ def run_gui(database_url: str | None = None) -> int:
     from app.core.services.accounts import needs_first_account
     from app.core.services.school import find_settings
     from app.ui.accounts import AccountSetupDialog, SignInDialog
-    from app.ui.context import AppContext
+    from app.ui.context import AppContext, as_footprint
     from app.ui.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
 
-    with log.database.read(SYSTEM) as session:
-        set_up = find_settings(session) is not None
-        first_account = needs_first_account(session)
+    set_up, first_account = as_footprint(
+        log.database, lambda s: (find_settings(s) is not None, needs_first_account(s))
+    )
     if not set_up and not FirstRunDialog(AppContext(log.database, log.user_id)).exec():
         log.database.dispose()
         return 0

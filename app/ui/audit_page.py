@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from app.core.audit import Checkpoint, Verification
-from app.core.models import User
 from app.core.services.audit_log import (
     AuditRow,
+    account_names,
     audit_entries,
     audited_tables,
     record_name,
@@ -95,12 +94,10 @@ class AuditPage(QWidget):
         self.reload()
 
     def _fill_choices(self) -> None:
-        users, tables = self.context.read(
-            lambda s: (list(s.scalars(select(User).order_by(User.display_name))), audited_tables(s))
-        )
+        users, tables = self.context.read(lambda s: (account_names(s), audited_tables(s)))
         self.user.addItem("Anyone", None)
-        for user in users:
-            self.user.addItem(user.display_name, user.id)
+        for user_id, name in users:
+            self.user.addItem(name, user_id)
         self.table.addItem("Any record", None)
         for table in tables:
             self.table.addItem(record_name(table), table)
@@ -142,8 +139,7 @@ class AuditPage(QWidget):
             return
 
         def work() -> object:
-            with self.context.database.read(self.context.user_id) as session:
-                return verify_trail(session, head, checkpoints)
+            return self.context.read(lambda s: verify_trail(s, head, checkpoints))
 
         result, error = run_with_progress(self, "Checking the audit trail…", work)
         if error is not None or not isinstance(result, Verification):

@@ -4,25 +4,40 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import DatabaseError
-from app.core.models import User
 from app.core.permissions import Permission, allows
 from app.core.services.users import get_user
 from app.core.startup import explain_operational_error
 from app.core.vocab import UserRole
 from app.logging_setup import sanitised_traceback
 
+if TYPE_CHECKING:
+    from app.core.models import User
+
 T = TypeVar("T")
-#: What a screen's service call is given: the unit of work (screens never open one).
-UnitOfWork = Session
 log = logging.getLogger(__name__)
+
+
+def as_footprint(database: Database, work: Callable[[Session], T]) -> T:
+    """Run `work` as Footprint itself (SYSTEM), before or outside anyone's sign-in: making
+    the first account, checking a password (whose failures are counted and kept). A
+    database that can't be used is a DatabaseError with the reason."""
+    try:
+        with database.write(SYSTEM) as session:
+            return work(session)
+    except OperationalError as exc:
+        raise DatabaseError(explain_operational_error(exc)) from None
+    except SQLAlchemyError as exc:
+        log.error("sign-in not checked: %s", sanitised_traceback(type(exc), exc.__traceback__))
+        raise DatabaseError("The log can't be reached just now: try again in a moment.") from None
 
 
 class AppContext(QObject):

@@ -16,14 +16,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.core.actors import SYSTEM
 from app.core.clock import utc_now
 from app.core.errors import FootprintError
 from app.core.services.accounts import unlock
 from app.core.services.users import get_user
-from app.ui.context import AppContext
+from app.ui.context import AppContext, as_footprint
 from app.ui.widgets.field_errors import error_label
 
 INPUT_EVENTS = {
@@ -97,11 +95,11 @@ class LockDialog(QDialog):
     def try_unlock(self) -> None:
         typed = self.password.text()
         self.password.clear()
-        try:
-            with self.context.database.write(SYSTEM) as session:  # failures are counted
-                refusal = unlock(session, self.context.user_id, typed)
-        except SQLAlchemyError:
-            self.message.setText("The log can't be reached just now: try again in a moment.")
+        user_id = self.context.user_id
+        try:  # failures are counted, as at sign-in
+            refusal = as_footprint(self.context.database, lambda s: unlock(s, user_id, typed))
+        except FootprintError as exc:
+            self.message.setText(exc.message)
             self.message.show()
             return
         if refusal is None:

@@ -4,16 +4,20 @@ small, chosen from a file (PNG, JPEG, or SVG turned into PNG here), or removed."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
-from sqlalchemy.orm import Session
 
 from app.core.errors import FootprintError, ValidationError
 from app.core.services.school import find_settings, set_image
 from app.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 #: SVG logos are drawn this many pixels on their longer side (crisp at 24 mm, 300 dpi).
 SVG_PIXELS = 600

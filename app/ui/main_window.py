@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import LONDON, utc_now
-from app.core.db import Database
 from app.core.errors import FootprintError
 from app.core.permissions import Permission
 from app.core.services.incident_queries import IncidentFilter, count_incidents
@@ -42,6 +42,10 @@ from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
 from app.ui.reports_page import ReportsPage
 from app.ui.settings_page import SettingsPage
+
+if TYPE_CHECKING:
+    from app.core.db import Database
+
 
 DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
 PAGE_TITLES = (

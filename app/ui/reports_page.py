@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -40,10 +41,13 @@ from app.core.services.letter_values import letterhead
 from app.core.services.school import get_settings
 from app.documents.governors import GovernorsReportDocument
 from app.ui.background import run_with_progress
-from app.ui.context import AppContext, UnitOfWork
+from app.ui.context import AppContext
 from app.ui.letters.letter_dialog import choose_printer
 from app.ui.letters.pdf_pages import PagesView, print_pdfs
 from app.ui.widgets.field_errors import error_label
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def choose_file(parent: QWidget, title: str, suggested: str, kind: str) -> Path | None:
@@ -255,12 +259,14 @@ class ReportsPage(QWidget):
             except FootprintError as exc:
                 self._fail(exc.message)
                 return None
-        user_id = self.context.user_id
 
         def work() -> bytes:
-            with self.context.database.read(user_id) as session:
-                report = build_report(session, term, suppress=suppress, commentary=commentary)
-                head = letterhead(get_settings(session))
+            report, head = self.context.read(
+                lambda s: (
+                    build_report(s, term, suppress=suppress, commentary=commentary),
+                    letterhead(get_settings(s)),
+                )
+            )
             return GovernorsReportDocument(head, report).render()
 
         pdf, error = run_with_progress(self, f"Making the report for {term.title}…", work)
@@ -313,7 +319,7 @@ class ReportsPage(QWidget):
             return
         term_key = self._term_key()
 
-        def work(session: UnitOfWork) -> int:  # on the trail, or not printed
+        def work(session: Session) -> int:  # on the trail, or not printed
             record_report_output(session, term_key, audit.Action.PRINT)
             return print_pdfs(printer, [pdf])  # type: ignore[arg-type]
 
@@ -351,11 +357,8 @@ class ReportsPage(QWidget):
         if path is None:
             return
 
-        user_id = self.context.user_id
-
         def work() -> bytes:
-            with self.context.database.read(user_id) as session:
-                return rows_csv(anonymised_rows(session, term))
+            return rows_csv(self.context.read(lambda s: anonymised_rows(s, term)))
 
         data, error = run_with_progress(
             self, "Exporting the rows…", work, failure="The rows could not be exported."
@@ -369,7 +372,7 @@ class ReportsPage(QWidget):
         kind = "csv" if path.suffix.lower() == ".csv" else "pdf"
         term_key = self._term_key()
 
-        def work(session: UnitOfWork) -> None:  # on the trail, or not saved
+        def work(session: Session) -> None:  # on the trail, or not saved
             record_report_output(session, term_key, audit.Action.EXPORT, file=kind)
             write_atomically(path, data)
 

@@ -39,3 +39,22 @@ def test_importing_the_core_does_not_load_qt() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_no_window_module_opens_a_unit_of_work_or_builds_a_query() -> None:
+    """Screens go through `app/ui/context.py` (AppContext and as_footprint), which opens
+    the units of work; import-linter keeps models and SQL out of the rest of app/ui."""
+    offenders = []
+    for path in (ROOT / "app" / "ui").rglob("*.py"):
+        if path.name == "context.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("read", "write")
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "database"
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

@@ -67,6 +67,7 @@ UNGUARDED = {
     "terms.ensure_default_terms": "term dates, at start-up",
     "users.ensure_default_user": "start-up, before any account exists",
     "users.get_user": "the actor's own account and staff names on records",
+    "users.first_user_id": "who a command acts as in a log from before accounts",
     "validation.atomic": "a savepoint, not an operation",
 }
 

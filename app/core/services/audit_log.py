@@ -119,6 +119,15 @@ def _short(value: object) -> str:
 
 
 @requires(Permission.AUDIT)
+def account_names(session: Session) -> list[tuple[int, str]]:
+    """Every account (active or not) as (id, name), by name: the trail's "who" filter."""
+    return [
+        (user.id, user.display_name)
+        for user in session.scalars(select(User).order_by(User.display_name, User.id))
+    ]
+
+
+@requires(Permission.AUDIT)
 def audited_tables(session: Session) -> list[str]:
     return sorted({t for t in session.scalars(select(AuditEntry.table_name).distinct()) if t})
 

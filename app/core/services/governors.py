@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -29,8 +29,9 @@ from app.core.models import (
     Person,
 )
 from app.core.permissions import Permission, requires
+from app.core.reports import GovernorsReport, TermFigures
 from app.core.rules.school_days import SchoolCalendar, Term
-from app.core.rules.suppression import Row, shown
+from app.core.rules.suppression import Row
 from app.core.services.governors_commentary import latest_commentary
 from app.core.services.school import find_settings
 from app.core.services.terms import list_terms
@@ -99,75 +100,6 @@ def term_context(session: Session, term: Term) -> tuple[list[Term], SchoolCalend
     if term not in terms:
         terms = sorted([*terms, term], key=lambda t: t.starts_on)
     return terms, SchoolCalendar(terms), period_of(term, terms)
-
-
-@dataclass(frozen=True)
-class TermFigures:
-    """The key figures of one term, for the trend."""
-
-    title: str
-    incidents: int
-    safeguarding: int
-    requests_sent: int
-    removed: int
-    escalations: int
-
-    def values(self) -> list[int]:
-        return [
-            self.incidents,
-            self.safeguarding,
-            self.requests_sent,
-            self.removed,
-            self.escalations,
-        ]
-
-
-TREND_LABELS = [
-    "Incidents recorded",
-    "Safeguarding concerns",
-    "Deletion requests sent",
-    "Requests that ended with the post removed",
-    "Escalations",
-]
-
-
-@dataclass(frozen=True)
-class GovernorsReport:
-    """Everything the report prints: counts and labels only."""
-
-    school_name: str
-    term_key: str
-    term_title: str
-    period_start: date
-    period_end: date
-    produced_on: date
-    suppress: bool
-    incidents: int
-    safeguarding: int
-    by_category: list[Row]
-    by_platform: list[Row]
-    by_poster: list[Row]
-    by_severity: list[Row]
-    requests_sent: int
-    requests: list[Row]
-    removal_days_median: float | None
-    removal_days_longest: int | None
-    removals_timed: int
-    escalations_total: int
-    escalations_by_kind: list[Row]
-    escalations_by_status: list[Row]
-    trend: list[TermFigures]
-    open_incidents_at_end: int
-    requests_waiting: int
-    escalations_open: int
-    commentary: str = ""
-    notes: list[str] = field(default_factory=list)
-    #: The audit trail's newest entry when the report was made ("1234:4f3a 9c12 0b7e
-    #: 55d1"): the clerk's printed copy proves later that history before it is unchanged.
-    checkpoint: str = ""
-
-    def show(self, count: int) -> str:
-        return shown(count, self.suppress)
 
 
 # --- Building the report -------------------------------------------------------------

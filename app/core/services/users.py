@@ -23,6 +23,11 @@ def ensure_default_user(session: Session) -> User:
     return user
 
 
+def first_user_id(session: Session) -> int | None:
+    """The first user of a log from before accounts (None in a log with no users)."""
+    return session.scalars(select(User.id).order_by(User.id).limit(1)).first()
+
+
 def get_user(session: Session, user_id: int) -> User:
     """A user by id."""
     user = session.get(User, user_id)

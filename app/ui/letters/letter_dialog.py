@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,12 +25,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import write_atomically
-from app.core.models import User
 from app.core.services.letter_recipients import Recipient, pupils_without_parents, recipients
 from app.core.services.letter_records import letter_pdf, letters_output
 from app.core.services.letter_wording import current_templates
@@ -37,6 +36,11 @@ from app.core.services.letters import make_letters, prepare_letters
 from app.ui.context import AppContext
 from app.ui.letters.pdf_pages import PagesView, print_pdfs
 from app.ui.widgets.field_errors import error_label
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.core.models import User
 
 
 def choose_printer(parent: QWidget) -> QPrinter | None:

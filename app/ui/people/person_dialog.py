@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,13 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import Conflict, FootprintError, ValidationError
-from app.core.models import Person
 from app.core.services.people import PersonDetails, create_person, update_person
 from app.core.vocab import YEAR_GROUPS, PersonKind
 from app.ui.context import AppContext
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.dates import DateField
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
+
+if TYPE_CHECKING:
+    from app.core.models import Person
 
 
 class PersonDialog(QDialog):

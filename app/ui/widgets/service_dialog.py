@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -12,12 +13,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from app.core.errors import FootprintError, ValidationError
-from app.core.models import User
 from app.ui.context import AppContext
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.core.models import User
 
 
 class ServiceDialog(QDialog):
