@@ -22,7 +22,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import ColumnElement, and_, false, true
 from sqlalchemy.orm import Session
 
-from app.core.actors import ACTOR, SYSTEM
+from app.core.actors import ACTOR
 from app.core.errors import NotAllowed, NotFound
 from app.core.models import Incident, User
 from app.core.vocab import UserRole
@@ -120,11 +120,6 @@ def acting_user(session: Session) -> User | None:
         raise NotAllowed("That account does not exist, so nothing was done.")
     session.info["footprint_actor"] = user
     return user
-
-
-def is_system(session: Session) -> bool:
-    """Whether Footprint itself is acting (start-up, the demo builder, sign-in checks)."""
-    return session.info.get(ACTOR) is SYSTEM
 
 
 def may(session: Session, permission: Permission) -> bool:

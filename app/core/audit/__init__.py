@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from app.core.actors import ACTOR
 from app.core.audit.baseline import write_baseline
-from app.core.audit.capture import RECORDER, AuditRecorder, mark_written, record_read
+from app.core.audit.capture import RECORDER, AuditRecorder, record_read
 from app.core.audit.chain import GENESIS, Action, canonical, chain_hash
 from app.core.audit.head import Checkpoint, load_head, save_head
 from app.core.audit.looks import LookNotRecorded, Record, record_look
@@ -37,7 +37,6 @@ __all__ = [
     "chain_hash",
     "current_checkpoint",
     "load_head",
-    "mark_written",
     "record_look",
     "record_read",
     "save_head",

@@ -90,11 +90,6 @@ def record_read(
         session.info[_WROTE] = True
 
 
-def mark_written(session: Session) -> None:
-    """Entries were appended outside the flush (a baseline): follow them at commit."""
-    session.info[_WROTE] = True
-
-
 # --- What a flush changes ----------------------------------------------------------------
 
 
