@@ -45,7 +45,7 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff format --check --extension spec:python build.spec
 
 typecheck: $(VENV)/.test-deps
-	$(BIN)/mypy app/core app/documents app/commands app/platform_check.py tests
+	$(BIN)/mypy app tests
 
 # Every test on SQLite (the PostgreSQL address, if set, is for test-postgres only).
 pytest: $(VENV)/.test-deps
