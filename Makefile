@@ -47,7 +47,7 @@ lint: $(VENV)/.test-deps
 # mypy, and the layers' contracts (pyproject.toml, [tool.importlinter]).
 typecheck: $(VENV)/.test-deps
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy app/core app/documents app/commands app/platform_check.py tests
+	$(BIN)/mypy app tests
 
 # Every test on SQLite (the PostgreSQL address, if set, is for test-postgres only).
 pytest: $(VENV)/.test-deps

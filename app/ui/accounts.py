@@ -82,10 +82,10 @@ class AccountSetupDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.general)
         layout.addWidget(buttons)
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_account)
         buttons.rejected.connect(self.reject)
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         self.errors.clear()
         if self.password.text() != self.confirm.text():
             self.errors.show(ValidationError("confirm", "The two passwords are different."))

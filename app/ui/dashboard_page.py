@@ -124,9 +124,9 @@ class DashboardPage(QWidget):
         self.due.clear()
         for index, due in enumerate(self.due_items):
             late = due.days_overdue(today)
-            overdue = "due today" if late == 0 else f"{late} day{'s' if late != 1 else ''}"
+            lateness = "due today" if late == 0 else f"{late} day{'s' if late != 1 else ''}"
             item = QTreeWidgetItem(
-                [format_date(due.due_on), overdue, due.reference or "Register", due.what]
+                [format_date(due.due_on), lateness, due.reference or "Register", due.what]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             self.due.addTopLevelItem(item)

@@ -4,7 +4,7 @@ small, chosen from a file (PNG, JPEG, or SVG turned into PNG here), or removed."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
@@ -39,7 +39,7 @@ def svg_to_png(data: bytes) -> bytes | None:
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, cast(bytes, "PNG"))  # the stubs say bytes; PySide6 takes only str
     return bytes(buffer.data().data())
 
 

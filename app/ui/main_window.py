@@ -175,7 +175,12 @@ class MainWindow(QMainWindow):
         if self.settings_page is not None:
             self.settings_page.school.saved.connect(self.refresh_title)
         self.context.data_changed.connect(self.refresh_status)
-        self.notice.show_me.clicked.connect(lambda: (self.go(DASHBOARD), self.notice.hide()))
+
+        def show_what_is_due() -> None:
+            self.go(DASHBOARD)
+            self.notice.hide()
+
+        self.notice.show_me.clicked.connect(show_what_is_due)
 
         self.locked = False
         self.replacement: MainWindow | None = None
@@ -200,29 +205,31 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.new_action = QAction(
-            "New incident", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_incident
-        )
-        self.find_action = QAction(
-            "Search", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search
-        )
-        self.refresh_action = QAction(
-            "Refresh", self, shortcut=QKeySequence("F5"), triggered=self.refresh_all
-        )
-        self.print_action = QAction(
-            "Print", self, shortcut=QKeySequence.StandardKey.Print, triggered=self.print_current
-        )
+        self.new_action = QAction("New incident", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_incident)
+        self.find_action = QAction("Search", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.refresh_action = QAction("Refresh", self)
+        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action.triggered.connect(self.refresh_all)
+        self.print_action = QAction("Print", self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_current)
         self.print_action.setToolTip(
             "Print (Ctrl+P): on Letters, reprint the chosen letter; letters are made from an "
             "incident's window"
         )
-        self.lock_action = QAction(
-            "Lock", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock
-        )
+        self.lock_action = QAction("Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
         self.lock_action.setToolTip("Lock Footprint until your password is typed (Ctrl+L)")
-        self.switch_action = QAction("Switch user", self, triggered=self.switch_user)
+        self.switch_action = QAction("Switch user", self)
+        self.switch_action.triggered.connect(self.switch_user)
         self.switch_action.setToolTip("Sign in as someone else (open windows are closed first)")
-        self.password_action = QAction("Change password", self, triggered=self.change_password)
+        self.password_action = QAction("Change password", self)
+        self.password_action.triggered.connect(self.change_password)
         self.password_action.setToolTip("Change your own password")
         self.new_action.setVisible(self.context.may(Permission.RECORD_INCIDENT))
         self.new_action.setEnabled(self.context.may(Permission.RECORD_INCIDENT))

@@ -47,15 +47,15 @@ def test_the_dsl_creates_the_first_account(qtbot: QtBot, database: Database) -> 
     type_text(dialog.username, "aokafor")
     type_text(dialog.password, "short")
     type_text(dialog.confirm, "short")
-    dialog.create()
+    dialog.create_account()
     assert "at least 10 characters" in dialog.errors.message_for("password")
     dialog.password.setText(GOOD)
     dialog.confirm.setText(GOOD + "x")
-    dialog.create()
+    dialog.create_account()
     assert "different" in dialog.errors.message_for("confirm")
     assert dialog.name.text() == "Ada Okafor"  # what was typed stays
     dialog.confirm.setText(GOOD)
-    dialog.create()
+    dialog.create_account()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.user_id is not None
     with database.read(SYSTEM) as s:
         assert not needs_first_account(s)

@@ -209,8 +209,7 @@ def test_save_as_pdf_then_reprint_from_the_letters_page(
     assert letters is not None
     assert letters.tree.topLevelItemCount() == 1
     reprinted = tmp_path / "reprint.pdf"
-    # LettersList.choose_printer is typed as the function (its parameter named `parent`)
-    letters.choose_printer = lambda parent: _pdf_printer(reprinted)
+    letters.choose_printer = lambda _parent: _pdf_printer(reprinted)
     press(letters.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(PdfReader(io.BytesIO(reprinted.read_bytes())).pages) == 1
     assert letters.status.text() == "Reprinted the letter to Mrs Ольга Şükrü."

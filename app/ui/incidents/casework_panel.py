@@ -141,6 +141,7 @@ class CaseworkPanel(QWidget):
         """Read the requests, escalations and guidance again."""
         self.incident_id = incident_id
         self.unsaved.setVisible(incident_id is None)
+        steps: list[Step]
         if incident_id is None:
             self.requests, self.escalations, steps = [], [], []
             self.open = False
@@ -236,8 +237,9 @@ class CaseworkPanel(QWidget):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.id)
             self.request_list.addTopLevelItem(item)
-        if self.requests:
-            self.request_list.setCurrentItem(self.request_list.topLevelItem(len(self.requests) - 1))
+        last = self.request_list.topLevelItem(len(self.requests) - 1)
+        if last is not None:  # there are requests
+            self.request_list.setCurrentItem(last)
 
     def _show_escalations(self) -> None:
         self.escalation_list.clear()
@@ -258,15 +260,15 @@ class CaseworkPanel(QWidget):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.id)
             self.escalation_list.addTopLevelItem(item)
-        if self.escalations:
-            last = self.escalation_list.topLevelItem(len(self.escalations) - 1)
+        last = self.escalation_list.topLevelItem(len(self.escalations) - 1)
+        if last is not None:  # there are escalations
             self.escalation_list.setCurrentItem(last)
 
     def _show_guidance(self, steps: list[Step]) -> None:
         while self.guidance.count():
             child = self.guidance.takeAt(0)
-            if child.widget():
-                child.widget().deleteLater()
+            if child is not None and (widget := child.widget()) is not None:
+                widget.deleteLater()
         if not steps:
             steps = [Step("No next step suggested.", "")] if self.incident_id else []
         for row, step in enumerate(steps):

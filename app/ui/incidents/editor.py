@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -115,11 +116,11 @@ class IncidentEditor(QDialog):
         layout.addLayout(buttons)
         self.resize(1180, 700)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(
-            QKeySequence.StandardKey.Print,
-            self,
-            activated=lambda: self.open_letters() if context.may(Permission.LETTERS) else None,
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_shortcut.activated.connect(self.save)
+        print_shortcut = QShortcut(QKeySequence.StandardKey.Print, self)
+        print_shortcut.activated.connect(
+            lambda: self.open_letters() if context.may(Permission.LETTERS) else None
         )
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
@@ -276,14 +277,13 @@ class IncidentEditor(QDialog):
         while True:
             try:
                 incident = self.context.write(
-                    lambda s, a, d=decisions: save_incident_form(
-                        s,
-                        a,
-                        details,
-                        pending,
+                    partial(
+                        save_incident_form,
+                        details=details,
+                        pending=pending,
                         incident_id=incident_id,
                         expected_version=version,
-                        decisions=d,
+                        decisions=decisions,
                     )
                 )
                 break

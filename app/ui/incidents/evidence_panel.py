@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -92,8 +94,8 @@ class EvidencePanel(QWidget):
         self.view = QPushButton("View")
         self.export = QPushButton("Export a copy…")
         self.withdraw = QPushButton("Withdraw…")
-        self.destroy = QPushButton("Destroy the stored image…")
-        self.destroy.setToolTip(
+        self.destroy_button = QPushButton("Destroy the stored image…")
+        self.destroy_button.setToolTip(
             "For an image that must never be kept (e.g. added by mistake): erases the file "
             "at once; its fingerprint and the reason stay on record"
         )
@@ -113,7 +115,7 @@ class EvidencePanel(QWidget):
             self.view,
             self.export,
             self.withdraw,
-            self.destroy,
+            self.destroy_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -129,7 +131,7 @@ class EvidencePanel(QWidget):
         self.view.clicked.connect(self.view_selected)
         self.export.clicked.connect(self.export_selected)
         self.withdraw.clicked.connect(self.withdraw_selected)
-        self.destroy.clicked.connect(self.destroy_selected)
+        self.destroy_button.clicked.connect(self.destroy_selected)
         self.list.itemActivated.connect(lambda *_: self.view_selected())
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -151,7 +153,9 @@ class EvidencePanel(QWidget):
             ):
                 continue
             try:
-                self._thumbs[row.id] = self.context.read(lambda s, i=row.id: evidence_content(s, i))
+                self._thumbs[row.id] = self.context.read(
+                    partial(evidence_content, evidence_id=row.id)
+                )
             except ValidationError:
                 self._damaged.add(row.id)  # shown as damaged; the incident still opens
         self._render()
@@ -305,7 +309,7 @@ class EvidencePanel(QWidget):
             image = QImage(data.imageData())
             buffer = QBuffer()
             buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")
+            image.save(buffer, cast(bytes, "PNG"))  # the stubs say bytes; PySide6 takes only str
             content = bytes(QByteArray(buffer.data()).data())
             self.add_bytes(f"{image_name}.png", content)
         else:

@@ -46,7 +46,7 @@ def hide_what_the_role_may_not_use(editor: IncidentEditor) -> None:
     if not (editing and may(Permission.ADD_EVIDENCE)):
         hidden += [editor.evidence.add_file, editor.evidence.paste, editor.evidence.describe]
     if not may(Permission.MANAGE_EVIDENCE):
-        hidden += [editor.evidence.withdraw, editor.evidence.destroy]
+        hidden += [editor.evidence.withdraw, editor.evidence.destroy_button]
     if not may(Permission.DELETION_REQUESTS):
         hidden += [
             editor.casework.new_request,

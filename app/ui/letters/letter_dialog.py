@@ -155,7 +155,8 @@ class LetterDialog(QDialog):
         self.print_button.clicked.connect(self.print_letters)
         self.save_button.clicked.connect(self.save_letters)
         self.close_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_letters)
+        print_shortcut = QShortcut(QKeySequence.StandardKey.Print, self)
+        print_shortcut.activated.connect(self.print_letters)
         self.letters: list[bytes] = []
         self._template_changed()
 

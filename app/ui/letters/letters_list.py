@@ -3,7 +3,11 @@ stored file: the same document, with the date and wording it had when it was mad
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -41,8 +45,8 @@ class LettersList(QWidget):
         self.whole_log = whole_log
         self.incident_id: int | None = None
         self.rows: list[LetterRow] = []
-        self.choose_printer = choose_printer
-        self.choose_save_path = choose_save_path
+        self.choose_printer: Callable[[QWidget], QPrinter | None] = choose_printer
+        self.choose_save_path: Callable[[QWidget, str], Path | None] = choose_save_path
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Letters on record")
         headers = ["Date", "Letter", "To", "Pages", "Made by", "Made at"]
@@ -118,8 +122,9 @@ class LettersList(QWidget):
             item = QTreeWidgetItem(values)
             item.setData(0, Qt.ItemDataRole.UserRole, row.id)
             self.tree.addTopLevelItem(item)
-        if self.rows:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None:  # there are letters
+            self.tree.setCurrentItem(first)
         if self.whole_log:
             text = (
                 "Every letter made, newest first. Letters are made from an incident "

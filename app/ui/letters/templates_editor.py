@@ -136,7 +136,7 @@ class TemplatesEditor(QWidget):
             return
         if self.is_dirty() and not self._may_leave():
             self.templates.blockSignals(True)
-            self.templates.setCurrentItem(previous)
+            self.templates.setCurrentItem(previous)  # type: ignore[arg-type]  # Qt takes None
             self.templates.blockSignals(False)
             return
         self._show(str(current.data(Qt.ItemDataRole.UserRole)))
