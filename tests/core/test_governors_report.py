@@ -528,3 +528,35 @@ def test_the_report_prints_the_trails_checkpoint_for_the_clerk(
     flat = " ".join(text.split())
     assert f"Checkpoint {checkpoint}:" in flat
     assert "The clerk keeps this copy" in flat
+
+
+def test_a_governors_export_from_the_command_line_is_on_the_trail_as_theirs(
+    db_url: str,
+    database: Database,
+    seeded: Seeded,
+    actor: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy import select
+
+    from app.core.models import AuditEntry
+    from app.core.services.accounts import add_account, change_own_password, create_first_account
+    from app.core.vocab import UserRole
+
+    with database.write(SYSTEM) as s:
+        dsl = create_first_account(s, "Ada Okafor", "aokafor", "river lantern orchard")
+    with database.write(dsl) as s:
+        governor = add_account(
+            s, dsl, "Gil Vernor", "gvernor", UserRole.GOVERNOR, "harbour lamp 42"
+        )
+    with database.write(governor) as s:
+        change_own_password(s, governor, "harbour lamp 42", "quiet meadow lantern")
+    monkeypatch.setenv("FOOTPRINT_PASSWORD", "quiet meadow lantern")
+    out = tmp_path / "report.pdf"
+    args = ["--database", db_url, "report", "governors", "--term", TERM_KEY, "--out", str(out)]
+    assert main([*args, "--user", "gvernor"]) == 0
+    with database.read(SYSTEM) as s:
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert (entry.action, entry.table_name) == ("export", "governors_report")
+    assert entry.user_id == governor.id != dsl.id
