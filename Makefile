@@ -66,13 +66,14 @@ test-postgres: $(VENV)/.test-deps
 test: lint typecheck pytest test-postgres
 
 # The pins on every supported Python found here: each gets its own throwaway
-# environment from constraints.txt, then the Qt reference-count test and the self-check.
+# (editable, as `make run` installs it) environment from constraints.txt, then the Qt
+# reference-count test and the self-check.
 check-pins:
 	@for py in $${PYTHONS:-python3.11 python3.12 python3.13}; do \
 		command -v $$py >/dev/null 2>&1 && $$py --version >/dev/null 2>&1 || { echo "== $$py: not found, skipped"; continue; }; \
 		echo "== $$py ($$($$py --version))"; \
 		env=$$(mktemp -d) && $$py -m venv $$env && \
-		$$env/bin/python -m pip install --disable-pip-version-check -q -c constraints.txt ".[test]" && \
+		$$env/bin/python -m pip install --disable-pip-version-check -q -c constraints.txt -e ".[test]" && \
 		$$env/bin/python -m pip list 2>/dev/null | grep -iE '^(pyside6|shiboken6)' && \
 		QT_QPA_PLATFORM=offscreen $$env/bin/python -m pytest -q -p no:cacheprovider tests/ui/test_qt_refcounts.py && \
 		QT_QPA_PLATFORM=offscreen $$env/bin/footprint --self-check || { rm -rf $$env; exit 1; }; \
