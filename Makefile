@@ -5,8 +5,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 # Bumped when the environment's make-up changes in a way pip can't mend in place (the Qt
-# wheels chosen by Python version, issue 11): an older .venv is then made anew.
-LAYOUT := $(VENV)/.layout-2
+# wheels chosen by Python version, issue 11), and named after the interpreter's version:
+# an older .venv, or one made with another Python than PYTHON, is then made anew.
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+LAYOUT := $(VENV)/.layout-2-python$(PYTHON_VERSION)
 
 .PHONY: run test lint typecheck pytest test-postgres dist bench demo clean check-pins
 

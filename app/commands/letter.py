@@ -11,7 +11,7 @@ from app.commands.signing import command_user
 from app.core.actors import SYSTEM
 from app.core.audit import Action
 from app.core.errors import FootprintError
-from app.core.files import write_atomically
+from app.core.files import StagedFile
 from app.core.folding import tokens
 from app.core.letter_templates import LetterTemplate, default_templates
 
@@ -44,6 +44,7 @@ def run_letter(args: argparse.Namespace) -> int:
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
+    staged: list[StagedFile] = []
     try:
         user_id = command_user(log.database, args.user)
         with log.database.write(user_id) as session:
@@ -73,10 +74,12 @@ def run_letter(args: argparse.Namespace) -> int:
                 _say(f"note: {warning}")
             (letter,) = make_letters(session, user, incident.id, args.template, [person_id])
             pdf = letter_pdf(session, letter.id)
-            # Written inside the transaction: if the file can't be written, the letter is
-            # not kept on record either (so running the command again makes one letter).
-            write_atomically(out, pdf)
+            # Staged inside the transaction: if the file can't be written, the letter is
+            # not kept on record either (so running the command again makes one letter);
+            # it takes its name only once the letter and its export are committed.
+            staged.append(StagedFile(out, pdf))
             letters_output(session, [letter.id], Action.EXPORT)
+        staged[0].publish()
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
@@ -84,6 +87,8 @@ def run_letter(args: argparse.Namespace) -> int:
         _say(f"{out} could not be written ({exc.strerror or exc}); no letter was kept.")
         return EXIT_USAGE
     finally:
+        for file in staged:  # not published (the unit of work failed): nothing is left
+            file.discard()
         log.database.dispose()
     print(f"Letter to {matches[0].name} written to {out} ({len(pdf):,} bytes).")
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from app.commands.signing import command_user
 from app.core.audit import Action
 from app.core.errors import FootprintError
-from app.core.files import write_atomically
+from app.core.files import StagedFile, publish_after
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -55,16 +55,22 @@ def run_report(args: argparse.Namespace) -> int:
                     "note: the CSV lists each incident (no names or details) and small numbers "
                     "are not hidden in it; keep it within the governing body."
                 )
-        # The export is on the trail before the files exist, in one transaction with
-        # writing them: a log that can't record it (read-only) yields no report, and a
-        # file that can't be written leaves no record of an export that didn't happen.
-        with log.database.write(user_id) as session:
-            record_report_output(
-                session, term.key, Action.EXPORT, csv=rows is not None, by="command"
-            )
-            write_atomically(Path(args.out), pdf)
-            if rows is not None:
-                write_atomically(Path(args.csv), rows)
+        # The files are written beside their names in the unit of work that records the
+        # export, and take their names only once it is committed: a log that can't record
+        # it (read-only, full) yields no report, and a file that can't be written leaves
+        # no record of an export that didn't happen.
+        staged: list[StagedFile] = []
+
+        def export() -> None:
+            with log.database.write(user_id) as session:
+                record_report_output(
+                    session, term.key, Action.EXPORT, csv=rows is not None, by="command"
+                )
+                staged.append(StagedFile(Path(args.out), pdf))
+                if rows is not None:
+                    staged.append(StagedFile(Path(args.csv), rows))
+
+        publish_after(staged, export)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -18,3 +19,41 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class StagedFile:
+    """A file written and synced beside its final name, which appears there (`publish`)
+    only once what it records is committed — an export is never on disk unrecorded — and
+    is removed (`discard`) if the unit of work fails."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".footprint-", suffix=".part")
+        self.temporary = Path(temporary)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+        except BaseException:
+            self.discard()
+            raise
+
+    def publish(self) -> None:
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
+def publish_after(staged: list[StagedFile], commit: Callable[[], object]) -> None:
+    """Run `commit` (a unit of work that records an export and stages its files in
+    `staged`); publish the files if it succeeds, discard them if it fails."""
+    try:
+        commit()
+    except BaseException:
+        for file in staged:
+            file.discard()
+        raise
+    for file in staged:
+        file.publish()

@@ -9,6 +9,8 @@ from sqlalchemy import URL, Engine, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from app.core.actors import SYSTEM
+from app.core.audit import GENESIS
+from app.core.audit.head import reset_head
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
 from app.core.errors import DatabaseError, NoLog
 from app.core.migrate import UpgradeResult, upgrade_to_head
@@ -36,9 +38,9 @@ def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
     engine = create_db_engine(url)
     try:
         had_trail = trail_has_entries(engine)  # before the upgrade that may start it
-        upgrade = upgrade_to_head(engine)
         database = Database(engine)
-        keep_outside_copy(database, had_trail)
+        start_outside_copy(database, had_trail)
+        upgrade = upgrade_to_head(engine)
         with database.write(SYSTEM) as session:
             user = ensure_default_user(session)
             ensure_default_terms(session, user)
@@ -82,13 +84,19 @@ def trail_has_entries(engine: Engine) -> bool:
         return connection.scalar(select(AuditEntry.id).limit(1)) is not None
 
 
-def keep_outside_copy(database: Database, had_trail: bool) -> None:
-    """The copy of the trail's head beside a SQLite log is written from the first entry
-    on. If it is missing while the trail had entries, it was removed (or the log was
-    moved without it): that is for `verify` to report, so it is not silently made anew.
-    A PostgreSQL log's copy is per PC, so a PC's first start makes its own."""
+def start_outside_copy(database: Database, had_trail: bool) -> None:
+    """The copy of the trail's head is there from before the first entry: a log without
+    a trail gets one naming entry 0 (so a crash before the first copy is written leaves it
+    behind, never missing). Missing beside a SQLite log whose trail has entries, it was
+    removed (or the log moved without it): that is for `verify` to report, so it is not
+    silently made anew. A PostgreSQL log's copy is per PC; a PC's first start makes its
+    own."""
     head = database.audit_head
-    if head is not None and database.is_sqlite and had_trail and not head.exists():
+    if head is None or head.exists():
+        return
+    if not had_trail:
+        reset_head(head, 0, GENESIS)
+    elif database.is_sqlite:
         database.recorder.keeps_head = False
 
 

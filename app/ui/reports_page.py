@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.core import audit
 from app.core.clock import today_london
 from app.core.errors import FootprintError
-from app.core.files import write_atomically
+from app.core.files import StagedFile, publish_after
 from app.core.permissions import Permission
 from app.core.rules.school_days import Term
 from app.core.services.governors import build_report, record_report_output, report_terms
@@ -319,12 +319,9 @@ class ReportsPage(QWidget):
             return
         term_key = self._term_key()
 
-        def work(session: Session) -> int:  # on the trail, or not printed
-            record_report_output(session, term_key, audit.Action.PRINT)
-            return print_pdfs(printer, [pdf])  # type: ignore[arg-type]
-
-        try:
-            pages = self.context.look(work)
+        try:  # on the trail (committed) before it goes to the printer
+            self.context.look(lambda s: record_report_output(s, term_key, audit.Action.PRINT))
+            pages = print_pdfs(printer, [pdf])  # type: ignore[arg-type]
         except FootprintError as exc:
             self._fail(exc.message)
             return
@@ -372,12 +369,14 @@ class ReportsPage(QWidget):
         kind = "csv" if path.suffix.lower() == ".csv" else "pdf"
         term_key = self._term_key()
 
-        def work(session: Session) -> None:  # on the trail, or not saved
+        staged: list[StagedFile] = []
+
+        def work(session: Session) -> None:  # the file appears once this is committed
             record_report_output(session, term_key, audit.Action.EXPORT, file=kind)
-            write_atomically(path, data)
+            staged.append(StagedFile(path, data))
 
         try:
-            self.context.look(work)
+            publish_after(staged, lambda: self.context.look(work))
         except FootprintError as exc:
             self._fail(exc.message)
             return

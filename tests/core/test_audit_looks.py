@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -98,3 +99,34 @@ def test_when_the_trail_cannot_be_written_nothing_is_shown(database: Database, a
     with pytest.raises(SQLAlchemyError), database.write(actor) as s:
         shown.append(open_incident(s, incident.id))
     assert shown == []
+
+
+def test_an_export_file_appears_only_once_its_record_is_committed(tmp_path: Path) -> None:
+    from app.core.files import StagedFile, publish_after
+
+    target = tmp_path / "letter.pdf"
+    staged: list[StagedFile] = []
+
+    def fails_at_commit() -> None:
+        staged.append(StagedFile(target, b"%PDF-1.4 letter"))
+        raise SQLAlchemyError("database or disk is full")
+
+    with pytest.raises(SQLAlchemyError):
+        publish_after(staged, fails_at_commit)
+    assert list(tmp_path.iterdir()) == []  # no file, and no half-written one
+
+    staged.clear()
+    publish_after(staged, lambda: staged.append(StagedFile(target, b"%PDF-1.4 letter")))
+    assert target.read_bytes() == b"%PDF-1.4 letter"
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.pdf"]
+
+
+def test_a_people_list_re_shown_after_a_save_is_not_a_new_search(
+    database: Database, actor: User
+) -> None:
+    with database.write(actor) as s:
+        make_person(s, actor, given_name="Zoë", family_name="Okafor")
+    before = _newest(database, actor).id
+    with database.read(actor) as s:
+        assert len(find_people(s, "", record=False)) == 1
+    assert _newest(database, actor).id == before

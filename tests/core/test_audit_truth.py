@@ -153,3 +153,52 @@ def test_killing_a_writing_footprint_never_gives_a_false_alarm(tmp_path: Path) -
     log.database.dispose()
     assert result.ok and not result.notes, (result.problems, result.notes)
     print(f"\n{KILLS} kills, 0 false alarms; the outside copy was behind after {behind}")
+
+
+def test_work_saved_while_the_trail_is_checked_raises_no_alarm(
+    database: Database, actor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Audit screen checks in the background while the DSL goes on saving."""
+    import importlib
+
+    verify_module = importlib.import_module("app.core.audit.verify")  # the module
+
+    with database.write(actor) as s:
+        make_incident(s, actor)
+    replay = verify_module._replay
+    other = Database(create_db_engine(database.engine.url))
+    saved: list[bool] = []
+
+    def save_meanwhile(*args: object, **kwargs: object) -> None:
+        if not saved:  # another window saves while the trail is being read
+            with other.write(actor.id) as s:
+                make_incident(s, s.get(User, actor.id), summary="Saved during the check")
+            saved.append(True)
+        replay(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "_replay", save_meanwhile)
+    result = _verify(database)
+    other.dispose()
+    assert saved and result.ok, result.problems
+
+
+def test_a_crash_before_the_first_outside_copy_is_written_is_not_tampering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.audit import capture
+
+    url = f"sqlite:///{tmp_path / 'footprint.sqlite3'}"
+    head = tmp_path / "footprint.sqlite3.audit-head"
+    # A new log's copy names entry 0 before anything is written; then Footprint "dies"
+    # after its first commits, before it moves the copy on.
+    with monkeypatch.context() as patched:
+        patched.setattr(capture, "save_head", lambda *args: None)
+        open_log(url).database.dispose()
+    assert audit.load_head(head) == (0, audit.GENESIS)
+    database = Database(create_db_engine(url))
+    result = _verify(database)
+    database.dispose()
+    assert result.ok and result.notes, result.problems  # behind, said as a note
+    log = open_log(url)  # the next start catches up
+    assert _verify(log.database).notes == []
+    log.database.dispose()

@@ -12,12 +12,14 @@ then, so it can never name an entry that was not committed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, object_session, sessionmaker
 
 from app.core.actors import ACTOR
@@ -37,6 +39,7 @@ RECORDER = "footprint_audit_recorder"
 _PENDING = "footprint_audit_pending"
 _DELETED = "footprint_audit_deleted"
 _WROTE = "footprint_audit_wrote"
+log = logging.getLogger(__name__)
 
 
 class AuditRecorder:
@@ -70,7 +73,12 @@ class AuditRecorder:
         if session.in_nested_transaction():
             return  # a savepoint was released: its entries may yet be rolled back
         if session.info.pop(_WROTE, False):
-            self.follow_head()
+            try:
+                self.follow_head()
+            except SQLAlchemyError as exc:  # the work is committed: never report it lost
+                log.warning(
+                    "the audit trail's outside copy was not moved on: %s", type(exc).__name__
+                )
 
 
 def record_read(

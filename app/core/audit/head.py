@@ -13,33 +13,45 @@ entry changes its hash, so a checkpoint kept off this PC proves history still ho
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 CHECKPOINT_DIGITS = 16
+log = logging.getLogger(__name__)
 
 
 def save_head(path: Path, entry_id: int, digest: str) -> None:
     """Remember the newest committed entry this PC has seen (only ever moves forward)."""
+    current = load_head(path)
+    if current is not None and current[0] >= entry_id:
+        return
+    reset_head(path, entry_id, digest)
+
+
+def reset_head(path: Path, entry_id: int, digest: str) -> None:
+    """Write the outside copy as given: forward, at a new log's start (entry 0), or back
+    when a backup is restored. Written under a name of its own, synced, then renamed over
+    the copy, so two processes never mix their writes and a crash leaves the old copy."""
     try:
-        current = load_head(path)
-        if current is not None and current[0] >= entry_id:
-            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + ".part")
         data = json.dumps({"id": entry_id, "hash": digest}).encode("utf-8")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             os.write(descriptor, data)
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+        os.chmod(temporary, 0o600)
         os.replace(temporary, path)
         _fsync_folder(path.parent)
-    except OSError:
-        pass  # a read-only folder must not stop work; verify says the head is missing
+    except OSError as exc:
+        # Work must go on (a read-only folder); `verify` will say the copy is missing or
+        # behind. The technical log says why, without any personal data.
+        log.warning("the audit trail's outside copy was not written: %s", exc.strerror)
 
 
 def _fsync_folder(folder: Path) -> None:

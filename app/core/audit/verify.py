@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.core.audit.chain import (
@@ -56,7 +57,29 @@ def verify(
     limit: int = 20,
 ) -> Verification:
     """Check the chain, the head kept outside the database, any checkpoints given, and
-    every record against what the trail says it should hold."""
+    every record against what the trail says it should hold.
+
+    Footprint may go on saving meanwhile (the window, another PC): the outside copy is
+    read *before* the trail, and the trail and the records are read in one snapshot of
+    their own (REPEATABLE READ on PostgreSQL; one read transaction in SQLite's WAL), so
+    work saved during the check is neither "removed" nor "added outside Footprint"."""
+    head = load_head(head_file) if head_file is not None else None
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=connection) as snapshot:
+            return _verify(snapshot, head_file, head, checkpoints, limit)
+
+
+def _verify(
+    session: Session,
+    head_file: Path | None,
+    head: tuple[int, str] | None,
+    checkpoints: tuple[Checkpoint, ...],
+    limit: int,
+) -> Verification:
     result = Verification()
     expected_id, prev = 1, GENESIS
     state: dict[tuple[str, Any], dict[str, Any]] = {}
@@ -99,7 +122,7 @@ def verify(
             f"The trail has no entry {checkpoint.entry_id}, but the checkpoint {checkpoint} "
             "was printed from it: entries were removed."
         )
-    _check_head(session, head_file, result, expected_id - 1)
+    _check_head(session, head_file, head, result, expected_id - 1)
     _compare_records(session, state, result, limit)
     return result
 
@@ -123,14 +146,25 @@ def _replay(
             state[key][column] = after
 
 
-def _check_head(session: Session, head_file: Path | None, result: Verification, last: int) -> None:
-    """The outside copy may be behind the trail (a crash between the commit and writing
-    it; it catches up at the next start), never ahead of it or different."""
+def _check_head(
+    session: Session,
+    head_file: Path | None,
+    head: tuple[int, str] | None,
+    result: Verification,
+    last: int,
+) -> None:
+    """The outside copy may be behind the trail (a crash between a commit and writing it;
+    it catches up at the next start), never ahead of it or different. A new log's copy
+    starts at entry 0, before its first entry is written."""
     if head_file is None:
         return
-    head = load_head(head_file)
     if head is None:
-        if last:
+        if session.get_bind().dialect.name == "postgresql":
+            result.notes.append(
+                "This PC has no copy of the trail's last entry yet: it is made when "
+                "Footprint first starts here. Checkpoints still prove the trail."
+            )
+        elif last:
             result.problems.append(
                 f"The copy of the trail's last entry kept outside the database "
                 f"({head_file.name}) is missing."
@@ -143,7 +177,11 @@ def _check_head(session: Session, head_file: Path | None, result: Verification, 
             "end were removed."
         )
         return
-    stored = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == head_id))
+    stored = (
+        GENESIS
+        if head_id == 0
+        else session.scalar(select(AuditEntry.hash).where(AuditEntry.id == head_id))
+    )
     if stored != head_hash:
         result.problems.append(
             f"Entry {head_id} differs from the copy kept outside the database: the trail was "

@@ -167,11 +167,13 @@ def find_people(
     include_withdrawn: bool = False,
     limit: int = 100,
     offset: int = 0,
+    record: bool = True,
 ) -> list[PersonRow]:
     """People with a name word starting with each word of `text` (any order), sorted by
     surname. Any text may be given: only its first few distinct words count (see
     `search_words`), and text with no words in it finds everyone. The search is on the
-    audit trail (that one was made and how many it found; never what was typed)."""
+    audit trail (that one was made and how many it found; never what was typed) unless
+    it only re-shows, after a save, a search already recorded (`record=False`)."""
     query = select(
         Person.id,
         Person.kind,
@@ -189,7 +191,8 @@ def find_people(
         query = query.where(Person.withdrawn_at.is_(None))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     rows = session.execute(query.limit(limit).offset(offset)).all()
-    record_look(session, Action.SEARCH, Record.PERSON, None, results=len(rows))
+    if record:
+        record_look(session, Action.SEARCH, Record.PERSON, None, results=len(rows))
     return [
         PersonRow(
             r.id,

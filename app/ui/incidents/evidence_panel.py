@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import FootprintError, ValidationError
+from app.core.files import StagedFile, publish_after
 from app.core.services.evidence import (
     EXTENSIONS,
     MAX_EVIDENCE_BYTES,
@@ -360,8 +361,14 @@ class EvidencePanel(QWidget):
                 if shown.content is not None:
                     Path(path).write_bytes(shown.content)
             else:
-                self.context.look(
-                    lambda s: Path(path).write_bytes(show_evidence(s, saved_id, export=True))
+                staged: list[StagedFile] = []
+                publish_after(  # the copy appears once its export is on the trail
+                    staged,
+                    lambda: self.context.look(
+                        lambda s: staged.append(
+                            StagedFile(Path(path), show_evidence(s, saved_id, export=True))
+                        )
+                    ),
                 )
         except OSError as exc:
             self._refuse(f"The copy could not be saved ({exc.strerror}).")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core import audit
 from app.core.errors import FootprintError
-from app.core.files import write_atomically
+from app.core.files import StagedFile
 from app.core.services.letter_recipients import Recipient, pupils_without_parents, recipients
 from app.core.services.letter_records import letter_pdf, letters_output
 from app.core.services.letter_wording import current_templates
@@ -305,13 +305,24 @@ class LetterDialog(QDialog):
             self.message.show()
             return
 
-        def write(pdfs: list[bytes]) -> None:
-            for target, pdf in zip(targets, pdfs, strict=True):
-                write_atomically(target, pdf)
+        staged: list[StagedFile] = []
 
-        made = self._make_then(write, audit.Action.EXPORT)
-        if made is not None:
-            self.accept()
+        def stage(pdfs: list[bytes]) -> None:  # the files appear once the letters are kept
+            staged.extend(StagedFile(t, pdf) for t, pdf in zip(targets, pdfs, strict=True))
+
+        made = self._make_then(stage, audit.Action.EXPORT)
+        if made is None:
+            for file in staged:
+                file.discard()
+            return
+        try:
+            for file in staged:
+                file.publish()
+        except OSError as exc:
+            self.message.setText(f"The letters are kept on record but not saved: {_reason(exc)}")
+            self.message.show()
+            return
+        self.accept()
 
 
 def _reason(exc: BaseException) -> str:

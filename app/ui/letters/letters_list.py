@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core import audit
 from app.core.errors import FootprintError
-from app.core.files import write_atomically
+from app.core.files import StagedFile, publish_after
 from app.core.services.letter_records import LetterRow, letter_copy, list_letters, withdraw_letter
 from app.core.timefmt import format_date, format_datetime
 from app.ui.context import AppContext
@@ -158,8 +158,9 @@ class LettersList(QWidget):
             self.open_incident.emit(row.incident_id)
 
     def reprint(self) -> None:
-        """Print the stored letter again: the print is on the audit trail in the same unit
-        of work as sending it to the printer (if either fails, neither is kept)."""
+        """Print the stored letter again. The print is on the audit trail (committed)
+        before the letter goes to the printer: a print is never unrecorded, and the log
+        is not held while the printer works."""
         row = self.current()
         if row is None:
             return
@@ -167,11 +168,10 @@ class LettersList(QWidget):
         if printer is None:
             return
         try:
-            self.context.look(
-                lambda s: print_pdfs(
-                    printer, [letter_copy(s, row.id, audit.Action.PRINT, reprint=True)]
-                )
+            pdf = self.context.look(
+                lambda s: letter_copy(s, row.id, audit.Action.PRINT, reprint=True)
             )
+            print_pdfs(printer, [pdf])
         except FootprintError as exc:
             self._say(exc.message)
             return
@@ -187,9 +187,15 @@ class LettersList(QWidget):
         path = self.choose_save_path(self, f"{row.incident_reference} {row.template_title}.pdf")
         if path is None:
             return
-        try:
-            self.context.look(
-                lambda s: write_atomically(path, letter_copy(s, row.id, audit.Action.EXPORT))
+        staged: list[StagedFile] = []
+        try:  # the copy appears only once its export is on the trail
+            publish_after(
+                staged,
+                lambda: self.context.look(
+                    lambda s: staged.append(
+                        StagedFile(path, letter_copy(s, row.id, audit.Action.EXPORT))
+                    )
+                ),
             )
         except FootprintError as exc:
             self._say(exc.message)

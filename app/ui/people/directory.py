@@ -136,7 +136,7 @@ class PeoplePage(QWidget):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._timer.start)
-        self.kind.currentIndexChanged.connect(self.refresh)
+        self.kind.currentIndexChanged.connect(lambda _index: self.refresh())
         self.list.currentItemChanged.connect(self._chosen)
         self.add.clicked.connect(self.add_person)
         self.edit.clicked.connect(self.edit_person)
@@ -152,19 +152,21 @@ class PeoplePage(QWidget):
                 and self.show_incidents_of.emit(self.person_id, self.name.text())
             )
         )
-        context.data_changed.connect(self.refresh)
+        # A save elsewhere re-shows the same search: not a new one on the trail.
+        context.data_changed.connect(lambda: self.refresh(asked=False))
         # Only what the account may use: office staff add people; the DSL corrects them.
         self.add.setVisible(context.may(Permission.ADD_PERSON))
         for button in (self.edit, self.withdraw, self.add_link, self.remove_link):
             button.setVisible(context.may(Permission.MANAGE_PEOPLE))
         self.refresh()
 
-    def refresh(self) -> None:
-        """Re-run the search, keeping the chosen person if still listed."""
+    def refresh(self, asked: bool = True) -> None:
+        """Re-run the search, keeping the chosen person if still listed. A search the
+        user `asked` for is on the audit trail; re-showing it after a save is not."""
         text, kind = self.search.text(), self.kind.value()
         try:  # the search is on the audit trail (not what was typed), or nothing is listed
-            rows = self.context.look(
-                lambda s: find_people(s, text, kind=kind, limit=SHOWN_AT_MOST + 1)
+            rows = (self.context.look if asked else self.context.read)(
+                lambda s: find_people(s, text, kind=kind, limit=SHOWN_AT_MOST + 1, record=asked)
             )
         except FootprintError as exc:
             self.count.setText(exc.message)
