@@ -72,6 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="print the trail's newest entry as a checkpoint, to keep off this PC",
     )
+    backup = commands.add_parser("backup", help="the log's backups (a SQLite log)")
+    backup_commands = backup.add_subparsers(dest="backup", metavar="ACTION", required=True)
+    create = backup_commands.add_parser(
+        "create", parents=[common], help="back the log up now (checked before it counts)"
+    )
+    create.add_argument("--folder", metavar="DIR", help="where (default: as set for the log)")
+    backup_commands.add_parser(
+        "list", parents=[common], help="the backups kept, newest first, with what each holds"
+    )
+    check = backup_commands.add_parser(
+        "verify", parents=[common], help="check backups against their manifests"
+    )
+    check.add_argument("file", nargs="?", metavar="FILE", help="one backup (default: all)")
+    restore = backup_commands.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup back (close Footprint first; the log as it is now is backed up first)",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to put back")
+    restore.add_argument("--user", metavar="NAME", help="your user name (the DSL)")
     report = commands.add_parser("report", help="make a report")
     kinds = report.add_subparsers(dest="report", metavar="KIND", required=True)
     governors = kinds.add_parser(
@@ -119,6 +139,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.audit import run_audit
 
         return run_audit(args)
+    if args.command == "backup":
+        from app.commands.backup import run_backup
+
+        return run_backup(args)
     if args.command == "report":
         from app.commands.report import run_report
 

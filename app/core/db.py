@@ -167,6 +167,14 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @property
+    def file(self) -> Path | None:
+        """The SQLite log's file (None for PostgreSQL or memory)."""
+        database = self.engine.url.database
+        if not self.is_sqlite or not database or database == ":memory:":
+            return None
+        return Path(database)
+
+    @property
     def location(self) -> str:
         """Where the log is, in words for the user (never a password)."""
         url = self.engine.url

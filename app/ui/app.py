@@ -70,8 +70,27 @@ def run_gui(database_url: str | None = None) -> int:
     if not signing.exec() or signing.user_id is None:
         log.database.dispose()
         return 0
+    back_up(log.database.file, first_of_the_day=True)
     window = MainWindow(log.database, signing.user_id)
     window.show()
     code = app.exec()
     log.database.dispose()
+    back_up(log.database.file, first_of_the_day=False)  # the last window has closed
     return code
+
+
+def back_up(log_path: Path | None, *, first_of_the_day: bool) -> None:
+    """The automatic backups: on the first start of each day, and when Footprint closes.
+    A backup that fails is said plainly; the log itself is unaffected."""
+    from app.core.backups import backup_due_today, create_backup
+    from app.ui.background import run_with_progress
+
+    if log_path is None or (first_of_the_day and not backup_due_today(log_path)):
+        return
+    _, error = run_with_progress(None, "Backing up the log…", lambda: create_backup(log_path))
+    if error is not None:
+        QMessageBox.warning(
+            None,
+            "The log was not backed up",
+            f"{error} The log itself is safe. Check the backups folder in Settings → Backups.",
+        )

@@ -61,6 +61,10 @@ class AppContext(QObject):
         self.user_id = user_id
         self.role = self._role()
 
+    def username(self) -> str:
+        """The signed-in account's user name."""
+        return self.read(lambda s: get_user(s, self.user_id).username)
+
     def may(self, permission: Permission) -> bool:
         """Whether the signed-in account's role allows it (the window shows only that)."""
         return allows(self.role, permission)

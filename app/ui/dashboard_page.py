@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.backups import STALE_AFTER_DAYS, days_without_backup
 from app.core.clock import today_london
+from app.core.permissions import Permission
 from app.core.services.dashboard import DashboardFigures, dashboard_figures
 from app.core.services.due import DueItem, due_items
 from app.core.services.incident_queries import IncidentFilter, count_incidents
@@ -22,6 +24,7 @@ from app.core.timefmt import format_date, format_datetime
 from app.core.vocab import IncidentStatus
 from app.ui.context import AppContext
 from app.ui.incidents.list_view import OPEN_STATUSES
+from app.ui.widgets.field_errors import error_label
 
 
 class FigureButton(QPushButton):
@@ -78,7 +81,9 @@ class DashboardPage(QWidget):
         self.recent.setRootIsDecorated(False)
         for column, width in enumerate((125, 115, 110)):
             self.recent.setColumnWidth(column, width)
+        self.backup_warning = error_label()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.backup_warning)
         layout.addLayout(headline)
         layout.addWidget(status_box)
         layout.addWidget(QLabel("Due and overdue, most urgent first (double-click to open)"))
@@ -111,6 +116,7 @@ class DashboardPage(QWidget):
             self.open_incident.emit(due.incident_id)
 
     def refresh(self) -> None:
+        self._warn_about_backups()
         figures: DashboardFigures = self.context.read(dashboard_figures)
         overdue = self.context.read(lambda s: count_incidents(s, IncidentFilter(overdue_only=True)))
         self.open_total.show_count(figures.open_total)
@@ -143,3 +149,22 @@ class DashboardPage(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, row.incident_id)
             item.setToolTip(3, row.text)
             self.recent.addTopLevelItem(item)
+
+    def _warn_about_backups(self) -> None:
+        """For the DSL: say so when the log has gone a week without a backup."""
+        log_path = self.context.database.file
+        if log_path is None or not self.context.may(Permission.SETTINGS):
+            return
+        days = days_without_backup(log_path)
+        if days is not None and days < STALE_AFTER_DAYS:
+            self.backup_warning.hide()
+            return
+        self.backup_warning.setText(
+            "This log has no backup yet."
+            if days is None
+            else f"The last backup of this log is {days} days old."
+        )
+        self.backup_warning.setText(
+            self.backup_warning.text() + " Back it up now in Settings → Backups."
+        )
+        self.backup_warning.show()

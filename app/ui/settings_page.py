@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from app.core.permissions import Permission
 from app.core.services.school import SchoolDetails, find_settings, save_settings
 from app.ui.accounts_page import AccountsPage
 from app.ui.audit_page import AuditPage
+from app.ui.backups_page import BackupsPage
 from app.ui.context import AppContext
 from app.ui.image_setting import ImageSetting
 from app.ui.letters.templates_editor import TemplatesEditor
@@ -170,7 +172,7 @@ class SettingsPage(QWidget):
         self.terms = TermsEditor(context)
         self.letterhead = LetterheadForm(context)
         self.letters = TemplatesEditor(context)
-        where = QLabel(f"The log: {context.database.engine.url.render_as_string()}")
+        where = QLabel(f"The log is kept in {context.database.location}.")
         where.setWordWrap(True)
         tabs = QTabWidget()
         school_tab = QWidget()
@@ -191,6 +193,12 @@ class SettingsPage(QWidget):
         if context.may(Permission.AUDIT):
             self.audit = AuditPage(context)
             tabs.addTab(self.audit, "Audit")
+        self.backups: BackupsPage | None = None
+        if context.may(Permission.SETTINGS):
+            self.backups = BackupsPage(context)
+            tabs.addTab(self.backups, "Backups")
+            # Restored: the window closes, and the next start opens the restored log.
+            self.backups.restored.connect(QApplication.closeAllWindows)
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(tabs, 1)

@@ -41,6 +41,8 @@ class Action(StrEnum):
     EXPORT = "export"
     PRINT = "print"
     SEARCH = "search"
+    BACKUP = "backup"
+    RESTORE = "restore"
 
 
 def trail_value(column: str, value: Any) -> Any:

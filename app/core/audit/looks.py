@@ -28,6 +28,7 @@ class Record(StrEnum):
     EVIDENCE = "evidence"
     LETTER = "letter"
     GOVERNORS_REPORT = "governors_report"
+    LOG = "log"  # the whole log: a backup made or restored
 
 
 class LookNotRecorded(RuntimeError):

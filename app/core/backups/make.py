@@ -1,0 +1,228 @@
+"""Making a backup while the log is open, and checking one.
+
+SQLite's online backup API copies a consistent snapshot even while Footprint (or another
+PC's reader) is using the log. The copy is written beside its final name, made private
+to the user, synced to disk, then *verified before it counts*: it must open, pass
+`PRAGMA integrity_check`, hold the same number of records of each kind as were counted in
+it, and match its SHA-256. Only then is the manifest written, and a backup without a
+manifest is never listed or restored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.core.backups.store import (
+    FILE_MODE,
+    SUFFIX,
+    Backup,
+    backup_folder,
+    backup_name,
+    manifest_path,
+    private_folder,
+    prune,
+)
+from app.core.clock import utc_now
+from app.core.errors import DatabaseError
+
+#: Tables counted in a manifest: the records a school would miss.
+COUNTED = (
+    "incident",
+    "person",
+    "evidence",
+    "chronology_entry",
+    "deletion_request",
+    "escalation",
+    "letter",
+    "app_user",
+    "audit_entry",
+)
+
+
+@dataclass
+class BackupCheck:
+    """What checking a backup found: `ok`, and each problem in words."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _counts(connection: sqlite3.Connection) -> dict[str, int]:
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    return {
+        table: int(connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+        for table in COUNTED
+        if table in tables
+    }
+
+
+def _facts(connection: sqlite3.Connection) -> tuple[str | None, str]:
+    """The schema revision and the trail's checkpoint held in a copy."""
+    from app.core.audit.head import Checkpoint
+
+    try:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        revision = None
+    try:
+        last = connection.execute(
+            "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    except sqlite3.DatabaseError:
+        last = None
+    checkpoint = str(Checkpoint.of(last[0], last[1])) if last else ""
+    return (revision[0] if revision else None), checkpoint
+
+
+def _sync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def create_backup(
+    log_path: Path,
+    *,
+    folder: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+    rotate: bool = True,
+) -> Backup:
+    """Back the SQLite log at `log_path` up, verify the copy, write its manifest, and
+    (with `rotate`) prune what rotation no longer keeps. DatabaseError with the reason if
+    it can't."""
+    if not log_path.is_file():
+        raise DatabaseError(f"There is no log at {log_path} to back up.")
+    made_at = now or utc_now()
+    target_folder = private_folder(folder or backup_folder(log_path))
+    target = target_folder / backup_name(made_at)
+    number = 1
+    while target.exists() or manifest_path(target).exists():  # two in one second
+        number += 1
+        target = target_folder / backup_name(made_at).replace(SUFFIX, f"-{number}{SUFFIX}")
+    partial = target.with_name(target.name + ".part")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        os.close(descriptor)
+        source = sqlite3.connect(f"file:{log_path}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(
+                    copy,
+                    pages=1024,
+                    progress=(lambda _status, left, total: progress(total - left, total))
+                    if progress
+                    else None,
+                )
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                counts = _counts(copy)
+                revision, checkpoint = _facts(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        _sync(partial)
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"The backup could not be made ({_reason(exc)}).") from None
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"The backup could not be written to {target_folder} ({exc.strerror or exc})."
+        ) from None
+    manifest: dict[str, Any] = {
+        "made_at": made_at.isoformat(),
+        "footprint": __version__,
+        "schema_revision": revision,
+        "records": counts,
+        "checkpoint": checkpoint,
+        "sha256": sha256_of(target),
+        "bytes": target.stat().st_size,
+    }
+    backup = Backup(target, made_at, manifest)
+    check = _check(target, manifest)
+    if not check.ok:
+        target.unlink(missing_ok=True)
+        raise DatabaseError("The backup failed its check and was removed: " + check.problems[0])
+    _write_manifest(target, manifest)
+    if rotate:
+        prune(target_folder)
+    return backup
+
+
+def _write_manifest(target: Path, manifest: dict[str, Any]) -> None:
+    path = manifest_path(target)
+    partial = path.with_name(path.name + ".part")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(manifest, file, indent=1, sort_keys=True)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(partial, path)
+
+
+def verify_backup(backup: Backup) -> BackupCheck:
+    """Check a backup against its manifest: fingerprint, integrity and record counts."""
+    return _check(backup.path, backup.manifest)
+
+
+def _check(path: Path, manifest: dict[str, Any]) -> BackupCheck:
+    check = BackupCheck(path)
+    if not path.is_file():
+        check.problems.append(f"{path.name} is missing.")
+        return check
+    if sha256_of(path) != manifest.get("sha256"):
+        check.problems.append(f"{path.name} has changed since it was made (its SHA-256 differs).")
+        return check
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                check.problems.append(f"{path.name} is damaged (SQLite's integrity check).")
+                return check
+            counts = _counts(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        check.problems.append(f"{path.name} can't be opened ({_reason(exc)}).")
+        return check
+    if counts != manifest.get("records"):
+        check.problems.append(f"{path.name} doesn't hold the records its manifest lists.")
+    return check
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full"
+    if "not a database" in text or "malformed" in text:
+        return "the file is damaged"
+    if "unable to open" in text or "readonly" in text:
+        return "the file or folder can't be written or read"
+    return "the database reported an error"

@@ -1,0 +1,35 @@
+"""Backups as the DSL sees them: what there is, and putting one back (on the trail)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.core.audit import Action, Record, record_look
+from app.core.backups import Backup
+from app.core.permissions import Permission, requires
+
+
+@requires(Permission.SETTINGS)
+def record_restore(
+    session: Session, restored: Backup, previous: Backup | None, *, asked_by: str | None
+) -> None:
+    """The log was put back to a backup: which backup, who asked (their user name, as the
+    accounts may differ in the restored log), and where the state it replaced was kept —
+    on the restored log's own trail."""
+    record_look(
+        session,
+        Action.RESTORE,
+        Record.LOG,
+        None,
+        backup=restored.path.name,
+        made_at=restored.made_at.isoformat(),
+        checkpoint=restored.checkpoint,
+        replaced_state_kept_as=previous.path.name if previous else None,
+        asked_by=asked_by,
+    )
+
+
+@requires(Permission.SETTINGS)
+def record_backup(session: Session, made: Backup) -> None:
+    """A backup asked for by the DSL ("Back up now", `footprint backup create --user`)."""
+    record_look(session, Action.BACKUP, Record.LOG, None, backup=made.path.name)
