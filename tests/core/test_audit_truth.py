@@ -172,9 +172,11 @@ def test_work_saved_while_the_trail_is_checked_raises_no_alarm(
     def save_meanwhile(*args: object, **kwargs: object) -> None:
         if not saved:  # another window saves while the trail is being read
             with other.write(actor.id) as s:
-                make_incident(s, s.get(User, actor.id), summary="Saved during the check")
+                acting = s.get(User, actor.id)
+                assert acting is not None
+                make_incident(s, acting, summary="Saved during the check")
             saved.append(True)
-        replay(*args, **kwargs)  # type: ignore[arg-type]
+        replay(*args, **kwargs)
 
     monkeypatch.setattr(verify_module, "_replay", save_meanwhile)
     result = _verify(database)

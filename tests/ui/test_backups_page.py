@@ -57,13 +57,13 @@ def test_back_up_check_and_restore_from_the_window(
         make_incident(s, actor, summary="After the backup")
     said: list[str] = []
 
+    def close(done: QMessageBox) -> None:
+        said.append(done.windowTitle())
+        done.accept()
+
     def confirm(box: QMessageBox) -> None:
         said.append(box.windowTitle())
-        when_modal(  # after the restore, which may take a few seconds
-            lambda done: (said.append(done.windowTitle()), done.accept()),
-            kind=QMessageBox,
-            tries=3000,
-        )
+        when_modal(close, kind=QMessageBox, tries=3000)  # after the restore (a few seconds)
         box.button(QMessageBox.StandardButton.Yes).click()
 
     with qtbot.waitSignal(page.restored, timeout=10_000, raising=False) as restored:
