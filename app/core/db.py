@@ -115,9 +115,16 @@ def create_db_engine(url: str | URL | None = None, *, echo: bool = False) -> Eng
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).parent
+            path = Path(parsed.database)
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                if not path.parent.exists():  # a folder Footprint makes is the user's only
+                    path.parent.mkdir(parents=True, mode=0o700)
+                if not path.exists():
+                    # Made private before SQLite writes a byte (its -wal and -shm files
+                    # take the log's permissions).
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                pass
             except OSError as exc:
                 raise DatabaseError(
                     f"Footprint can't create the folder for its log ({exc.strerror})."
@@ -161,6 +168,18 @@ class Database:
         self._writer = sessionmaker(writer_bind, expire_on_commit=False)
         self.recorder.attach(self._reader)
         self.recorder.attach(self._writer)
+        self._identity = self._file_identity()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        path = self.file
+        try:
+            return (path.stat().st_dev, path.stat().st_ino) if path is not None else None
+        except OSError:
+            return None
+
+    def follow_file(self) -> None:
+        """The log file was replaced on purpose (a restore): carry on with the new one."""
+        self._identity = self._file_identity()
 
     @property
     def is_sqlite(self) -> bool:
@@ -187,6 +206,12 @@ class Database:
         """A transaction for `actor` (a user, their id, or SYSTEM) that commits if the
         block succeeds and rolls back otherwise. The services read who acts from it: what
         they may do and see, and who the audit trail records."""
+        if self._identity is not None and self._file_identity() != self._identity:
+            raise DatabaseError(
+                "The log file has gone, or was replaced, while Footprint was open, so "
+                "nothing more can be saved to it. What is on screen is kept: close "
+                "Footprint and start it again (it offers the latest backup)."
+            )
         with self._writer() as session, session.begin():
             session.info[ACTOR] = actor_key(actor)
             session.info[WRITES] = True  # looks may be recorded (app.core.audit.looks)

@@ -38,6 +38,15 @@ class DatabaseError(FootprintError):
     """The database can't be opened or used as asked (missing, locked, too new, on a share)."""
 
 
+class LogLost(DatabaseError):
+    """The log file is missing, empty or damaged where a log existed: never a new school.
+    `backup` names the newest backup to offer (or None)."""
+
+    def __init__(self, message: str, backup: object | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
+
+
 class NoLog(DatabaseError):
     """There is no log where one was asked for (and this use must not start a new one)."""
 

@@ -57,3 +57,23 @@ def publish_after(staged: list[StagedFile], commit: Callable[[], object]) -> Non
         raise
     for file in staged:
         file.publish()
+
+
+def safe_filename(name: str, extension: str, *, fallback: str = "evidence") -> str:
+    """A name to save a copy under: no folders, no control or invisible formatting
+    characters (a right-to-left override can make "gpj.exe" look like "exe.jpg"), no
+    characters Windows refuses, at most 100 characters, and the extension of what the
+    file really is (from its content), never the one it came with."""
+    import unicodedata
+
+    kept = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in name
+    )
+    for bad in '<>:"/\\|?*':
+        kept = kept.replace(bad, "_")
+    stem = Path(kept).stem if Path(kept).suffix.lower() in _KNOWN_SUFFIXES else kept
+    stem = " ".join(stem.split()).strip(" .")[:100] or fallback
+    return f"{stem}{extension}"
+
+
+_KNOWN_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".exe", ".bat", ".cmd"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from app.core.actors import SYSTEM
 from app.core.audit import GENESIS
 from app.core.audit.head import reset_head
+from app.core.clock import LONDON
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
-from app.core.errors import DatabaseError, NoLog
+from app.core.errors import DatabaseError, LogLost, NoLog
 from app.core.migrate import UpgradeResult, upgrade_to_head
 from app.core.models import AuditEntry
 from app.core.services import search_index
@@ -35,6 +38,7 @@ def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
     that work on a school's records pass False and get NoLog instead."""
     if not create:
         refuse_missing_log(url)
+    check_before_trusting(url)
     engine = create_db_engine(url)
     try:
         had_trail = trail_has_entries(engine)  # before the upgrade that may start it
@@ -54,6 +58,85 @@ def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
         engine.dispose()
         raise
     return OpenedLog(database, upgrade, user_id)
+
+
+def log_file(url: str | URL | None = None) -> Path | None:
+    """The SQLite file a log address names (None for PostgreSQL or memory)."""
+    parsed = normalise_url(url if url is not None else default_database_url())
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def check_before_trusting(url: str | URL | None = None) -> None:
+    """Every start checks a SQLite log before trusting it. A file that is missing or
+    empty where this log's outside copy or backups show a log existed is LogLost (never
+    the first-run form of a new school); a file SQLite's `quick_check` finds damaged is
+    LogLost too, and nothing is written to it; a file or folder Footprint can't write is
+    said now, before anyone signs in. Files Footprint makes are the user's alone."""
+    from app.core.backups import last_backup
+
+    parsed = normalise_url(url if url is not None else default_database_url())
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    latest = last_backup(path)
+    offer = (
+        f" The latest backup is from {latest.made_at.astimezone(LONDON):%d/%m/%Y %H:%M}."
+        if latest
+        else " There is no backup of it in its backups folder."
+    )
+    existed = Path(f"{path}.audit-head").exists() or latest is not None
+    wal = Path(f"{path}-wal")
+    # A new log's first pages may still be in its -wal (the file itself empty): that is a
+    # log; an empty file with no -wal beside it, or no file at all, is not.
+    empty = not path.exists() or (
+        path.stat().st_size == 0 and (not wal.exists() or wal.stat().st_size == 0)
+    )
+    if empty:
+        if existed:
+            raise LogLost(f"The log at {path} is missing or empty.{offer}", latest)
+        return
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DatabaseError(
+            f"Footprint can't write to the log at {path}: the file or its folder is "
+            "read-only. Check that you may change both (or ask whoever looks after the PC)."
+        )
+    damage = _quick_check(path)
+    if damage is not None:
+        raise LogLost(f"{damage.format(path=path)} Nothing was written to it.{offer}", latest)
+    _make_private(path)
+
+
+def _quick_check(path: Path) -> str | None:
+    """None when SQLite's quick check passes; otherwise what is wrong, in words."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            result = connection.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "not a database" in text:
+            return "The file at {path} is not a Footprint log, or is too damaged to read."
+        if "malformed" in text:
+            return _DAMAGED
+        return None  # busy, locked or unreadable here: opening it says so, plainly
+    return None if result == "ok" else _DAMAGED
+
+
+_DAMAGED = "The log at {path} is damaged (perhaps cut short or partly overwritten)."
+
+
+def _make_private(path: Path) -> None:
+    """The log and its companions are readable by the user's account alone."""
+    for member in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}.audit-head")):
+        try:
+            if member.exists() and member.stat().st_mode & 0o077:
+                os.chmod(member, 0o600)
+        except OSError:
+            pass  # not ours to change (another account's file): opening it says the rest
 
 
 def refuse_missing_log(url: str | URL | None = None) -> None:

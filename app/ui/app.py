@@ -9,8 +9,8 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.core.errors import FootprintError
-from app.core.startup import open_log
+from app.core.errors import FootprintError, LogLost
+from app.core.startup import OpenedLog, log_file, open_log
 from app.logging_setup import configure_logging, install_crash_logger
 
 
@@ -49,6 +49,11 @@ def run_gui(database_url: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     try:
         log = open_log(database_url)
+    except LogLost as lost:
+        restored = offer_restore(lost, database_url)
+        if restored is None:
+            return 2
+        log = restored
     except FootprintError as exc:
         QMessageBox.critical(None, "Footprint can't open the log", exc.message)
         return 2
@@ -77,6 +82,47 @@ def run_gui(database_url: str | None = None) -> int:
     log.database.dispose()
     back_up(log.database.file, first_of_the_day=False)  # the last window has closed
     return code
+
+
+def offer_restore(lost: LogLost, database_url: str | None) -> OpenedLog | None:
+    """A missing, empty or damaged log where one existed: never a new school's first run.
+    Offer the latest backup; the damaged file is kept as a copy first, and the restore
+    is on the restored log's trail. None when the user declines or it fails."""
+    from app.core.backups import Backup, restore_backup
+    from app.core.services.backups import record_restore
+    from app.ui.context import as_footprint
+
+    backup = lost.backup if isinstance(lost.backup, Backup) else None
+    if backup is None:
+        QMessageBox.critical(None, "Footprint can't open the log", lost.message)
+        return None
+    answer = QMessageBox.warning(
+        None,
+        "The log needs restoring",
+        f"{lost.message}\n\nRestore that backup now? Anything recorded after it was made "
+        "is not in it.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    path = log_file(database_url)
+    if path is None:
+        return None
+    try:
+        damaged = path.with_name(path.name + ".damaged")
+        if path.exists() and path.stat().st_size:
+            path.replace(damaged)  # kept, in case anything can be recovered from it
+        restored = restore_backup(path, backup, Path(f"{path}.audit-head"))
+        log = open_log(database_url)
+        as_footprint(
+            log.database, lambda s: record_restore(s, restored.backup, None, asked_by=None)
+        )
+    except (FootprintError, OSError) as exc:
+        reason = exc.message if isinstance(exc, FootprintError) else str(exc.strerror or exc)
+        QMessageBox.critical(None, "The backup could not be restored", reason)
+        return None
+    return log
 
 
 def back_up(log_path: Path | None, *, first_of_the_day: bool) -> None:

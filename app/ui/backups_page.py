@@ -215,6 +215,7 @@ class BackupsPage(QWidget):
 
         def work() -> object:
             restored = restore_backup(log_path, backup, database.audit_head)
+            database.follow_file()
             as_footprint(
                 database,
                 lambda s: record_restore(s, restored.backup, restored.previous, asked_by=asked_by),

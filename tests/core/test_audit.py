@@ -374,7 +374,7 @@ def test_each_kind_of_change_in_the_log_reaches_the_trail(database: Database, ac
 
     png = bytes.fromhex(
         "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-        "0000000d4944415478da63f8cfc0f01f0005000201a1d6d5bd0000000049454e44ae426082"
+        "0000000d49444154789c63f8ffff3f030008fc02fea79aa0a00000000049454e44ae426082"
     )
     now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     set_clock(lambda: now)

@@ -100,3 +100,29 @@ def test_the_dashboard_warns_after_a_week_without_a_backup(
     create_backup(log_file)
     board.refresh()
     assert board.backup_warning.isHidden()
+
+
+def test_a_lost_log_at_start_is_offered_its_latest_backup(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.core.errors import LogLost
+    from app.core.services.users import get_user
+    from app.core.startup import open_log
+    from app.ui.app import offer_restore
+
+    path = tmp_path / "footprint.sqlite3"
+    url = f"sqlite:///{path}"
+    log = open_log(url)
+    with log.database.write(log.user_id) as s:
+        make_incident(s, get_user(s, log.user_id))
+    log.database.dispose()
+    create_backup(path)
+    path.write_bytes(b"")  # lost, as a sync tool or a full disk might leave it
+    with pytest.raises(LogLost) as lost:
+        open_log(url)
+    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), kind=QMessageBox)
+    restored = offer_restore(lost.value, url)
+    assert restored is not None
+    with restored.database.read(SYSTEM) as s:
+        assert s.scalar(select(func.count(Incident.id))) == 1
+        newest = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    restored.database.dispose()
+    assert newest.action == "restore"

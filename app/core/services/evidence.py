@@ -14,6 +14,7 @@ from app.core.clock import utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import Evidence, User
 from app.core.permissions import Permission, requires
+from app.core.pictures import MAX_EVIDENCE_PIXELS, PictureRefused, check_picture
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_text
@@ -95,6 +96,11 @@ def add_evidence_file(
         raise ValidationError(
             "file", "Evidence must be a picture (PNG, JPEG, GIF or WebP) or a PDF."
         )
+    if media_type.startswith("image/"):
+        try:
+            check_picture(content, media_type, max_pixels=MAX_EVIDENCE_PIXELS)
+        except PictureRefused as exc:
+            raise ValidationError("file", str(exc)) from None
     with atomic(session):
         incident = get_incident(session, incident_id)
         evidence = Evidence(

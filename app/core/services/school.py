@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import NotFound, ValidationError
 from app.core.models import SchoolSettings, User
 from app.core.permissions import Permission, requires
+from app.core.pictures import MAX_LETTER_PICTURE_PIXELS, PictureRefused, check_picture
 from app.core.services.validation import atomic, check_email, check_text, check_url
 
 
@@ -107,11 +107,9 @@ def check_image(field: str, data: bytes) -> str:
     else:
         raise ValidationError(field, f"{label} must be a PNG, JPEG or SVG picture.")
     try:
-        from reportlab.lib.utils import ImageReader
-
-        width, height = ImageReader(io.BytesIO(data)).getSize()
-    except Exception:
-        raise ValidationError(field, f"{label} file is damaged and can't be read.") from None
+        width, height = check_picture(data, media_type, max_pixels=MAX_LETTER_PICTURE_PIXELS)
+    except PictureRefused as exc:
+        raise ValidationError(field, f"{label} can't be used. {exc}") from None
     if width < 1 or height < 1:
         raise ValidationError(field, f"{label} has no picture in it.")
     return media_type

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import FootprintError, ValidationError
-from app.core.files import StagedFile, publish_after
+from app.core.files import StagedFile, publish_after, safe_filename
 from app.core.services.evidence import (
     EXTENSIONS,
     MAX_EVIDENCE_BYTES,
@@ -349,9 +349,7 @@ class EvidencePanel(QWidget):
         if shown is None:
             return
         suffix = EXTENSIONS.get(shown.media_type or "", "")
-        default = (
-            shown.name if Path(shown.name).suffix else f"{self.reference or 'evidence'}{suffix}"
-        )
+        default = safe_filename(shown.name, suffix, fallback=self.reference or "evidence")
         path, _ = QFileDialog.getSaveFileName(self, "Export a copy of the evidence", default)
         if not path:
             return
