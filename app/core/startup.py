@@ -102,10 +102,16 @@ def check_before_trusting(url: str | URL | None = None) -> None:
             f"Footprint can't write to the log at {path}: the file or its folder is "
             "read-only. Check that you may change both (or ask whoever looks after the PC)."
         )
-    damage = _quick_check(path)
+    # Past a few hundred MB the check costs seconds at every start (14 s for the
+    # 100,000-incident bench log); such a log is checked in full with each day's backup.
+    damage = _quick_check(path) if path.stat().st_size <= QUICK_CHECK_MAX_BYTES else None
     if damage is not None:
         raise LogLost(f"{damage.format(path=path)} Nothing was written to it.{offer}", latest)
     _make_private(path)
+
+
+#: Logs up to this size get SQLite's quick check at every start (a school's log is a few MB).
+QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 
 def _quick_check(path: Path) -> str | None:
