@@ -21,6 +21,37 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def write_privately(path: Path, data: bytes) -> None:
+    """Write a small file of Footprint's own (the trail's outside copy, a manifest, the
+    key slots, a setting) so that it is the user's alone (0600), never half there, and
+    on the disk when this returns: written under a name of its own beside it, synced,
+    renamed over it, and the rename synced too."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        try:
+            os.write(handle, data)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.chmod(temporary, 0o600)  # mkstemp's already; said, for the umask-minded reader
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows has no folder handles to sync)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 class StagedFile:
     """A file written and synced beside its final name, which appears there (`publish`)
     only once what it records is committed — an export is never on disk unrecorded — and

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.core.files import write_privately
 
 CHECKPOINT_DIGITS = 16
 log = logging.getLogger(__name__)
@@ -38,31 +38,11 @@ def reset_head(path: Path, entry_id: int, digest: str) -> None:
     the copy, so two processes never mix their writes and a crash leaves the old copy."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"id": entry_id, "hash": digest}).encode("utf-8")
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            os.write(descriptor, data)
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-        _fsync_folder(path.parent)
+        write_privately(path, json.dumps({"id": entry_id, "hash": digest}).encode("utf-8"))
     except OSError as exc:
         # Work must go on (a read-only folder); `verify` will say the copy is missing or
         # behind. The technical log says why, without any personal data.
         log.warning("the audit trail's outside copy was not written: %s", exc.strerror)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no folder handles to sync)."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def load_head(path: Path) -> tuple[int, str] | None:

@@ -33,6 +33,7 @@ from app.core.backups.store import (
 )
 from app.core.clock import utc_now
 from app.core.errors import DatabaseError
+from app.core.files import write_privately
 
 #: Tables counted in a manifest: the records a school would miss.
 COUNTED = (
@@ -176,14 +177,8 @@ def create_backup(
 
 
 def _write_manifest(target: Path, manifest: dict[str, Any]) -> None:
-    path = manifest_path(target)
-    partial = path.with_name(path.name + ".part")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        json.dump(manifest, file, indent=1, sort_keys=True)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(partial, path)
+    text = json.dumps(manifest, indent=1, sort_keys=True)
+    write_privately(manifest_path(target), text.encode("utf-8"))
 
 
 def verify_backup(backup: Backup) -> BackupCheck:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.clock import LONDON
+from app.core.files import write_privately
 
 PREFIX = "footprint-"
 SUFFIX = ".sqlite3"
@@ -88,11 +89,7 @@ def backup_folder(log_path: Path) -> Path:
 def choose_backup_folder(log_path: Path, folder: Path) -> None:
     """Send this log's backups to `folder` from now on (made if needed)."""
     private_folder(folder)
-    data = json.dumps({"folder": str(folder)}).encode("utf-8")
-    setting = _setting_file(log_path)
-    descriptor = os.open(setting, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+    write_privately(_setting_file(log_path), json.dumps({"folder": str(folder)}).encode())
 
 
 def list_backups(folder: Path) -> list[Backup]:

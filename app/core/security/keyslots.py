@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.core.files import write_privately
 
 KEY_BYTES = 32
 FORMAT = "footprint-keyslots-1"
@@ -110,17 +110,8 @@ class KeyRing:
     # -- the file ---------------------------------------------------------------------
     def save(self, path: Path) -> None:
         """Write the slots beside the log: private to the user, replaced in one step."""
-        data = json.dumps(
-            {"format": FORMAT, "slots": [s.as_json() for s in self.slots.values()]}, indent=1
-        ).encode("utf-8")
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            os.write(descriptor, data)
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
+        data = {"format": FORMAT, "slots": [s.as_json() for s in self.slots.values()]}
+        write_privately(path, json.dumps(data, indent=1).encode("utf-8"))
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:
