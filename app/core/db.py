@@ -19,6 +19,8 @@ from app.core import audit
 from app.core.actors import ACTOR, Actor, actor_key
 from app.core.audit.looks import WRITES
 from app.core.errors import DatabaseError
+from app.core.security import cipher
+from app.core.security.logkeys import KEYS, LogKeys
 
 APP_NAME = "Footprint"
 ENV_DATABASE_URL = "FOOTPRINT_DATABASE_URL"
@@ -80,9 +82,17 @@ def refuse_network_path(path: str) -> None:
             raise DatabaseError(message)
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Take transaction control from the sqlite3 module so BEGIN is ours (see _sqlite_begin).
-    dbapi_connection.isolation_level = None
+def _sqlite_connect_rules(key: bytes | None) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the DB-API module so BEGIN is ours (_sqlite_begin).
+        dbapi_connection.isolation_level = None
+        cipher.apply_key(dbapi_connection, key)  # first, before anything is read
+        _sqlite_on_connect(dbapi_connection)
+
+    return on_connect
+
+
+def _sqlite_on_connect(dbapi_connection: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -107,8 +117,11 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_db_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
-    """An engine with Footprint's connection rules (WAL, foreign keys, busy timeout)."""
+def create_db_engine(
+    url: str | URL | None = None, *, echo: bool = False, key: bytes | None = None
+) -> Engine:
+    """An engine with Footprint's connection rules (WAL, foreign keys, busy timeout). A
+    SQLite log is opened with SQLCipher, keyed with `key` (None: a plain file)."""
     parsed = normalise_url(url if url is not None else default_database_url())
     # hide_parameters: error messages and logs never carry the values written (names,
     # summaries), only the SQL, so a crash report can't leak a child's details.
@@ -130,11 +143,12 @@ def create_db_engine(url: str | URL | None = None, *, echo: bool = False) -> Eng
                     f"Footprint can't create the folder for its log ({exc.strerror})."
                 ) from None
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        kwargs["module"] = cipher.dbapi
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", _sqlite_connect_rules(key), insert=True)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -154,8 +168,10 @@ def audit_head_path(url: URL) -> Path | None:
 class Database:
     """The engine plus the two kinds of unit of work the app uses: read and write."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, keys: LogKeys | None = None) -> None:
         self.engine = engine
+        #: An encrypted log's keys (None for a plain SQLite file, PostgreSQL or memory).
+        self.keys = keys
         self.audit_head = audit_head_path(engine.url)
         #: Puts every change made through this database's sessions on its audit trail.
         self.recorder = audit.AuditRecorder(engine, self.audit_head)
@@ -215,6 +231,7 @@ class Database:
         with self._writer() as session, session.begin():
             session.info[ACTOR] = actor_key(actor)
             session.info[WRITES] = True  # looks may be recorded (app.core.audit.looks)
+            session.info[KEYS] = self.keys  # account changes change their key slots
             yield session
 
     @contextmanager
@@ -224,6 +241,7 @@ class Database:
         data."""
         with self._reader() as session:
             session.info[ACTOR] = actor_key(actor)
+            session.info[KEYS] = self.keys
             yield session
 
     def scrub_freed_space(self) -> None:

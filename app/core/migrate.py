@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,22 +143,20 @@ def downgrade(engine: Engine, target: str) -> None:
 
 
 def backup_sqlite(engine: Engine, backup_dir: Path | None, *, label: str) -> Path:
-    """A consistent copy of the SQLite file via SQLite's backup API (safe while open)."""
+    """A consistent copy of the SQLite file (`VACUUM INTO`, safe while open), made through
+    the engine's own connection, so an encrypted log's copy is encrypted with its key."""
     database = engine.url.database
     if not database or database == ":memory:":
         raise DatabaseError("There is no database file to back up.")
     source_path = Path(database)
     folder = backup_dir or source_path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{source_path.stem}-{stamp}-{label}.sqlite3"
-    source = sqlite3.connect(source_path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    # Private before a byte is written (VACUUM INTO fills an empty file).
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("VACUUM INTO ?", (str(target),))
     return target

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, inspect, select
@@ -18,6 +18,8 @@ from app.core.db import Database, create_db_engine, default_database_url, normal
 from app.core.errors import DatabaseError, LogLost, NoLog
 from app.core.migrate import UpgradeResult, upgrade_to_head
 from app.core.models import AuditEntry
+from app.core.security import cipher
+from app.core.security.logkeys import LogKeys, find_ring
 from app.core.services import search_index
 from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
@@ -32,17 +34,52 @@ class OpenedLog:
     user_id: int
 
 
-def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
+class LogKind(Enum):
+    """What a log address leads to, before anything is opened."""
+
+    NEW = "new"  # no SQLite file yet (or an empty one where no log ever was)
+    PLAIN = "plain"  # an unencrypted SQLite file: converted at the next sign-in
+    ENCRYPTED = "encrypted"  # a SQLCipher file (or a lost one whose keys remain)
+    SERVER = "server"  # PostgreSQL, or memory: encryption at rest is the server's
+
+
+def log_kind(url: str | URL | None = None) -> LogKind:
+    """Whether the log must be unlocked (a key) before it can be opened."""
+    path = log_file(url)
+    if path is None:
+        return LogKind.SERVER
+    present = path.exists() and path.stat().st_size > 0
+    if present:
+        return LogKind.PLAIN if cipher.is_plain(path) else LogKind.ENCRYPTED
+    return LogKind.ENCRYPTED if find_ring(path) is not None else LogKind.NEW
+
+
+class NeedsKey(DatabaseError):
+    """The log is encrypted and was opened without its key (a sign-in comes first)."""
+
+
+def open_log(
+    url: str | URL | None = None, *, create: bool = True, keys: LogKeys | None = None
+) -> OpenedLog:
     """Open and upgrade the log; DatabaseError with a plain reason if not. A new log is
     created where none is only when `create` (the window's first run, `demo`); commands
-    that work on a school's records pass False and get NoLog instead."""
+    that work on a school's records pass False and get NoLog instead. An encrypted log
+    is opened with `keys` (from `unlock_with_password` or `unlock_with_recovery`)."""
     if not create:
         refuse_missing_log(url)
-    check_before_trusting(url)
-    engine = create_db_engine(url)
+    path = log_file(url)
+    if path is not None and path.exists() and path.stat().st_size and cipher.is_plain(path):
+        keys = None  # plain (not converted yet): its key file is from a conversion cut short
+    elif keys is None and log_kind(url) is LogKind.ENCRYPTED:
+        raise NeedsKey(
+            f"The log at {path} is encrypted: sign in with your user name and password "
+            "(a command takes --user) to open it."
+        )
+    check_before_trusting(url, keys)
+    engine = create_db_engine(url, key=keys.data_key if keys is not None else None)
     try:
         had_trail = trail_has_entries(engine)  # before the upgrade that may start it
-        database = Database(engine)
+        database = Database(engine, keys)
         start_outside_copy(database, had_trail)
         upgrade = upgrade_to_head(engine)
         with database.write(SYSTEM) as session:
@@ -60,6 +97,38 @@ def open_log(url: str | URL | None = None, *, create: bool = True) -> OpenedLog:
     return OpenedLog(database, upgrade, user_id)
 
 
+@dataclass(frozen=True)
+class EncryptedLog:
+    """A plain log, now encrypted and open again: the recovery key is to be printed once
+    (it is kept nowhere); `problem` says what went wrong if it could not be encrypted
+    (the log is then open as it was)."""
+
+    log: OpenedLog
+    recovery_key: str | None
+    problem: str | None = None
+
+
+def encrypt_opened_log(log: OpenedLog, user_id: int, username: str, password: str) -> EncryptedLog:
+    """Encrypt the open plain SQLite log with a slot for the account signing in (whose
+    password was just checked), and open it again. Nothing may be using it but `log`."""
+    from app.core.security.convert import encrypt_log
+    from app.core.services.encryption import record_encryption
+
+    path = log.database.file
+    if path is None or log.database.keys is not None:
+        return EncryptedLog(log, None)
+    url = log.database.engine.url
+    log.database.dispose()
+    try:
+        encrypted = encrypt_log(path, user_id, username, password)
+    except DatabaseError as exc:
+        return EncryptedLog(open_log(url), None, exc.message)
+    reopened = open_log(url, keys=encrypted.keys)
+    with reopened.database.write(user_id) as session:
+        record_encryption(session, backups_left_plain=len(encrypted.backups_left_plain))
+    return EncryptedLog(reopened, encrypted.recovery_key)
+
+
 def log_file(url: str | URL | None = None) -> Path | None:
     """The SQLite file a log address names (None for PostgreSQL or memory)."""
     parsed = normalise_url(url if url is not None else default_database_url())
@@ -68,7 +137,7 @@ def log_file(url: str | URL | None = None) -> Path | None:
     return Path(parsed.database)
 
 
-def check_before_trusting(url: str | URL | None = None) -> None:
+def check_before_trusting(url: str | URL | None = None, keys: LogKeys | None = None) -> None:
     """Every start checks a SQLite log before trusting it. A file that is missing or
     empty where this log's outside copy or backups show a log existed is LogLost (never
     the first-run form of a new school); a file SQLite's `quick_check` finds damaged is
@@ -80,13 +149,18 @@ def check_before_trusting(url: str | URL | None = None) -> None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return
     path = Path(parsed.database)
+    from app.core.security.convert import tidy_conversion
+
+    tidy_conversion(path)  # before anything looks at the file: a conversion cut short
     latest = last_backup(path)
     offer = (
         f" The latest backup is from {latest.made_at.astimezone(LONDON):%d/%m/%Y %H:%M}."
         if latest
         else " There is no backup of it in its backups folder."
     )
-    existed = Path(f"{path}.audit-head").exists() or latest is not None
+    existed = (
+        Path(f"{path}.audit-head").exists() or latest is not None or cipher.keys_path(path).exists()
+    )
     wal = Path(f"{path}-wal")
     # A new log's first pages may still be in its -wal (the file itself empty): that is a
     # log; an empty file with no -wal beside it, or no file at all, is not.
@@ -104,7 +178,9 @@ def check_before_trusting(url: str | URL | None = None) -> None:
         )
     # Past a few hundred MB the check costs seconds at every start (14 s for the
     # 100,000-incident bench log); such a log is checked in full with each day's backup.
-    damage = _quick_check(path) if path.stat().st_size <= QUICK_CHECK_MAX_BYTES else None
+    key = keys.data_key if keys is not None else None
+    small = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+    damage = _quick_check(path, key) if small else None
     if damage is not None:
         raise LogLost(f"{damage.format(path=path)} Nothing was written to it.{offer}", latest)
     _make_private(path)
@@ -114,16 +190,21 @@ def check_before_trusting(url: str | URL | None = None) -> None:
 QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 
-def _quick_check(path: Path) -> str | None:
+def _quick_check(path: Path, key: bytes | None) -> str | None:
     """None when SQLite's quick check passes; otherwise what is wrong, in words."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        connection = cipher.connect(path, key, readonly=True)
         try:
             result = connection.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.dbapi.DatabaseError as exc:
         text = str(exc).lower()
+        if "not a database" in text and key is not None:
+            return (
+                "The log at {path} can't be read with the key that opened its key file: "
+                "the log is damaged, or the key file beside it belongs to another log."
+            )
         if "not a database" in text:
             return "The file at {path} is not a Footprint log, or is too damaged to read."
         if "malformed" in text:
@@ -137,7 +218,13 @@ _DAMAGED = "The log at {path} is damaged (perhaps cut short or partly overwritte
 
 def _make_private(path: Path) -> None:
     """The log and its companions are readable by the user's account alone."""
-    for member in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}.audit-head")):
+    for member in (
+        path,
+        Path(f"{path}-wal"),
+        Path(f"{path}-shm"),
+        Path(f"{path}.audit-head"),
+        cipher.keys_path(path),
+    ):
         try:
             if member.exists() and member.stat().st_mode & 0o077:
                 os.chmod(member, 0o600)

@@ -34,6 +34,8 @@ UNGUARDED = {
     "accounts.attempt_sign_in": "checks a password",
     "accounts.unlock": "checks the signed-in account's own password",
     "accounts.change_own_password": "the actor's own account, after its current password",
+    "accounts.set_password_with_recovery": "only by Footprint, in a log its recovery key opened",
+    "encryption.may_encrypt": "asks whether the actor may manage accounts",
     # Helpers of guarded operations, given records those already checked.
     "chronology.record": "writes the timeline entry of a guarded operation",
     "closing.needs_no_escalation_decision": "part of closing, which is guarded",

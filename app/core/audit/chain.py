@@ -43,6 +43,8 @@ class Action(StrEnum):
     SEARCH = "search"
     BACKUP = "backup"
     RESTORE = "restore"
+    ENCRYPT = "encrypt"  # the log was encrypted (converted from a plain file)
+    RECOVERY_KEY = "recovery key"  # a new recovery key made, or the recovery key used
 
 
 def trail_value(column: str, value: Any) -> Any:

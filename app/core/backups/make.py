@@ -1,11 +1,13 @@
 """Making a backup while the log is open, and checking one.
 
 SQLite's online backup API copies a consistent snapshot even while Footprint (or another
-PC's reader) is using the log. The copy is written beside its final name, made private
-to the user, synced to disk, then *verified before it counts*: it must open, pass
-`PRAGMA integrity_check`, hold the same number of records of each kind as were counted in
-it, and match its SHA-256. Only then is the manifest written, and a backup without a
-manifest is never listed or restored.
+PC's reader) is using the log. An encrypted log's backup is encrypted with the same key
+(its manifest names the key by its fingerprint), and the backups folder keeps a copy of
+the key slots, so a backup opens with the same passwords or recovery key as the log. The
+copy is written beside its final name, made private to the user, synced to disk, then
+*verified before it counts*: it must open, pass `PRAGMA integrity_check`, hold the same
+number of records of each kind as were counted in it, and match its SHA-256. Only then
+is the manifest written, and a backup without a manifest is never listed or restored.
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.core.backups.store import (
@@ -34,6 +35,10 @@ from app.core.backups.store import (
 from app.core.clock import utc_now
 from app.core.errors import DatabaseError
 from app.core.files import write_privately
+from app.core.security import cipher
+
+if TYPE_CHECKING:
+    from app.core.security.logkeys import LogKeys
 
 #: Tables counted in a manifest: the records a school would miss.
 COUNTED = (
@@ -69,7 +74,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _counts(connection: sqlite3.Connection) -> dict[str, int]:
+def _counts(connection: Any) -> dict[str, int]:
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     return {
         table: int(connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
@@ -78,19 +83,19 @@ def _counts(connection: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def _facts(connection: sqlite3.Connection) -> tuple[str | None, str]:
+def _facts(connection: Any) -> tuple[str | None, str]:
     """The schema revision and the trail's checkpoint held in a copy."""
     from app.core.audit.head import Checkpoint
 
     try:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError:
+    except cipher.Error:
         revision = None
     try:
         last = connection.execute(
             "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1"
         ).fetchone()
-    except sqlite3.DatabaseError:
+    except cipher.Error:
         last = None
     checkpoint = str(Checkpoint.of(last[0], last[1])) if last else ""
     return (revision[0] if revision else None), checkpoint
@@ -111,10 +116,11 @@ def create_backup(
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
     rotate: bool = True,
+    keys: LogKeys | None = None,
 ) -> Backup:
-    """Back the SQLite log at `log_path` up, verify the copy, write its manifest, and
-    (with `rotate`) prune what rotation no longer keeps. DatabaseError with the reason if
-    it can't."""
+    """Back the SQLite log at `log_path` up (encrypted with `keys`' data key, if the log
+    is), verify the copy, write its manifest, and (with `rotate`) prune what rotation no
+    longer keeps. DatabaseError with the reason if it can't."""
     if not log_path.is_file():
         raise DatabaseError(f"There is no log at {log_path} to back up.")
     made_at = now or utc_now()
@@ -125,12 +131,15 @@ def create_backup(
         number += 1
         target = target_folder / backup_name(made_at).replace(SUFFIX, f"-{number}{SUFFIX}")
     partial = target.with_name(target.name + ".part")
+    key = keys.data_key if keys is not None else None
     try:
+        if keys is not None:  # first: a backup must never be there without what opens it
+            keys.save_copy(folder=target_folder)
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         os.close(descriptor)
-        source = sqlite3.connect(f"file:{log_path}?mode=ro", uri=True)
+        source = cipher.connect(log_path, key, readonly=True)
         try:
-            copy = sqlite3.connect(partial)
+            copy = cipher.connect(partial, key)
             try:
                 source.backup(
                     copy,
@@ -148,7 +157,7 @@ def create_backup(
             source.close()
         _sync(partial)
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         partial.unlink(missing_ok=True)
         raise DatabaseError(f"The backup could not be made ({_reason(exc)}).") from None
     except OSError as exc:
@@ -164,9 +173,10 @@ def create_backup(
         "checkpoint": checkpoint,
         "sha256": sha256_of(target),
         "bytes": target.stat().st_size,
+        "key_id": keys.key_id if keys is not None else None,
     }
     backup = Backup(target, made_at, manifest)
-    check = _check(target, manifest)
+    check = _check(target, manifest, key)
     if not check.ok:
         target.unlink(missing_ok=True)
         raise DatabaseError("The backup failed its check and was removed: " + check.problems[0])
@@ -181,21 +191,35 @@ def _write_manifest(target: Path, manifest: dict[str, Any]) -> None:
     write_privately(manifest_path(target), text.encode("utf-8"))
 
 
-def verify_backup(backup: Backup) -> BackupCheck:
-    """Check a backup against its manifest: fingerprint, integrity and record counts."""
-    return _check(backup.path, backup.manifest)
+def verify_backup(backup: Backup, keys: LogKeys | None = None) -> BackupCheck:
+    """Check a backup against its manifest: fingerprint, key, integrity and record counts."""
+    return _check(backup.path, backup.manifest, keys.data_key if keys is not None else None)
 
 
-def _check(path: Path, manifest: dict[str, Any]) -> BackupCheck:
+def _check(path: Path, manifest: dict[str, Any], key: bytes | None) -> BackupCheck:
+    from app.core.security.keyslots import key_fingerprint
+
     check = BackupCheck(path)
     if not path.is_file():
         check.problems.append(f"{path.name} is missing.")
         return check
+    wanted = manifest.get("key_id")
+    if wanted and key is None:
+        check.problems.append(f"{path.name} is encrypted: sign in to check it.")
+        return check
+    if wanted and key is not None and key_fingerprint(key) != wanted:
+        check.problems.append(
+            f"{path.name} is encrypted with another key than this log's, so it can't be "
+            "opened here."
+        )
+        return check
+    if not wanted:
+        key = None  # a plain backup (from before the log was encrypted)
     if sha256_of(path) != manifest.get("sha256"):
         check.problems.append(f"{path.name} has changed since it was made (its SHA-256 differs).")
         return check
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = cipher.connect(path, key, readonly=True)
         try:
             result = connection.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
@@ -204,7 +228,7 @@ def _check(path: Path, manifest: dict[str, Any]) -> BackupCheck:
             counts = _counts(connection)
         finally:
             connection.close()
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         check.problems.append(f"{path.name} can't be opened ({_reason(exc)}).")
         return check
     if counts != manifest.get("records"):

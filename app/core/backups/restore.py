@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.audit.head import reset_head
 from app.core.backups.make import _check, _sync, create_backup
 from app.core.backups.store import FILE_MODE, Backup, prune
 from app.core.errors import DatabaseError
+from app.core.security import cipher
+
+if TYPE_CHECKING:
+    from app.core.security.logkeys import LogKeys
 
 
 @dataclass(frozen=True)
@@ -30,17 +34,29 @@ class Restored:
     previous: Backup | None
 
 
-def restore_backup(log_path: Path, backup: Backup, head_file: Path | None) -> Restored:
-    """Replace the (closed) log at `log_path` with `backup`. DatabaseError, with the log
-    untouched, if the backup fails its check or can't be copied."""
-    check = _check(backup.path, backup.manifest)
+def restore_backup(
+    log_path: Path, backup: Backup, head_file: Path | None, keys: LogKeys | None = None
+) -> Restored:
+    """Replace the (closed) log at `log_path` with `backup` (an encrypted log's backups
+    open with its `keys`). DatabaseError, with the log untouched, if the backup fails its
+    check or can't be copied."""
+    key = keys.data_key if keys is not None else None
+    check = _check(backup.path, backup.manifest, key)
     if not check.ok:
         raise DatabaseError("That backup can't be restored: " + check.problems[0])
+    if key is not None and not backup.manifest.get("key_id"):
+        raise DatabaseError(
+            "That backup can't be restored: it is from before the log was encrypted, and "
+            "was not encrypted with it."
+        )
     previous = None
-    if log_path.is_file() and log_path.stat().st_size > 0 and _opens(log_path):
+    current_key = None if cipher.is_plain(log_path) else key
+    if log_path.is_file() and log_path.stat().st_size > 0 and _opens(log_path, current_key):
         # So the restore can be undone; not rotated yet, which could remove the very
         # backup being restored.
-        previous = create_backup(log_path, rotate=False)
+        previous = create_backup(
+            log_path, rotate=False, keys=keys if current_key is not None else None
+        )
     partial = log_path.with_name(log_path.name + ".restoring")
     try:
         shutil.copyfile(backup.path, partial)
@@ -54,34 +70,37 @@ def restore_backup(log_path: Path, backup: Backup, head_file: Path | None) -> Re
         raise DatabaseError(
             f"The backup could not be put in place ({exc.strerror or exc}); the log is as it was."
         ) from None
-    placed = _check(log_path, backup.manifest)
+    placed = _check(log_path, backup.manifest, key)
     if not placed.ok:
         raise DatabaseError("The restored log failed its check: " + placed.problems[0])
     if head_file is not None:
-        _reset_outside_copy(log_path, head_file)
+        _reset_outside_copy(log_path, head_file, key)
     if previous is not None:
         prune(previous.path.parent)
     return Restored(backup, previous)
 
 
-def _opens(path: Path) -> bool:
+def _opens(path: Path, key: bytes | None) -> bool:
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = cipher.connect(path, key, readonly=True)
         try:
             return bool(connection.execute("PRAGMA quick_check").fetchone()[0] == "ok")
         finally:
             connection.close()
-    except sqlite3.Error:
+    except cipher.Error:
         return False
 
 
-def _reset_outside_copy(log_path: Path, head_file: Path) -> None:
-    connection = sqlite3.connect(f"file:{log_path}?mode=ro", uri=True)
+def _reset_outside_copy(log_path: Path, head_file: Path, key: bytes | None) -> None:
+    try:
+        connection = cipher.connect(log_path, key, readonly=True)
+    except cipher.Error:
+        return
     try:
         last = connection.execute(
             "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1"
         ).fetchone()
-    except sqlite3.Error:
+    except cipher.Error:
         last = None
     finally:
         connection.close()

@@ -11,11 +11,13 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.audit import ACTOR, Action, record_read
+from app.core.actors import SystemActor
+from app.core.audit import ACTOR, Action, Record, record_look, record_read
 from app.core.clock import utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import User
 from app.core.permissions import Permission, requires
+from app.core.security.logkeys import keys_of
 from app.core.security.passwords import (
     check_password_rule,
     hash_password,
@@ -41,6 +43,9 @@ class AccountRow:
     is_active: bool
     must_change_password: bool
     last_login_at: datetime | None
+    #: False when the log is encrypted and this account's password doesn't open it yet
+    #: (an account from before the log was encrypted: a new password gives it a slot).
+    opens_log: bool = True
 
 
 class SignInRefused(NotAllowed):
@@ -87,7 +92,19 @@ def create_first_account(session: Session, display_name: str, username: str, pas
         user.password_hash = hash_password(password)
         user.must_change_password = False
         session.flush()
+        _set_slot(session, user, password)
     return user
+
+
+def _set_slot(session: Session, user: User, password: str) -> None:
+    """An encrypted log: the account's password opens the log (its key slot is added or
+    replaced with the change, see app.core.security.logkeys)."""
+    keys = keys_of(session)
+    if keys is not None:
+        user_id, username = user.id, user.username
+        keys.stage(
+            session, lambda ring: ring.set_account(keys.data_key, user_id, username, password)
+        )
 
 
 def sign_in(session: Session, username: str, password: str) -> User:
@@ -194,11 +211,14 @@ def change_own_password(session: Session, actor: User, current: str, new: str) -
         user.password_hash = hash_password(new)
         user.must_change_password = False
         session.flush()
+        _set_slot(session, user, new)
     return user
 
 
 @requires(Permission.ACCOUNTS)
 def list_accounts(session: Session) -> list[AccountRow]:
+    keys = keys_of(session)
+    with_slots = keys.ring.accounts() if keys is not None else None
     return [
         AccountRow(
             u.id,
@@ -208,6 +228,7 @@ def list_accounts(session: Session) -> list[AccountRow]:
             u.is_active,
             u.must_change_password,
             u.last_login_at,
+            opens_log=with_slots is None or u.id in with_slots or u.password_hash is None,
         )
         for u in session.scalars(select(User).order_by(User.is_active.desc(), User.display_name))
     ]
@@ -239,6 +260,7 @@ def add_account(
         )
         session.add(user)
         session.flush()
+        _set_slot(session, user, temporary_password)
     return user
 
 
@@ -265,12 +287,22 @@ def reset_password(session: Session, actor: User, user_id: int, temporary_passwo
         user.failed_logins = 0
         user.locked_until = None
         session.flush()
+        _set_slot(session, user, temporary_password)
     return user
 
 
 @requires(Permission.ACCOUNTS)
-def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Deactivate (never delete) or reactivate an account."""
+def set_active(
+    session: Session,
+    actor: User,
+    user_id: int,
+    active: bool,
+    temporary_password: str | None = None,
+) -> User:
+    """Deactivate (never delete) or reactivate an account. In an encrypted log a
+    deactivated account's password stops opening the log, so reactivating one takes a
+    temporary password (changed at its next sign-in), as a reset does."""
+    keys = keys_of(session)
     with atomic(session):
         user = _account(session, user_id)
         if not active:
@@ -280,7 +312,67 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
                 _keep_a_manager(session, user)
         user.is_active = active
         session.flush()
+        if keys is not None and not active:
+            keys.stage(session, lambda ring: ring.remove_account(user_id))
+        elif keys is not None and user_id not in keys.ring.accounts():
+            if not temporary_password:
+                raise ValidationError(
+                    "password",
+                    "The log is encrypted: give the account a temporary password to "
+                    "reactivate it (they choose their own when they next sign in).",
+                )
+            check_password_rule(temporary_password, username=user.username, name=user.display_name)
+            user.password_hash = hash_password(temporary_password)
+            user.must_change_password = True
+            session.flush()
+            _set_slot(session, user, temporary_password)
     return user
+
+
+@requires(Permission.ACCOUNTS)
+def new_recovery_key(session: Session, actor: User) -> str:
+    """A new recovery key for the encrypted log, to print once for the school safe; the
+    old one stops opening the log (and the backups) when this unit of work commits."""
+    keys = keys_of(session)
+    if keys is None:
+        raise NotAllowed("This log isn't encrypted on this computer, so it has no recovery key.")
+    made: list[str] = []
+    keys.stage(session, lambda ring: made.append(ring.new_recovery_key(keys.data_key)))
+    record_look(session, Action.RECOVERY_KEY, Record.LOG, None, made="a new recovery key")
+    return made[0]
+
+
+def set_password_with_recovery(session: Session, user_id: int, password: str) -> User:
+    """The recovery key opened the log (every password lost): a DSL's or deputy's
+    account gets a new password of their choosing, on the trail."""
+    if not isinstance(session.info.get(ACTOR), SystemActor) or keys_of(session) is None:
+        raise NotAllowed("Only a log opened with its recovery key can be recovered this way.")
+    with atomic(session):
+        user = _account(session, user_id)
+        if not user.is_active or user.role not in _MANAGERS:
+            raise NotAllowed("Only an active DSL's or deputy's account can be recovered.")
+        check_password_rule(password, username=user.username, name=user.display_name)
+        user.password_hash = hash_password(password)
+        user.must_change_password = False
+        user.failed_logins = 0
+        user.locked_until = None
+        session.flush()
+        _set_slot(session, user, password)
+        record_read(
+            session,
+            None,
+            Action.RECOVERY_KEY,
+            str(Record.LOG),
+            None,
+            {"used_for": "a new password", "account": user.id},
+        )
+    return user
+
+
+@requires(Permission.ACCOUNTS)
+def recovery_candidates(session: Session) -> list[AccountRow]:
+    """Accounts a recovery may give a new password to: active DSLs and deputies."""
+    return [row for row in list_accounts(session) if row.is_active and row.role in _MANAGERS]
 
 
 _MANAGERS = (UserRole.DSL, UserRole.DEPUTY_DSL)

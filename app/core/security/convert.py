@@ -1,0 +1,178 @@
+"""Encrypting a plain log: a log from before encryption, on its first sign-in with this
+version, or a new school's log once its first account exists.
+
+In order, so that a crash or a full disk at any step leaves a log that opens:
+
+1. the plain log's write-ahead log is folded into it, and it is backed up as it is;
+2. a new data key is made, with a slot for the account signing in and a recovery key;
+3. the log is exported into a new SQLCipher file beside it (`sqlcipher_export`), which
+   must pass `integrity_check` and hold as many records of each kind as the plain one;
+4. the key slots are written (beside the log, and into the backups folder);
+5. the encrypted file is renamed over the log, and only then is the plain file
+   overwritten and removed;
+6. the backups and pre-upgrade copies in the backups folder, plain until now, are
+   encrypted in place the same way.
+
+Until step 5 the plain file is the log (a key file beside a plain log is the leftover of
+a conversion cut short, and the next sign-in converts again with a new key).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.backups.make import _counts, create_backup, sha256_of
+from app.core.backups.store import backup_folder, list_backups, manifest_path
+from app.core.errors import DatabaseError
+from app.core.files import write_privately
+from app.core.security import cipher
+from app.core.security.keyslots import KeyRing, new_data_key
+from app.core.security.logkeys import LogKeys
+
+
+@dataclass(frozen=True)
+class Encrypted:
+    """The encrypted log's keys, and the recovery key to print once (never stored)."""
+
+    keys: LogKeys
+    recovery_key: str
+    backups_left_plain: list[Path]
+
+
+def encrypt_log(log_path: Path, user_id: int, username: str, password: str) -> Encrypted:
+    """Encrypt the plain SQLite log at `log_path` (nothing may have it open). The account
+    `user_id` gets the first slot; other accounts get theirs when their passwords are
+    next set. DatabaseError with the reason if it can't (the log is then as it was)."""
+    tidy_conversion(log_path)
+    try:
+        _fold_wal(log_path)
+        create_backup(log_path, rotate=False)  # as it was: encrypted with the rest in step 6
+        data_key = new_data_key()
+        ring = KeyRing.for_key(data_key)
+        ring.set_account(data_key, user_id, username, password)
+        recovery_key = ring.new_recovery_key(data_key)
+        keys = LogKeys(log_path, ring, data_key)
+        staged = _export_checked(log_path, data_key)
+        keys.save()
+        _swap(log_path, staged)
+    except cipher.Error as exc:
+        raise DatabaseError(
+            f"The log could not be encrypted ({_reason(exc)}); it is as it was."
+        ) from None
+    except OSError as exc:
+        raise DatabaseError(
+            f"The log could not be encrypted ({exc.strerror or exc}); it is as it was."
+        ) from None
+    return Encrypted(keys, recovery_key, encrypt_backups(keys))
+
+
+def encrypt_backups(keys: LogKeys) -> list[Path]:
+    """Encrypt, in place, every plain backup and pre-upgrade copy in the log's backups
+    folder (a backup's manifest is updated to its new fingerprint). Returns those that
+    could not be (said to the DSL; they stay as they were)."""
+    folder = backup_folder(keys.log_path)
+    failed: list[Path] = []
+    if not folder.is_dir():
+        return failed
+    listed = {backup.path: backup for backup in list_backups(folder)}
+    for path in sorted(folder.glob("*.sqlite3")):
+        if not cipher.is_plain(path):
+            continue
+        try:
+            tidy_conversion(path)
+            staged = _export_checked(path, keys.data_key)
+            _swap(path, staged)
+            backup = listed.get(path)
+            if backup is not None:
+                manifest = dict(backup.manifest)
+                manifest.update(
+                    sha256=sha256_of(path), bytes=path.stat().st_size, key_id=keys.key_id
+                )
+                text = json.dumps(manifest, indent=1, sort_keys=True)
+                write_privately(manifest_path(path), text.encode("utf-8"))
+        except (cipher.Error, OSError, DatabaseError):
+            failed.append(path)
+    return failed
+
+
+def _fold_wal(path: Path) -> None:
+    """Fold the write-ahead log into the file, so the file holds everything."""
+    connection = cipher.connect(path, None)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+def _export_checked(plain: Path, key: bytes) -> Path:
+    """An encrypted copy of `plain` beside it, checked against it."""
+    staged = plain.with_name(plain.name + ".encrypting")
+    staged.unlink(missing_ok=True)
+    try:
+        cipher.export_encrypted(plain, staged, key)
+        source = cipher.connect(plain, None, readonly=True)
+        try:
+            wanted = _counts(source)
+        finally:
+            source.close()
+        copy = cipher.connect(staged, key, readonly=True)
+        try:
+            ok = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            counts = _counts(copy)
+        finally:
+            copy.close()
+        if not ok or counts != wanted:
+            raise DatabaseError(
+                f"the encrypted copy of {plain.name} did not check out; nothing was changed"
+            )
+        descriptor = os.open(staged, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def _swap(plain: Path, staged: Path) -> None:
+    """Put the encrypted copy in the plain file's place, then erase the plain file."""
+    kept = _plain_copy(plain)
+    kept.unlink(missing_ok=True)
+    os.link(plain, kept)  # the plain file's contents, under a name of their own
+    os.replace(staged, plain)  # one step: the name is the plain or the encrypted file
+    cipher.secure_remove(kept)
+    for leftover in (Path(f"{plain}-wal"), Path(f"{plain}-shm")):
+        leftover.unlink(missing_ok=True)  # folded and empty; they belonged to the plain file
+
+
+def _plain_copy(path: Path) -> Path:
+    return path.with_name(path.name + ".plain")
+
+
+def tidy_conversion(path: Path) -> None:
+    """Remove what a conversion cut short left beside `path`: an unfinished encrypted
+    copy, and the plain file's second name (erased, unless it is still the log itself)."""
+    path.with_name(path.name + ".encrypting").unlink(missing_ok=True)
+    kept = _plain_copy(path)
+    if not kept.exists():
+        return
+    if not path.exists():
+        os.replace(kept, path)  # the only copy left: it is the log (converted again later)
+    elif os.path.samefile(path, kept):
+        kept.unlink()  # the swap never happened: the log is still this (plain) file
+    else:
+        cipher.secure_remove(kept)  # the encrypted file is in place: erase the plain one
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the file or its folder is read-only"
+    return "the database reported an error"
