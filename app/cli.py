@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from app import __version__
 from app.commands.safety import run_safely
 
+#: --user where only an encrypted log needs one (its password opens the log's key).
+ENCRYPTED_USER_HELP = "your user name (an encrypted log is opened with your password)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The one command-line parser shared by the GUI and every subcommand."""
@@ -59,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the trail is intact and that no record was changed outside Footprint "
         "(exit 0 if so, 1 with where it breaks)",
     )
+    verify.add_argument("--user", metavar="NAME", help=ENCRYPTED_USER_HELP)
     verify.add_argument(
         "--checkpoint",
         action="append",
@@ -67,17 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a checkpoint printed earlier (on a governors' report, or by `audit "
         "checkpoint`): the trail must still hold that exact entry; may be repeated",
     )
-    audit_commands.add_parser(
+    checkpoint = audit_commands.add_parser(
         "checkpoint",
         parents=[common],
         help="print the trail's newest entry as a checkpoint, to keep off this PC",
     )
+    checkpoint.add_argument("--user", metavar="NAME", help=ENCRYPTED_USER_HELP)
     backup = commands.add_parser("backup", help="the log's backups (a SQLite log)")
     backup_commands = backup.add_subparsers(dest="backup", metavar="ACTION", required=True)
     create = backup_commands.add_parser(
         "create", parents=[common], help="back the log up now (checked before it counts)"
     )
     create.add_argument("--folder", metavar="DIR", help="where (default: as set for the log)")
+    create.add_argument("--user", metavar="NAME", help=ENCRYPTED_USER_HELP)
     backup_commands.add_parser(
         "list", parents=[common], help="the backups kept, newest first, with what each holds"
     )
@@ -85,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="check backups against their manifests"
     )
     check.add_argument("file", nargs="?", metavar="FILE", help="one backup (default: all)")
+    check.add_argument("--user", metavar="NAME", help=ENCRYPTED_USER_HELP)
     restore = backup_commands.add_parser(
         "restore",
         parents=[common],

@@ -18,6 +18,7 @@ def run_audit(args: argparse.Namespace) -> int:
     """Only reads: the log is not upgraded or changed in any way before it is checked."""
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+    from app.commands.signing import command_keys
     from app.core.actors import SYSTEM
     from app.core.audit import Checkpoint, current_checkpoint, verify
     from app.core.db import Database, create_db_engine
@@ -30,7 +31,9 @@ def run_audit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         refuse_missing_log(args.database)  # checking must not start an empty log
-        database = Database(create_db_engine(args.database))
+        keys, _ = command_keys(args.database, args.user)
+        key = keys.data_key if keys is not None else None
+        database = Database(create_db_engine(args.database, key=key), keys)
     except FootprintError as exc:
         print(f"footprint audit: {exc.message}", file=sys.stderr)
         return EXIT_USAGE

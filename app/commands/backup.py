@@ -21,6 +21,7 @@ EXIT_USAGE = 2
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from app.commands.signing import command_keys
     from app.core.backups import backup_folder, create_backup, list_backups, verify_backup
     from app.core.db import default_database_url, normalise_url
     from app.core.startup import refuse_missing_log
@@ -38,7 +39,10 @@ def run_backup(args: argparse.Namespace) -> int:
         folder = backup_folder(log_path)
         if args.backup == "create":
             refuse_missing_log(args.database)
-            made = create_backup(log_path, folder=Path(args.folder) if args.folder else None)
+            keys, _ = command_keys(args.database, args.user)
+            made = create_backup(
+                log_path, folder=Path(args.folder) if args.folder else None, keys=keys
+            )
             print(
                 f"Backed up to {made.path} ({made.records.get('incident', 0):,} incidents; "
                 f"checked; audit checkpoint {made.checkpoint or 'none'})."
@@ -61,8 +65,11 @@ def run_backup(args: argparse.Namespace) -> int:
                 print(f"No backups in {folder}.")
                 return 0
             bad = 0
+            keys = None
+            if any(backup.manifest.get("key_id") for backup in chosen):
+                keys, _ = command_keys(args.database, args.user)
             for backup in chosen:
-                check = verify_backup(backup)
+                check = verify_backup(backup, keys)
                 print(f"{'ok  ' if check.ok else 'BAD '} {backup.path.name}", end="")
                 print("" if check.ok else f": {check.problems[0]}")
                 bad += not check.ok
@@ -85,25 +92,27 @@ def _chosen(folder: Path, file: str) -> list[Backup]:
 
 
 def _restore(args: argparse.Namespace, log_path: Path, folder: Path) -> int:
-    from app.commands.signing import command_user
+    from app.commands.signing import command_keys, command_user
     from app.core.actors import SYSTEM
     from app.core.backups import restore_backup
     from app.core.services.backups import record_restore
     from app.core.startup import open_log
 
     (backup,) = _chosen(folder, args.file)
+    # An encrypted log's backups open with its keys: the user's password opens them.
+    keys, password = command_keys(args.database, args.user)
     if log_path.is_file() and log_path.stat().st_size > 0:
         try:  # a log that still opens decides who may put it back: its DSL
-            log = open_log(args.database, create=False)
+            log = open_log(args.database, create=False, keys=keys)
         except FootprintError:
             log = None  # damaged or lost: whoever owns the file may restore it
         if log is not None:
             try:
-                command_user(log.database, args.user)
+                command_user(log.database, args.user, password=password or None)
             finally:
                 log.database.dispose()
-    restored = restore_backup(log_path, backup, Path(f"{log_path}.audit-head"))
-    log = open_log(args.database, create=False)
+    restored = restore_backup(log_path, backup, Path(f"{log_path}.audit-head"), keys)
+    log = open_log(args.database, create=False, keys=keys)
     try:  # on the restored log's own trail, by Footprint, naming who asked
         with log.database.write(SYSTEM) as session:
             record_restore(session, restored.backup, restored.previous, asked_by=args.user)

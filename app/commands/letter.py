@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.commands.signing import command_user
+from app.commands.signing import open_as_user
 from app.core.actors import SYSTEM
 from app.core.audit import Action
 from app.core.errors import FootprintError
@@ -37,16 +37,14 @@ def run_letter(args: argparse.Namespace) -> int:
     from app.core.services.letter_records import letter_pdf, letters_output
     from app.core.services.letters import make_letters, prepare_letters
     from app.core.services.users import get_user
-    from app.core.startup import open_log
 
     try:
-        log = open_log(args.database, create=False)
+        log, user_id = open_as_user(args.database, args.user)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
     staged: list[StagedFile] = []
     try:
-        user_id = command_user(log.database, args.user)
         with log.database.write(user_id) as session:
             incident = get_incident_by_reference(session, args.incident)
             candidates = recipients(session, incident.id, args.template)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.commands.signing import command_user
+from app.commands.signing import open_as_user
 from app.core.audit import Action
 from app.core.errors import FootprintError
 from app.core.files import StagedFile, publish_after
@@ -23,7 +23,6 @@ def run_report(args: argparse.Namespace) -> int:
     from app.core.services.governors_rows import anonymised_rows, rows_csv
     from app.core.services.letter_values import letterhead
     from app.core.services.school import get_settings
-    from app.core.startup import open_log
     from app.documents.governors import GovernorsReportDocument
 
     outputs = [Path(p) for p in (args.out, args.csv) if p]
@@ -35,12 +34,11 @@ def run_report(args: argparse.Namespace) -> int:
             _say(f"the folder for {path} does not exist.")
             return EXIT_USAGE
     try:
-        log = open_log(args.database, create=False)
+        log, user_id = open_as_user(args.database, args.user)
     except FootprintError as exc:
         _say(exc.message)
         return EXIT_USAGE
     try:
-        user_id = command_user(log.database, args.user)
         with log.database.read(user_id) as session:
             term = find_term(session, args.term)
             report = build_report(session, term, suppress=not args.show_small_counts)

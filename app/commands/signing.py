@@ -1,19 +1,25 @@
 """Who a command acts as. A log with accounts asks for one (`--user`, and the password
 from FOOTPRINT_PASSWORD or typed at the prompt), with the same checks and counting as
 the window; the command then can do only what that account's role may. A log from
-before accounts has none yet: the command acts as its first user."""
+before accounts has none yet: the command acts as its first user. An encrypted log is
+opened with the same name and password (asked for once)."""
 
 from __future__ import annotations
 
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import FootprintError
 from app.core.services.accounts import attempt_sign_in, needs_first_account
 from app.core.services.users import first_user_id
+
+if TYPE_CHECKING:
+    from app.core.security.logkeys import LogKeys
+    from app.core.startup import OpenedLog
 
 PASSWORD_VARIABLE = "FOOTPRINT_PASSWORD"
 
@@ -22,7 +28,41 @@ class NotSignedIn(FootprintError):
     """The command can't go on: who is asking isn't established."""
 
 
-def command_user(database: Database, username: str | None) -> int:
+def command_keys(database_url: str | None, username: str | None) -> tuple[LogKeys | None, str]:
+    """An encrypted log's keys, opened with the user's password (and that password, so it
+    is asked for once); (None, "") for a log that isn't encrypted."""
+    from app.core.security.logkeys import unlock_with_password
+    from app.core.startup import LogKind, log_file, log_kind
+
+    if log_kind(database_url) is not LogKind.ENCRYPTED:
+        return None, ""
+    if not username:
+        raise NotSignedIn(
+            "This log is encrypted: give --user with your user name (the password is asked "
+            f"for, or read from {PASSWORD_VARIABLE})."
+        )
+    path = log_file(database_url)
+    assert path is not None
+    password = _password(username)
+    _, keys = unlock_with_password(path, username, password)
+    return keys, password
+
+
+def open_as_user(database_url: str | None, username: str | None) -> tuple[OpenedLog, int]:
+    """Open the log (an encrypted one with the user's password) and sign the user in:
+    (the log, the account's id). FootprintError with the reason if not."""
+    from app.core.startup import open_log
+
+    keys, password = command_keys(database_url, username)
+    log = open_log(database_url, create=False, keys=keys)
+    try:
+        return log, command_user(log.database, username, password=password or None)
+    except BaseException:
+        log.database.dispose()
+        raise
+
+
+def command_user(database: Database, username: str | None, *, password: str | None = None) -> int:
     """The id of the account the command acts as; NotSignedIn with the reason if none."""
     with database.read(SYSTEM) as session:
         if needs_first_account(session):
@@ -35,9 +75,8 @@ def command_user(database: Database, username: str | None) -> int:
             "This log has accounts: give --user with your user name (the password is asked "
             f"for, or read from {PASSWORD_VARIABLE})."
         )
-    password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
-        password = _ask_password(username)
+        password = _password(username)
     with database.write(SYSTEM) as session:  # a wrong password is counted, as in the window
         user, refusal = attempt_sign_in(session, username, password)
         must_change = user.must_change_password if user is not None else False
@@ -47,6 +86,12 @@ def command_user(database: Database, username: str | None) -> int:
     if must_change:
         raise NotSignedIn("Sign in to Footprint's window first, to choose your own password.")
     return user_id
+
+
+def _password(username: str) -> str:
+    """FOOTPRINT_PASSWORD, or the password typed at the terminal."""
+    password = os.environ.get(PASSWORD_VARIABLE)
+    return password if password is not None else _ask_password(username)
 
 
 def _ask_password(username: str) -> str:

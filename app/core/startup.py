@@ -49,9 +49,10 @@ def log_kind(url: str | URL | None = None) -> LogKind:
     if path is None:
         return LogKind.SERVER
     present = path.exists() and path.stat().st_size > 0
-    if present:
-        return LogKind.PLAIN if cipher.is_plain(path) else LogKind.ENCRYPTED
-    return LogKind.ENCRYPTED if find_ring(path) is not None else LogKind.NEW
+    keys = find_ring(path) is not None
+    if present and (cipher.is_plain(path) or not keys):
+        return LogKind.PLAIN  # or not a log at all: opening it says so, in words
+    return LogKind.ENCRYPTED if keys else LogKind.NEW
 
 
 class NeedsKey(DatabaseError):
@@ -206,7 +207,11 @@ def _quick_check(path: Path, key: bytes | None) -> str | None:
                 "the log is damaged, or the key file beside it belongs to another log."
             )
         if "not a database" in text:
-            return "The file at {path} is not a Footprint log, or is too damaged to read."
+            return (
+                "The file at {path} is not a Footprint log, or is too damaged to read (or "
+                "it is an encrypted log whose key file, "
+                f"{cipher.keys_path(path).name}, is missing from beside it)."
+            )
         if "malformed" in text:
             return _DAMAGED
         return None  # busy, locked or unreadable here: opening it says so, plainly

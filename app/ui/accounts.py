@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +53,9 @@ class AccountSetupDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.user_id: int | None = None
+        #: The name and password just set: the log is encrypted with them next (then
+        #: `forget` them).
+        self.credentials: tuple[str, str] | None = None
         self.setWindowTitle("Create the DSL's account — Footprint")
         intro = QLabel(
             "<b>Create your account.</b> Footprint holds safeguarding records about children, "
@@ -100,6 +105,7 @@ class AccountSetupDialog(QDialog):
             self.user_id = as_footprint(
                 self.database, lambda s: create_first_account(s, name, username, password).id
             )
+            self.credentials = (username, password)
         except ValidationError as exc:
             self.errors.show(exc)
             self.adjustSize()
@@ -113,14 +119,28 @@ class AccountSetupDialog(QDialog):
 
 
 class SignInDialog(QDialog):
-    """Sign in; `user_id` is who signed in. A temporary password is changed first."""
+    """Sign in; `user_id` is who signed in. A temporary password is changed first.
+
+    An encrypted log is not open yet: `opener` unlocks and opens it with the name and
+    password typed (a FootprintError says why not), and `recover` offers the recovery key
+    instead, for when every password is lost."""
 
     def __init__(
-        self, database: Database, parent: QWidget | None = None, *, title: str = "Sign in"
+        self,
+        database: Database | None,
+        parent: QWidget | None = None,
+        *,
+        title: str = "Sign in",
+        opener: Callable[[str, str], Database] | None = None,
+        recover: Callable[[SignInDialog], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
+        self.opener = opener
         self.user_id: int | None = None
+        #: The name and password that signed in (a plain log is encrypted with them
+        #: next; then `forget` them).
+        self.credentials: tuple[str, str] | None = None
         self.setWindowTitle(f"{title} — Footprint")
         self.username = QLineEdit()
         self.password = _password_field()
@@ -140,9 +160,25 @@ class SignInDialog(QDialog):
         layout.addWidget(QLabel("<b>Footprint</b> — the school's log of social media incidents"))
         layout.addLayout(form)
         layout.addWidget(self.message)
+        if recover is not None:
+            self.recovery_button = QPushButton("Every password lost? Use the recovery key…")
+            self.recovery_button.setFlat(True)
+            self.recovery_button.clicked.connect(lambda: recover(self))
+            layout.addWidget(self.recovery_button)
         layout.addWidget(buttons)
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
+
+    def forget(self) -> None:
+        """Drop the password kept for encrypting the log."""
+        self.credentials = None
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self.adjustSize()
+        self.password.clear()
+        self.password.setFocus()
 
     def sign_in(self) -> None:
         if not self.username.text().strip() or not self.password.text():
@@ -151,6 +187,13 @@ class SignInDialog(QDialog):
             self.adjustSize()
             return
         username, password = self.username.text(), self.password.text()
+        if self.database is None and self.opener is not None:
+            try:  # an encrypted log: the password opens it first
+                self.database = self.opener(username, password)
+            except FootprintError as exc:
+                self._refuse(exc.message)
+                return
+        assert self.database is not None
 
         def check(session: Session) -> tuple[int | None, bool, SignInRefused | None]:
             user, refusal = attempt_sign_in(session, username, password)
@@ -164,11 +207,7 @@ class SignInDialog(QDialog):
             self.adjustSize()
             return
         if refusal is not None or user_id is None:
-            self.message.setText(refusal.message if refusal else "Not signed in.")
-            self.message.show()
-            self.adjustSize()
-            self.password.clear()
-            self.password.setFocus()
+            self._refuse(refusal.message if refusal else "Not signed in.")
             return
         if must_change:
             context = AppContext(self.database, user_id)
@@ -180,7 +219,9 @@ class SignInDialog(QDialog):
                 self.message.show()
                 self.adjustSize()
                 return
+            password = change.new.text()
         self.user_id = user_id
+        self.credentials = (username, password)
         self.accept()
 
 

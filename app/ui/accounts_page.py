@@ -26,6 +26,7 @@ from app.core.services.accounts import (
     add_account,
     change_role,
     list_accounts,
+    new_recovery_key,
     reset_password,
     set_active,
 )
@@ -53,12 +54,18 @@ class AccountsPage(QWidget):
         self.role_button = QPushButton("Change &role…")
         self.reset_button = QPushButton("&Reset password…")
         self.active_button = QPushButton("&Deactivate…")
+        self.recovery_button = QPushButton("New recovery &key…")
+        self.recovery_button.setToolTip(
+            "Make a new recovery key and print its sheet; the old sheet stops working"
+        )
+        self.recovery_button.setVisible(context.database.keys is not None)
         self.message = error_label()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.role_button, self.reset_button, self.active_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.recovery_button)
         layout = QVBoxLayout(self)
         note = QLabel(
             "Accounts are never deleted, so the log keeps every name: a person who leaves is "
@@ -74,6 +81,7 @@ class AccountsPage(QWidget):
         self.role_button.clicked.connect(self.change_role)
         self.reset_button.clicked.connect(self.reset)
         self.active_button.clicked.connect(self.toggle_active)
+        self.recovery_button.clicked.connect(self.new_recovery_key)
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         self.reload()
 
@@ -82,7 +90,9 @@ class AccountsPage(QWidget):
         self.tree.clear()
         for row in self.rows:
             state = "Active" if row.is_active else "Deactivated"
-            if row.must_change_password and row.is_active:
+            if row.is_active and not row.opens_log:
+                state += " (needs a new password: reset it)"
+            elif row.must_change_password and row.is_active:
                 state += " (must change password)"
             item = QTreeWidgetItem(
                 [
@@ -176,6 +186,7 @@ class AccountsPage(QWidget):
         if row is None:
             return
         active = not row.is_active
+        password: str | None = None
         if not active:
             answer = QMessageBox.question(
                 self,
@@ -185,10 +196,54 @@ class AccountsPage(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        elif self.context.database.keys is not None:
+            # An encrypted log: a deactivated account's password no longer opens it.
+            password, ok = QInputDialog.getText(
+                self,
+                "Reactivate the account",
+                f"A temporary password for {row.display_name} (they must change it when "
+                f"they next sign in). {PASSWORD_HELP}",
+                QLineEdit.EchoMode.Normal,
+            )
+            if not ok:
+                return
         self._run(
-            lambda s, a: set_active(s, a, row.id, active),
+            lambda s, a: set_active(s, a, row.id, active, password),
             f"{row.display_name}'s account is {'active' if active else 'deactivated'}.",
         )
+
+    def new_recovery_key(self) -> None:
+        """A new recovery key and its sheet; the old sheet stops opening the log."""
+        from app.core.services.school import find_settings
+        from app.ui.recovery import RecoverySheetDialog
+
+        keys = self.context.database.keys
+        if keys is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Make a new recovery key?",
+            "The recovery sheet in the school safe will stop working, and a new one is "
+            "printed now. Do this when the old sheet is lost, or may have been seen by "
+            "someone who shouldn't have it.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            key = self.context.write(lambda s, a: new_recovery_key(s, a))
+        except FootprintError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            return
+        settings = self.context.read(find_settings)
+        RecoverySheetDialog(
+            key,
+            school_name=settings.name if settings is not None else "",
+            location=self.context.database.location,
+            key_id=keys.key_id,
+            why="A new recovery key is made: the old sheet no longer opens the log. Shred it.",
+            parent=self,
+        ).exec()
 
 
 class AddAccountDialog(QDialog):

@@ -5,13 +5,25 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__
-from app.core.errors import FootprintError, LogLost
-from app.core.startup import OpenedLog, log_file, open_log
+from app.core.errors import DatabaseError, FootprintError, LogLost
+from app.core.security.logkeys import LogKeys, unlock_with_password, unlock_with_recovery
+from app.core.startup import (
+    LogKind,
+    OpenedLog,
+    encrypt_opened_log,
+    log_file,
+    log_kind,
+    open_log,
+)
 from app.logging_setup import configure_logging, install_crash_logger
+
+if TYPE_CHECKING:
+    from app.core.db import Database
 
 
 def install_error_dialog(log_path: Path) -> None:
@@ -48,43 +60,203 @@ def run_gui(database_url: str | None = None) -> int:
     app.setOrganizationName("Footprint")
     app.setApplicationVersion(__version__)
     try:
-        log = open_log(database_url)
-    except LogLost as lost:
-        restored = offer_restore(lost, database_url)
-        if restored is None:
-            return 2
-        log = restored
+        encrypted = log_kind(database_url) is LogKind.ENCRYPTED
     except FootprintError as exc:
         QMessageBox.critical(None, "Footprint can't open the log", exc.message)
         return 2
+    signed_in = sign_in_encrypted(database_url) if encrypted else sign_in_plain(database_url)
+    if signed_in is None:
+        return 0 if encrypted else 2
+    log, user_id = signed_in
+    if log is None:
+        return 0
+    from app.ui.main_window import MainWindow
+
+    back_up(log, first_of_the_day=True)
+    window = MainWindow(log.database, user_id)
+    window.show()
+    code = app.exec()
+    log.database.dispose()
+    back_up(log, first_of_the_day=False)  # the last window has closed
+    return code
+
+
+def sign_in_plain(database_url: str | None) -> tuple[OpenedLog | None, int] | None:
+    """A plain SQLite log (or a new one, or PostgreSQL): open it, run the first-run forms
+    if it is new, sign in — and then encrypt a SQLite log with the password just typed.
+    None if it can't be opened; (None, 0) if the user stopped."""
     from app.core.services.accounts import needs_first_account
     from app.core.services.school import find_settings
     from app.ui.accounts import AccountSetupDialog, SignInDialog
     from app.ui.context import AppContext, as_footprint
     from app.ui.first_run import FirstRunDialog
-    from app.ui.main_window import MainWindow
 
+    try:
+        log = open_log(database_url)
+    except LogLost as lost:
+        restored = offer_restore(lost, database_url, None)
+        if restored is None:
+            return None
+        log = restored
+    except FootprintError as exc:
+        QMessageBox.critical(None, "Footprint can't open the log", exc.message)
+        return None
     set_up, first_account = as_footprint(
         log.database, lambda s: (find_settings(s) is not None, needs_first_account(s))
     )
     if not set_up and not FirstRunDialog(AppContext(log.database, log.user_id)).exec():
         log.database.dispose()
-        return 0
+        return None, 0
     # Everyone signs in; the very first time, the DSL's account is created instead.
     signing = AccountSetupDialog(log.database) if first_account else SignInDialog(log.database)
     if not signing.exec() or signing.user_id is None:
         log.database.dispose()
-        return 0
-    back_up(log.database.file, first_of_the_day=True)
-    window = MainWindow(log.database, signing.user_id)
-    window.show()
-    code = app.exec()
-    log.database.dispose()
-    back_up(log.database.file, first_of_the_day=False)  # the last window has closed
-    return code
+        return None, 0
+    credentials, signing.credentials = signing.credentials, None
+    encrypted = encrypt_after_sign_in(log, signing.user_id, credentials)
+    if encrypted is None:
+        return None
+    return encrypted, signing.user_id
 
 
-def offer_restore(lost: LogLost, database_url: str | None) -> OpenedLog | None:
+def sign_in_encrypted(database_url: str | None) -> tuple[OpenedLog | None, int] | None:
+    """An encrypted log: the password typed at sign-in opens it (or, when every password
+    is lost, the recovery key, and a DSL's account is given a new password)."""
+    from app.ui.accounts import SignInDialog
+
+    path = log_file(database_url)
+    assert path is not None
+    opened: list[OpenedLog] = []
+
+    def opener(username: str, password: str) -> Database:
+        _, keys = unlock_with_password(path, username, password)
+        log = open_or_restore(database_url, keys)
+        opened.append(log)
+        return log.database
+
+    def recover(dialog: SignInDialog) -> None:
+        log = recover_with_key(dialog, database_url, path)
+        if log is not None:
+            opened.append(log)
+            dialog.database = log.database
+            dialog.accept()
+
+    signing = SignInDialog(None, opener=opener, recover=recover)
+    accepted = signing.exec()
+    signing.forget()
+    if not accepted or signing.user_id is None or not opened:
+        for log in opened:
+            log.database.dispose()
+        return None, 0
+    return opened[-1], signing.user_id
+
+
+def open_or_restore(database_url: str | None, keys: LogKeys) -> OpenedLog:
+    """Open the encrypted log; a missing, empty or damaged one is offered its latest
+    backup. DatabaseError if it stays closed."""
+    try:
+        return open_log(database_url, keys=keys)
+    except LogLost as lost:
+        restored = offer_restore(lost, database_url, keys)
+        if restored is None:
+            raise DatabaseError(f"{lost.message} It was not restored.") from None
+        return restored
+
+
+def recover_with_key(parent: QWidget, database_url: str | None, path: Path) -> OpenedLog | None:
+    """Every password lost: the recovery key from the school safe opens the log, and a
+    DSL's or deputy's account is given a new password (on the trail). The account's id is
+    set on `parent` (a SignInDialog) when it succeeds."""
+    from app.core.services.accounts import recovery_candidates, set_password_with_recovery
+    from app.ui.context import as_footprint
+    from app.ui.recovery import RecoverAccountDialog, RecoveryKeyDialog
+
+    ask = RecoveryKeyDialog(parent)
+    while True:
+        if not ask.exec():
+            return None
+        try:
+            keys = unlock_with_recovery(path, ask.key.text())
+            log = open_or_restore(database_url, keys)
+            break
+        except FootprintError as exc:
+            ask.refuse(exc.message)
+    rows = as_footprint(log.database, recovery_candidates)
+
+    def set_password(user_id: int, password: str) -> None:
+        as_footprint(log.database, lambda s: set_password_with_recovery(s, user_id, password))
+
+    choose = RecoverAccountDialog(
+        [(row.id, f"{row.display_name} ({row.username})") for row in rows], set_password, parent
+    )
+    if not choose.exec() or choose.user_id is None:
+        log.database.dispose()
+        return None
+    parent.user_id = choose.user_id  # type: ignore[attr-defined]
+    return log
+
+
+def encrypt_after_sign_in(
+    log: OpenedLog, user_id: int, credentials: tuple[str, str] | None
+) -> OpenedLog | None:
+    """A plain SQLite log is encrypted as soon as the DSL or a deputy signs in (with the
+    password just typed), and the recovery sheet is printed. Returns the log to use
+    (None if it could not be opened again)."""
+    from app.core.services.encryption import accounts_needing_password, may_encrypt
+    from app.core.services.school import find_settings
+    from app.ui.background import run_with_progress
+    from app.ui.context import AppContext
+    from app.ui.recovery import RecoverySheetDialog
+
+    if credentials is None or log.database.file is None or log.database.keys is not None:
+        return log
+    with_user = AppContext(log.database, user_id)
+    if not with_user.read(may_encrypt):
+        return log  # the DSL's or a deputy's next sign-in encrypts it
+    username, password = credentials
+    result, error = run_with_progress(
+        None,
+        "Encrypting the log…",
+        lambda: encrypt_opened_log(log, user_id, username, password),
+    )
+    if result is None:
+        QMessageBox.critical(None, "Footprint can't open the log", error or "")
+        return None
+    if result.problem is not None or result.recovery_key is None:
+        QMessageBox.warning(
+            None,
+            "The log is not encrypted yet",
+            f"{result.problem} Footprint tries again the next time you sign in.",
+        )
+        return result.log
+    encrypted = result.log
+    keys = encrypted.database.keys
+    assert keys is not None
+    with_user = AppContext(encrypted.database, user_id)
+    settings = with_user.read(find_settings)
+    RecoverySheetDialog(
+        result.recovery_key,
+        school_name=settings.name if settings is not None else "",
+        location=encrypted.database.location,
+        key_id=keys.key_id,
+        why="The log is now encrypted: without a password or the recovery key, its "
+        "file can't be read.",
+    ).exec()
+    waiting = with_user.read(accounts_needing_password)
+    if waiting:
+        QMessageBox.information(
+            None,
+            "Accounts that need a new password",
+            "A password can open the encrypted log only once Footprint has seen it typed. "
+            "Give these accounts a new temporary password in Settings → Accounts → Reset "
+            "password before they next sign in:\n\n" + "\n".join(waiting),
+        )
+    return encrypted
+
+
+def offer_restore(
+    lost: LogLost, database_url: str | None, keys: LogKeys | None
+) -> OpenedLog | None:
     """A missing, empty or damaged log where one existed: never a new school's first run.
     Offer the latest backup; the damaged file is kept as a copy first, and the restore
     is on the restored log's trail. None when the user declines or it fails."""
@@ -113,8 +285,8 @@ def offer_restore(lost: LogLost, database_url: str | None) -> OpenedLog | None:
         damaged = path.with_name(path.name + ".damaged")
         if path.exists() and path.stat().st_size:
             path.replace(damaged)  # kept, in case anything can be recovered from it
-        restored = restore_backup(path, backup, Path(f"{path}.audit-head"))
-        log = open_log(database_url)
+        restored = restore_backup(path, backup, Path(f"{path}.audit-head"), keys)
+        log = open_log(database_url, keys=keys)
         as_footprint(
             log.database, lambda s: record_restore(s, restored.backup, None, asked_by=None)
         )
@@ -125,15 +297,18 @@ def offer_restore(lost: LogLost, database_url: str | None) -> OpenedLog | None:
     return log
 
 
-def back_up(log_path: Path | None, *, first_of_the_day: bool) -> None:
+def back_up(log: OpenedLog, *, first_of_the_day: bool) -> None:
     """The automatic backups: on the first start of each day, and when Footprint closes.
     A backup that fails is said plainly; the log itself is unaffected."""
     from app.core.backups import backup_due_today, create_backup
     from app.ui.background import run_with_progress
 
+    log_path, keys = log.database.file, log.database.keys
     if log_path is None or (first_of_the_day and not backup_due_today(log_path)):
         return
-    _, error = run_with_progress(None, "Backing up the log…", lambda: create_backup(log_path))
+    _, error = run_with_progress(
+        None, "Backing up the log…", lambda: create_backup(log_path, keys=keys)
+    )
     if error is not None:
         QMessageBox.warning(
             None,

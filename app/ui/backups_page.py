@@ -160,8 +160,9 @@ class BackupsPage(QWidget):
         log_path = self.log_path
         if log_path is None:
             return
+        keys = self.context.database.keys
         made, error = run_with_progress(
-            self, "Backing up the log…", lambda: create_backup(log_path)
+            self, "Backing up the log…", lambda: create_backup(log_path, keys=keys)
         )
         if error is not None or made is None:
             self.message.setText(error or "The backup could not be made.")
@@ -177,8 +178,9 @@ class BackupsPage(QWidget):
         backup = self._selected()
         if backup is None:
             return
+        keys = self.context.database.keys
         check, error = run_with_progress(
-            self, "Checking the backup…", lambda: verify_backup(backup)
+            self, "Checking the backup…", lambda: verify_backup(backup, keys)
         )
         if error is not None or check is None:
             self.message.setText(error or "The backup could not be checked.")
@@ -214,7 +216,7 @@ class BackupsPage(QWidget):
         database.dispose()  # Footprint lets go of the file before it is replaced
 
         def work() -> object:
-            restored = restore_backup(log_path, backup, database.audit_head)
+            restored = restore_backup(log_path, backup, database.audit_head, database.keys)
             database.follow_file()
             as_footprint(
                 database,

@@ -119,7 +119,7 @@ def test_a_lost_log_at_start_is_offered_its_latest_backup(qtbot: QtBot, tmp_path
     with pytest.raises(LogLost) as lost:
         open_log(url)
     when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), kind=QMessageBox)
-    restored = offer_restore(lost.value, url)
+    restored = offer_restore(lost.value, url, None)
     assert restored is not None
     with restored.database.read(SYSTEM) as s:
         assert s.scalar(select(func.count(Incident.id))) == 1

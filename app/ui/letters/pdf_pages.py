@@ -52,13 +52,15 @@ class PdfFile:
         return paper
 
 
-def print_pdfs(printer: QPrinter, pdfs: Sequence[bytes]) -> int:
+def print_pdfs(
+    printer: QPrinter, pdfs: Sequence[bytes], *, job_name: str = "Footprint letters"
+) -> int:
     """Print every page of every PDF as one job (both parents' letters together).
     Returns the number of pages sent."""
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     printer.setFullPage(True)
-    printer.setDocName("Footprint letters")
+    printer.setDocName(job_name)
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("The printer could not be started.")
