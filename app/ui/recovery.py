@@ -46,6 +46,7 @@ class RecoverySheetDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("The recovery sheet — Footprint")
+        self.recovery_key = recovery_key
         self._pdf = recovery_sheet_pdf(
             school_name=school_name or "(the school's name isn't set yet)",
             log_location=location,
