@@ -233,3 +233,62 @@ class BackupsPage(QWidget):
             self, "Restored", "The backup is restored. Footprint closes now: start it again."
         )
         self.restored.emit()
+
+
+def offer_to_remove_backups_holding(
+    parent: QWidget, context: AppContext, evidence_id: int, sha256: str
+) -> None:
+    """After a stored image is destroyed: the backups made before still hold it. Say
+    which, and offer to delete them (a new backup is made at once, without it)."""
+    from app.core.backups import backups_holding, remove_backups
+    from app.core.services.backups import record_backups_removed
+
+    log_path, keys = context.database.file, context.database.keys
+    if log_path is None:
+        return  # a PostgreSQL log's backups are the server's
+    holding, error = run_with_progress(
+        parent,
+        "Looking for the image in the backups…",
+        lambda: backups_holding(log_path, sha256, keys),
+    )
+    if holding is None:
+        QMessageBox.warning(parent, "Backups", f"The backups could not be searched. {error}")
+        return
+    unreadable = (
+        f"\n\n{len(holding.unreadable)} backup(s) could not be opened to check."
+        if holding.unreadable
+        else ""
+    )
+    if not holding.files:
+        if unreadable:
+            QMessageBox.information(parent, "Backups", unreadable.strip())
+        return
+    names = "\n".join(path.name for path in holding.files[:12])
+    more = f"\n… and {len(holding.files) - 12} more" if len(holding.files) > 12 else ""
+    answer = QMessageBox.question(
+        parent,
+        "The image is still in earlier backups",
+        f"{len(holding.files)} backup(s) made before it was destroyed still hold the image "
+        f"(encrypted):\n\n{names}{more}\n\nDelete them now? A new backup is made straight "
+        "after, without the image. If they are kept, the image stays in them until "
+        f"rotation removes the last one (up to 12 months).{unreadable}",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    removed = [path.name for path in holding.files]
+
+    def work() -> object:
+        remove_backups(holding.files)
+        return create_backup(log_path, keys=keys)
+
+    _, error = run_with_progress(parent, "Deleting those backups…", work)
+    with contextlib.suppress(FootprintError):  # the deletion stands either way
+        context.look(lambda s: record_backups_removed(s, evidence_id, removed))
+    if error is not None:
+        QMessageBox.warning(
+            parent,
+            "Backups",
+            f"{error} Back up again from Settings → Backups as soon as you can.",
+        )

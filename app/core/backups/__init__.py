@@ -11,6 +11,7 @@ from app.core.backups.due import (
     days_without_backup,
     last_backup,
 )
+from app.core.backups.holding import Holding, backups_holding, remove_backups
 from app.core.backups.make import BackupCheck, create_backup, verify_backup
 from app.core.backups.restore import Restored, restore_backup
 from app.core.backups.store import (
@@ -25,15 +26,18 @@ __all__ = [
     "STALE_AFTER_DAYS",
     "Backup",
     "BackupCheck",
+    "Holding",
     "Restored",
     "backup_due_today",
     "backup_folder",
+    "backups_holding",
     "choose_backup_folder",
     "create_backup",
     "days_without_backup",
     "last_backup",
     "list_backups",
     "prune",
+    "remove_backups",
     "restore_backup",
     "verify_backup",
 ]

@@ -33,3 +33,16 @@ def record_restore(
 def record_backup(session: Session, made: Backup) -> None:
     """A backup asked for by the DSL ("Back up now", `footprint backup create --user`)."""
     record_look(session, Action.BACKUP, Record.LOG, None, backup=made.path.name)
+
+
+@requires(Permission.MANAGE_EVIDENCE)
+def record_backups_removed(session: Session, evidence_id: int, removed: list[str]) -> None:
+    """Backups that still held a destroyed file were deleted at the DSL's word (the file
+    names only: what they held is gone with them)."""
+    record_look(
+        session,
+        Action.BACKUP,
+        Record.EVIDENCE,
+        evidence_id,
+        removed_because_they_held_the_destroyed_file=removed,
+    )

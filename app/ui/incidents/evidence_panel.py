@@ -405,15 +405,15 @@ class EvidencePanel(QWidget):
             self,
             "Destroy the stored image",
             "This erases the file from the log now; it can't be undone. Its fingerprint, "
-            "who destroyed it and why stay on record. Copies in backups made earlier still "
-            "hold it: ask whoever looks after the backups to delete them.\n\nWhy?",
+            "who destroyed it and why stay on record. Backups made earlier still hold it: "
+            "Footprint then offers to delete them.\n\nWhy?",
         )
         if not ok or not reason.strip():
             return
         evidence_id = row.id
         try:
-            self.context.write(
-                lambda s, a: destroy_evidence_content(s, a, evidence_id, reason.strip())
+            sha256 = self.context.write(
+                lambda s, a: destroy_evidence_content(s, a, evidence_id, reason.strip()).sha256
             )
             self.context.database.scrub_freed_space()
         except FootprintError as exc:
@@ -421,6 +421,10 @@ class EvidencePanel(QWidget):
             return
         self._thumbs.pop(evidence_id, None)
         self.destroyed.emit()
+        if sha256:
+            from app.ui.backups_page import offer_to_remove_backups_holding
+
+            offer_to_remove_backups_holding(self, self.context, evidence_id, sha256)
 
     def _refuse(self, message: str) -> bool:
         self.error.setText(message)
