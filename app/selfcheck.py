@@ -22,7 +22,7 @@ def run_self_check(print_line: Callable[[str], None] = print) -> int:
     with tempfile.TemporaryDirectory(prefix="footprint-self-check-") as folder:
         checks: list[tuple[str, Callable[[], str]]] = [
             ("resources and migrations are present", _check_files),
-            ("a new log is created and migrated", lambda: _check_database(Path(folder))),
+            ("a new log is created, migrated and encrypted", lambda: _check_database(Path(folder))),
             ("Qt starts", _check_qt),
             ("a letter is made, read back and shown", _check_letter),
             ("passwords are hashed and checked (argon2id)", _check_passwords),
@@ -52,42 +52,57 @@ def _check_files() -> str:
 
 
 def _check_database(folder: Path) -> str:
+    """Write and read a log, encrypt it (SQLCipher, argon2id, AES-GCM key slots), open
+    it again with the password alone and read the same back."""
     from app.core.actors import SYSTEM
     from app.core.clock import utc_now
+    from app.core.security.logkeys import unlock_with_password
+    from app.core.services.accounts import create_first_account
     from app.core.services.evidence import add_evidence_file, evidence_content
     from app.core.services.incidents import IncidentDetails, create_incident
-    from app.core.services.users import get_user
-    from app.core.startup import open_log
+    from app.core.services.lookups import get_incident
+    from app.core.startup import encrypt_opened_log, open_log
     from app.core.vocab import Category, Platform, Severity
 
-    log = open_log(f"sqlite:///{folder / 'self-check.sqlite3'}")
+    summary = "Self-check incident: Zoë & Łukasz <test>"
+    password = "quiet harbour lantern meadow"
+    path = folder / "self-check.sqlite3"
+    log = open_log(f"sqlite:///{path}")
     try:
         with log.database.write(SYSTEM) as session:
-            actor = get_user(session, log.user_id)
+            actor = create_first_account(session, "Self Check", "selfcheck", password)
             incident = create_incident(
                 session,
                 actor,
                 IncidentDetails(
                     seen_at=utc_now() - timedelta(minutes=1),
                     platform=Platform.FACEBOOK,
-                    summary="Self-check incident: Zoë & Łukasz <test>",
+                    summary=summary,
                     severity=Severity.LOW,
                     categories=frozenset({Category.OTHERWISE_INAPPROPRIATE}),
                 ),
             )
             evidence = add_evidence_file(session, actor, incident.id, "check.png", _PNG)
-            ids = incident.id, evidence.id, incident.reference
-        with log.database.read(SYSTEM) as session:
-            from app.core.services.lookups import get_incident
-
-            stored = get_incident(session, ids[0])
-            if stored.summary != "Self-check incident: Zoë & Łukasz <test>":
+            ids = incident.id, evidence.id, incident.reference, actor.id
+        encrypted = encrypt_opened_log(log, ids[3], "selfcheck", password)
+        log = encrypted.log
+        if encrypted.problem is not None:
+            raise RuntimeError(f"the log was not encrypted: {encrypted.problem}")
+    finally:
+        log.database.dispose()
+    if "Łukasz".encode() in path.read_bytes():
+        raise RuntimeError("the encrypted log holds plain text")
+    _, keys = unlock_with_password(path, "selfcheck", password)
+    log = open_log(f"sqlite:///{path}", keys=keys)
+    try:
+        with log.database.read(ids[3]) as session:
+            if get_incident(session, ids[0]).summary != summary:
                 raise RuntimeError("the incident read back differs from what was written")
             if evidence_content(session, ids[1]) != _PNG:
                 raise RuntimeError("the evidence read back differs from what was written")
     finally:
         log.database.dispose()
-    return f"wrote and read {ids[2]} with evidence"
+    return f"wrote, encrypted and read back {ids[2]} with evidence"
 
 
 def _check_qt() -> str:
