@@ -1,6 +1,7 @@
 """Every `footprint` command, run as a real program, ends with a plain sentence and an exit
 code, never a traceback: with no terminal, no log, a read-only, cut-short or foreign file,
 and nonsense arguments; a missing log is not created and a damaged one is left untouched.
+An encrypted log opens with --user and the password, and says plainly when it can't.
 
 Each case starts a Python process (about a second each), with its own home and XDG folders
 in a temporary folder and without the tester's FOOTPRINT_* variables. The read-only log is
@@ -29,7 +30,7 @@ from app.core.services.involvements import add_involvement
 from app.core.services.school import SchoolDetails, save_settings
 from app.core.services.terms import list_terms
 from app.core.services.users import get_user
-from app.core.startup import open_log
+from app.core.startup import encrypt_opened_log, open_log
 from app.core.vocab import InvolvementRole
 from tests.factories import make_incident, make_person
 
@@ -48,8 +49,9 @@ class Prepared:
 
     def copy(self, name: str, to: Path) -> Path:
         target = to / "footprint.sqlite3"
-        for suffix in ("", ".audit-head"):
-            shutil.copyfile(self.folder / f"{name}.sqlite3{suffix}", f"{target}{suffix}")
+        for suffix in ("", ".audit-head", ".keys"):
+            if (self.folder / f"{name}.sqlite3{suffix}").exists():
+                shutil.copyfile(self.folder / f"{name}.sqlite3{suffix}", f"{target}{suffix}")
         return target
 
 
@@ -74,6 +76,13 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     with log.database.write(actor) as s:
         create_first_account(s, "Ada Okafor", "aokafor", PASSWORD)
     log.database.dispose()
+    for suffix in ("", ".audit-head"):
+        shutil.copyfile(folder / f"accounts.sqlite3{suffix}", folder / f"encrypted.sqlite3{suffix}")
+    log = open_log(f"sqlite:///{folder / 'encrypted.sqlite3'}")
+    encrypted = encrypt_opened_log(log, actor.id, "aokafor", PASSWORD)
+    assert encrypted.problem is None
+    encrypted.log.database.dispose()
+    shutil.rmtree(folder / "backups")  # the copies share the folder: keep them apart
     return Prepared(folder, reference, term)
 
 
@@ -87,8 +96,15 @@ class Run:
 class Runner:
     """Starts `python -m app` in a clean environment, optionally as another user."""
 
-    def __init__(self, home: Path, *, user: int | None = None, prefix: tuple[str, ...] = ()):
-        self.home, self.user, self.prefix = home, user, prefix
+    def __init__(
+        self,
+        home: Path,
+        *,
+        user: int | None = None,
+        prefix: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ):
+        self.home, self.user, self.prefix, self.env = home, user, prefix, env or {}
 
     def __call__(self, *args: str) -> Run:
         return self.python("-m", "app", *args)
@@ -103,7 +119,7 @@ class Runner:
             "XDG_CONFIG_HOME": str(self.home / "config"),
             "XDG_CACHE_HOME": str(self.home / "cache"),
             "PYTHONIOENCODING": "utf-8",
-        }
+        } | self.env
         done = subprocess.run(
             [*self.prefix, sys.executable, *args],
             stdin=subprocess.DEVNULL,
@@ -299,3 +315,51 @@ def _read_only_log(
 def _remove(folder: Path) -> None:
     os.chmod(folder, 0o755)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+BACKUP = ("backup", "create", "--user", "aokafor")
+# An encrypted log: name, (password given, arguments, exit code, words expected)
+ENCRYPTED: dict[str, tuple[str | None, tuple[str, ...], int, str]] = {
+    "no-user": (PASSWORD, letter(), 2, "This log is encrypted: give --user"),
+    "wrong-password": ("not it at all", report(user="aokafor"), 2, "don't open this log"),
+    "unknown-user": (PASSWORD, report(user="nobody"), 2, "don't open this log"),
+    "no-terminal": (None, report(user="aokafor"), 2, "no terminal to ask"),
+    "report-made": (PASSWORD, report(user="aokafor"), 0, "written to"),
+    "letter-made": (PASSWORD, letter(user="aokafor"), 0, "written to"),
+    "audit-intact": (PASSWORD, (*AUDIT, "--user", "aokafor"), 0, "The audit trail is intact"),
+    "audit-no-user": (PASSWORD, AUDIT, 2, "give --user"),
+    "backup-made": (PASSWORD, BACKUP, 0, "Backed up to"),
+    "demo": (PASSWORD, ("demo",), 2, "is encrypted"),
+    "key-file-missing": (PASSWORD, report(user="aokafor"), 2, "not a Footprint log"),
+    "key-file-foreign": (PASSWORD, report(user="aokafor"), 2, "not a Footprint key file"),
+}
+
+
+@pytest.mark.parametrize("name", ENCRYPTED)
+def test_an_encrypted_log_answers_in_plain_words(
+    name: str, prepared: Prepared, tmp_path: Path
+) -> None:
+    password, args, expected_code, expected_words = ENCRYPTED[name]
+    runner = Runner(
+        tmp_path / "home", env={"FOOTPRINT_PASSWORD": password} if password is not None else {}
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "log").mkdir()
+    log = prepared.copy("encrypted", tmp_path / "log")
+    keys = Path(f"{log}.keys")
+    if name == "key-file-missing":
+        keys.unlink()
+    elif name == "key-file-foreign":
+        keys.write_text('{"format": "something else"}')
+    before = _sha(log)
+    fill = {"ref": prepared.reference, "term": prepared.term, "out": str(out)}
+    result = runner(*(a.format(**fill) for a in args), "--database", f"sqlite:///{log}")
+
+    shown = result.out + result.err
+    assert result.code == expected_code, shown
+    assert "Traceback" not in shown and "Error:" not in shown, shown
+    assert expected_words in shown, shown
+    if result.code != 0:
+        assert result.err.strip() and result.out == "", shown
+        assert _sha(log) == before and not any(out.iterdir())
