@@ -51,8 +51,9 @@ from PySide6.QtCore import (
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.core.security.logkeys import unlock_with_password
 from app.core.services.incident_queries import IncidentFilter, count_incidents, find_incidents
-from app.core.startup import open_log
+from app.core.startup import log_file, open_log
 from app.ui.accounts import SignInDialog
 from app.ui.idle_lock import Blind, LockDialog
 from app.ui.incidents.editor import IncidentEditor
@@ -111,7 +112,11 @@ class Soak:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.log = open_log(args.database)
+        # The encrypted log opens with the password, as at the window's sign-in.
+        path = log_file(args.database)
+        assert path is not None
+        _, keys = unlock_with_password(path, args.username, args.password)
+        self.log = open_log(args.database, keys=keys)
         self.window = self._sign_in_and_open()
         context = self.window.context
         self.total = context.read(lambda s: count_incidents(s, IncidentFilter()))

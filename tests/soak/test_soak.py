@@ -28,7 +28,7 @@ import pytest
 from app.core.actors import SYSTEM
 from app.core.demo import build_demo_school
 from app.core.services.accounts import create_first_account
-from app.core.startup import open_log
+from app.core.startup import encrypt_opened_log, open_log
 
 ROOT = Path(__file__).resolve().parents[2]
 USERNAME, PASSWORD = "soak", "river lantern orchard"
@@ -44,14 +44,18 @@ MAX_GROWTH_MIB_PER_1000 = 5.0
 
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demonstration school (about 200 incidents) with a DSL account, built once."""
+    """The demonstration school (about 200 incidents) with a DSL account, built once, and
+    encrypted as a school's log is once the DSL has signed in."""
     folder = tmp_path_factory.mktemp("soak-demo")
     log = open_log(f"sqlite:///{folder / 'footprint.sqlite3'}")
     try:
         with log.database.write(SYSTEM) as session:
             build_demo_school(session, log.user_id)
         with log.database.write(SYSTEM) as session:
-            create_first_account(session, "Sam Soak", USERNAME, PASSWORD)
+            user_id = create_first_account(session, "Sam Soak", USERNAME, PASSWORD).id
+        encrypted = encrypt_opened_log(log, user_id, USERNAME, PASSWORD)
+        log = encrypted.log
+        assert encrypted.problem is None and log.database.keys is not None
         with log.database.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
