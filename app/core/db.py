@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -61,7 +62,102 @@ def normalise_url(url: str | URL) -> URL:
         raise DatabaseError(f"Footprint works with SQLite or PostgreSQL, not “{backend}”.")
     if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
         refuse_network_path(parsed.database)
+    if backend == "postgresql":
+        parsed = _postgres_tls(parsed)
     return parsed
+
+
+# libpq's sslmode values, weakest first; the last three never fall back to plain text.
+_SSLMODES_ENCRYPTED = ("require", "verify-ca", "verify-full")
+_SSLMODES = ("disable", "allow", "prefer", *_SSLMODES_ENCRYPTED)
+_SSLMODE_ADVICE = (
+    "use sslmode=require (or verify-full), or sslmode=disable only if the network itself "
+    "is protected (for example a VPN)."
+)
+
+
+def _postgres_tls(url: URL) -> URL:
+    """A PostgreSQL server reached over the network is reached with TLS, or with
+    sslmode=disable said in so many words: never the silent fallback to plain text of
+    libpq's default (prefer) or of allow. A server on this computer (a Unix socket,
+    localhost, 127.x.x.x, ::1) is left as it is. No message names the password."""
+    given = url.query.get("sslmode")
+    if isinstance(given, tuple):
+        raise DatabaseError(
+            "The database address gives sslmode more than once: give it once. "
+            f"For a server on the network, {_SSLMODE_ADVICE}"
+        )
+    if given is not None and given not in _SSLMODES:
+        raise DatabaseError(
+            f"“{given}” isn't a known sslmode (they are written in lower case: disable, "
+            "allow, prefer, require, verify-ca, verify-full). For a server on the network, "
+            f"{_SSLMODE_ADVICE}"
+        )
+    remote = [host for host in _postgres_hosts(url) if not _is_local_host(host)]
+    if not remote:
+        return url
+    if given is None:
+        # Never weaker than the stricter check this PC may already ask for (PGSSLMODE),
+        # and sslrootcert=system makes libpq refuse anything but verify-full.
+        from_env = os.environ.get("PGSSLMODE", "")
+        mode = from_env if from_env in ("verify-ca", "verify-full") else "require"
+        if url.query.get("sslrootcert") == "system":
+            mode = "verify-full"
+        return url.update_query_dict({"sslmode": mode})
+    if given in ("allow", "prefer"):
+        where = ", ".join(dict.fromkeys(remote))
+        unless = "unless it insists on TLS" if given == "allow" else "if it doesn't offer TLS"
+        raise DatabaseError(
+            f"The PostgreSQL server at {where} would be reached without encryption {unless} "
+            f"(sslmode={given}). Safeguarding records must not cross the network in plain "
+            f"text: {_SSLMODE_ADVICE}"
+        )
+    return url  # require, verify-ca, verify-full; or disable, asked for explicitly
+
+
+def _postgres_hosts(url: URL) -> list[str]:
+    """Every host libpq may connect to, as libpq takes them: the address's host, the
+    `host` and `hostaddr` parameters (each may list several, comma-separated, and
+    SQLAlchemy's host=a:5432&host=b:5432), else PGHOST and PGHOSTADDR; ports removed.
+    An empty list, or an empty entry, is libpq's default: this computer."""
+    hosts: list[str] = []
+    for key, env in (("host", "PGHOST"), ("hostaddr", "PGHOSTADDR")):
+        values = [url.host] if key == "host" and url.host else []
+        given = url.query.get(key)
+        values += [given] if isinstance(given, str) else list(given or ())
+        if not values and os.environ.get(env, "").strip():
+            values = [os.environ[env]]
+        hosts += [_without_port(part) for value in values for part in value.split(",")]
+    return hosts
+
+
+def _without_port(host: str) -> str:
+    host = host.strip()
+    if host.startswith(("/", "@")):  # a socket folder (or Linux abstract socket)
+        return host
+    if host.startswith("[") and "]" in host:  # [::1] or [::1]:5432
+        return host[1 : host.index("]")]
+    if host.count(":") == 1:  # server:5432 (more colons: a bare IPv6 address)
+        return host.partition(":")[0]
+    return host
+
+
+def _is_local_host(host: str) -> bool:
+    """A Unix socket or a loopback address: the connection never leaves this computer."""
+    import ipaddress
+
+    if not host or host.startswith(("/", "@")):
+        return True
+    name = host.lower().rstrip(".")
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name.partition("%")[0])  # without an IPv6 zone
+    except ValueError:
+        return False  # a name: on the network, as far as Footprint can tell
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback  # ::ffff:127.0.0.1
+    return address.is_loopback
 
 
 def refuse_network_path(path: str) -> None:
@@ -160,6 +256,17 @@ def audit_head_path(url: URL) -> Path | None:
         if not url.database or url.database == ":memory:":
             return None
         return Path(f"{url.database}.audit-head")
+    # Named without sslmode, which `normalise_url` may add (a log named before that keeps
+    # its copy: the file under the old name is renamed the first time).
+    path = _head_file(url.difference_update_query(["sslmode"]))
+    former = _head_file(url)
+    if former != path and former.exists() and not path.exists():
+        with contextlib.suppress(OSError):
+            former.replace(path)
+    return path
+
+
+def _head_file(url: URL) -> Path:
     shown = url.render_as_string(hide_password=True)
     name = hashlib.sha256(shown.encode()).hexdigest()[:16]
     return default_data_dir() / f"audit-head-{name}.json"

@@ -323,6 +323,41 @@ def explain_operational_error(exc: DBAPIError) -> str:
             "The file could not be read as a Footprint log of this version: check the "
             "--database address, or open it in Footprint once so that it is upgraded."
         )
+    if "does not support ssl" in text:
+        return (
+            "The PostgreSQL server does not offer encryption (TLS), so Footprint did not "
+            "connect: safeguarding records must not cross the network in plain text. Ask "
+            "whoever runs the server to turn TLS on (ssl = on in postgresql.conf, with a "
+            "certificate), or add sslmode=disable to the database address only if the "
+            "network itself is protected (for example a VPN)."
+        )
+    if "no encryption" in text or "ssl off" in text:
+        return (
+            "The PostgreSQL server only accepts encrypted connections, but the database "
+            "address says sslmode=disable. Change it to sslmode=require (or verify-full)."
+        )
+    if "root certificate file" in text:
+        return (
+            "Footprint can't check the PostgreSQL server's certificate: the address asks for "
+            "sslmode=verify-ca or verify-full but names no certificate authority. Add "
+            "sslrootcert= and the path of the authority's certificate (or "
+            "sslrootcert=system for a certificate from a public authority), or use "
+            "sslmode=require."
+        )
+    if "certificate verify failed" in text or "does not match host name" in text:
+        return (
+            "Footprint did not connect: the PostgreSQL server's certificate can't be trusted "
+            "(it isn't signed by the authority in sslrootcert, has expired, or was issued "
+            "for another server name). Check that the server name in the database address "
+            "matches the certificate and that sslrootcert names the right file. This can "
+            "also mean something is intercepting the connection, so don't switch the check "
+            "off to get round it."
+        )
+    if "weak sslmode" in text:
+        return (
+            "The database address uses sslrootcert=system, which needs sslmode=verify-full: "
+            "change sslmode to verify-full."
+        )
     if "connection" in text or "could not connect" in text or "password" in text:
         return "Footprint can't reach the PostgreSQL server: check the address, user and password."
     return "The log could not be used (the database reported an error)."
