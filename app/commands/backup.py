@@ -24,6 +24,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from app.commands.signing import command_keys
     from app.core.backups import backup_folder, create_backup, list_backups, verify_backup
     from app.core.db import default_database_url, normalise_url
+    from app.core.security.convert import encrypt_backups
     from app.core.startup import refuse_missing_log
     from app.core.timefmt import format_datetime
 
@@ -40,6 +41,8 @@ def run_backup(args: argparse.Namespace) -> int:
         if args.backup == "create":
             refuse_missing_log(args.database)
             keys, _ = command_keys(args.database, args.user)
+            if keys is not None:  # old plain backups in a folder that was out of reach
+                encrypt_backups(keys)
             made = create_backup(
                 log_path, folder=Path(args.folder) if args.folder else None, keys=keys
             )

@@ -301,14 +301,19 @@ def back_up(log: OpenedLog, *, first_of_the_day: bool) -> None:
     """The automatic backups: on the first start of each day, and when Footprint closes.
     A backup that fails is said plainly; the log itself is unaffected."""
     from app.core.backups import backup_due_today, create_backup
+    from app.core.security.convert import encrypt_backups
     from app.ui.background import run_with_progress
 
     log_path, keys = log.database.file, log.database.keys
     if log_path is None or (first_of_the_day and not backup_due_today(log_path)):
         return
-    _, error = run_with_progress(
-        None, "Backing up the log…", lambda: create_backup(log_path, keys=keys)
-    )
+
+    def work() -> object:
+        if keys is not None:  # old plain backups in a folder that was out of reach before
+            encrypt_backups(keys)
+        return create_backup(log_path, keys=keys)
+
+    _, error = run_with_progress(None, "Backing up the log…", work)
     if error is not None:
         QMessageBox.warning(
             None,

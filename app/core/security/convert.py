@@ -20,6 +20,7 @@ a conversion cut short, and the next sign-in converts again with a new key).
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,9 @@ from app.core.errors import DatabaseError
 from app.core.files import write_privately
 from app.core.security import cipher
 from app.core.security.keyslots import KeyRing, new_data_key
-from app.core.security.logkeys import LogKeys
+from app.core.security.logkeys import BACKUP_KEYS_NAME, LogKeys
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def encrypt_log(log_path: Path, user_id: int, username: str, password: str) -> E
     `user_id` gets the first slot; other accounts get theirs when their passwords are
     next set. DatabaseError with the reason if it can't (the log is then as it was)."""
     tidy_conversion(log_path)
+    keys: LogKeys | None = None
     try:
         _fold_wal(log_path)
         create_backup(log_path, rotate=False)  # as it was: encrypted with the rest in step 6
@@ -58,27 +62,46 @@ def encrypt_log(log_path: Path, user_id: int, username: str, password: str) -> E
         staged = _export_checked(log_path, data_key)
         keys.save()
         _swap(log_path, staged)
-    except cipher.Error as exc:
+    except (cipher.Error, OSError, DatabaseError) as exc:
+        if keys is not None:  # the log is still the plain file: no key file may say otherwise
+            _forget_keys(keys)
+        if isinstance(exc, DatabaseError):
+            raise
+        reason = _reason(exc) if isinstance(exc, cipher.Error) else exc.strerror or str(exc)
         raise DatabaseError(
-            f"The log could not be encrypted ({_reason(exc)}); it is as it was."
-        ) from None
-    except OSError as exc:
-        raise DatabaseError(
-            f"The log could not be encrypted ({exc.strerror or exc}); it is as it was."
+            f"The log could not be encrypted ({reason}); it is as it was."
         ) from None
     return Encrypted(keys, recovery_key, encrypt_backups(keys))
+
+
+def _forget_keys(keys: LogKeys) -> None:
+    from app.core.backups.store import backup_folder
+
+    for path in (keys.path, backup_folder(keys.log_path) / BACKUP_KEYS_NAME):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("A key file left by a conversion cut short could not be removed.")
 
 
 def encrypt_backups(keys: LogKeys) -> list[Path]:
     """Encrypt, in place, every plain backup and pre-upgrade copy in the log's backups
     folder (a backup's manifest is updated to its new fingerprint). Returns those that
     could not be (said to the DSL; they stay as they were)."""
-    folder = backup_folder(keys.log_path)
+    # The chosen folder, and the log's own `backups/`: copies taken before an upgrade are
+    # always made there, and backups made before another folder was chosen stay there.
+    folders = dict.fromkeys((backup_folder(keys.log_path), keys.log_path.parent / "backups"))
     failed: list[Path] = []
-    if not folder.is_dir():
-        return failed
-    listed = {backup.path: backup for backup in list_backups(folder)}
-    for path in sorted(folder.glob("*.sqlite3")):
+    listed = {
+        backup.path: backup
+        for folder in folders
+        if folder.is_dir()
+        for backup in list_backups(folder)
+    }
+    paths = sorted(
+        path for folder in folders if folder.is_dir() for path in folder.glob("*.sqlite3")
+    )
+    for path in paths:
         if not cipher.is_plain(path):
             continue
         try:
@@ -93,6 +116,8 @@ def encrypt_backups(keys: LogKeys) -> list[Path]:
                 )
                 text = json.dumps(manifest, indent=1, sort_keys=True)
                 write_privately(manifest_path(path), text.encode("utf-8"))
+            if _plain_copy(path).exists():  # encrypted, but its plain copy wasn't erased
+                failed.append(path)
         except (cipher.Error, OSError, DatabaseError):
             failed.append(path)
     return failed
@@ -145,9 +170,15 @@ def _swap(plain: Path, staged: Path) -> None:
     kept.unlink(missing_ok=True)
     os.link(plain, kept)  # the plain file's contents, under a name of their own
     os.replace(staged, plain)  # one step: the name is the plain or the encrypted file
-    cipher.secure_remove(kept)
-    for leftover in (Path(f"{plain}-wal"), Path(f"{plain}-shm")):
-        leftover.unlink(missing_ok=True)  # folded and empty; they belonged to the plain file
+    # From here the file is encrypted: a failure to erase must not be taken for a failed
+    # conversion (the caller would say "as it was", and lose the recovery key to print).
+    # What is left is erased by `tidy_conversion` when the file is next opened.
+    try:
+        cipher.secure_remove(kept)
+        for leftover in (Path(f"{plain}-wal"), Path(f"{plain}-shm")):
+            leftover.unlink(missing_ok=True)  # folded and empty; they were the plain file's
+    except OSError as exc:
+        log.warning("The plain copy of %s is erased at its next opening (%s).", plain.name, exc)
 
 
 def _plain_copy(path: Path) -> Path:
@@ -166,7 +197,10 @@ def tidy_conversion(path: Path) -> None:
     elif os.path.samefile(path, kept):
         kept.unlink()  # the swap never happened: the log is still this (plain) file
     else:
-        cipher.secure_remove(kept)  # the encrypted file is in place: erase the plain one
+        try:
+            cipher.secure_remove(kept)  # the encrypted file is in place: erase the plain one
+        except OSError as exc:  # never a reason not to open the log: tried again next time
+            log.warning("The plain copy of %s could not be erased (%s).", path.name, exc)
 
 
 def _reason(exc: BaseException) -> str:

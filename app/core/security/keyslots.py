@@ -39,6 +39,11 @@ RECOVERY = "recovery"
 #: argon2id for key derivation (RFC 9106's second recommended option, 64 MiB).
 KDF = {"time_cost": 3, "memory_cost": 65_536, "parallelism": 4}
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+# What a slot read from a file must look like (argon2 refuses salts under 8 bytes; AES-GCM
+# nonces here are 12; a memory cost above 1 GiB is a doctored file, not a real slot).
+_MIN_SALT, _NONCE, _MAX_MEMORY = 8, 12, 1 << 20
+_KDF_ORDER = ("time_cost", "memory_cost", "parallelism")
+_KDF_NAMES = set(_KDF_ORDER)
 
 
 class SlotRefused(Exception):
@@ -68,7 +73,9 @@ class Slot:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Slot:
-        return cls(
+        """A slot as Footprint writes them; ValueError for anything else (a damaged or
+        doctored file must be refused in words, never crash argon2 or AES-GCM)."""
+        slot = cls(
             str(data["owner"]),
             _unb64(data["salt"]),
             _unb64(data["nonce"]),
@@ -76,6 +83,15 @@ class Slot:
             {k: int(v) for k, v in dict(data["kdf"]).items()},
             str(data.get("tag", "")),
         )
+        kind, _, number = slot.owner.partition(":")
+        if slot.owner != RECOVERY and (kind != "account" or not number.isdecimal()):
+            raise ValueError("not a slot's owner")
+        if len(slot.salt) < _MIN_SALT or len(slot.nonce) != _NONCE or set(slot.kdf) != _KDF_NAMES:
+            raise ValueError("not a slot")
+        cost, memory, lanes = (slot.kdf[name] for name in _KDF_ORDER)
+        if not (1 <= cost <= 64 and 1 <= lanes <= 64 and 8 * lanes <= memory <= _MAX_MEMORY):
+            raise ValueError("not a slot's key derivation")
+        return slot
 
 
 @dataclass
@@ -192,11 +208,14 @@ class KeyRing:
             data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError
-            return cls(
+            ring = cls(
                 str(data["key_id"]),
                 _unb64(data["salt"]),
                 [Slot.from_json(item) for item in data["slots"]],
             )
+            if len(ring.salt) < _MIN_SALT:  # also argon2's salt for an unknown name
+                raise ValueError
+            return ring
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise ValueError("not a Footprint key file") from None
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.core.errors import FootprintError
+from app.core.errors import DatabaseError, FootprintError
 from app.core.security import cipher
 from app.core.security.keyslots import KeyRing, SlotRefused
 
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: Where a writing unit of work carries the open log's keys (None: not encrypted).
 KEYS = "footprint.keys"
+#: Where a unit of work keeps the slots its changes so far would leave (LogKeys.stage).
+_STAGED = "footprint.keys.staged"
 
 
 class KeysRefused(FootprintError):
@@ -81,29 +83,46 @@ class LogKeys:
                 log.warning("The backups folder's copy of the key file could not be updated.")
 
     def stage(self, session: Session, change: Callable[[KeyRing], None]) -> None:
-        """Change the slots as part of `session`'s unit of work (see the module's notes)."""
-        staged = self.ring.copy()
+        """Change the slots as part of `session`'s unit of work (see the module's notes).
+        Several changes in one unit of work add up; they are kept or undone together."""
+        pending = session.info.get(_STAGED)
+        staged = (pending if isinstance(pending, KeyRing) else self.ring).copy()
         change(staged)
-        self.save(self.ring.merged(staged))
-        state = {"committed": False}
+        try:
+            self.save(self.ring.merged(staged))
+        except OSError as exc:  # said in words; the service's change is rolled back with it
+            raise DatabaseError(
+                f"The key file beside the log could not be written ({exc.strerror or exc}), "
+                "so nothing was changed."
+            ) from None
+        session.info[_STAGED] = staged
+        if pending is not None:
+            return  # the listeners of the unit of work's first change see this one too
+        state = {"done": False}
 
-        def committed(_session: Session) -> None:
-            state["committed"] = True
-            self.ring = staged
+        def committed(session: Session) -> None:
+            # SQLAlchemy says after_commit for a released savepoint too (every service's
+            # `atomic`): only the outermost commit puts the change in the log.
+            if state["done"] or session.in_nested_transaction():
+                return
+            state["done"] = True
+            self.ring = session.info.pop(_STAGED, staged)
             try:
-                self.save(staged)
+                self.save(self.ring)
             except OSError:  # the merged file stays: both passwords open; the log decides
                 log.warning("The key file could not be tidied after a change of password.")
 
-        def ended(_session: Session, transaction: SessionTransaction) -> None:
-            if transaction.parent is not None or state["committed"]:
+        def ended(session: Session, transaction: SessionTransaction) -> None:
+            if transaction.parent is not None or state["done"]:
                 return
+            state["done"] = True
+            session.info.pop(_STAGED, None)
             try:
                 self.save()
             except OSError:
                 log.warning("The key file could not be put back after a cancelled change.")
 
-        event.listen(session, "after_commit", committed, once=True)
+        event.listen(session, "after_commit", committed)
         event.listen(session, "after_transaction_end", ended)
 
 
@@ -130,6 +149,9 @@ BACKUP_KEYS_NAME = "footprint.keys"
 
 
 def _load(log_path: Path) -> tuple[Path, KeyRing]:
+    """The key file beside the log, or (missing or damaged) the backups folder's copy."""
+    from app.core.backups.store import backup_folder
+
     found = find_ring(log_path)
     if found is None:
         raise KeyFileProblem(
@@ -137,11 +159,17 @@ def _load(log_path: Path) -> tuple[Path, KeyRing]:
             "from beside it and from its backups folder. Put it back from where it was "
             "copied, or restore the log's folder from a backup of this computer."
         )
+    copy = backup_folder(log_path) / BACKUP_KEYS_NAME
     try:
         return found, KeyRing.load(found)
-    except ValueError:
-        raise KeyFileProblem(f"{found} is not a Footprint key file, or is damaged.") from None
-    except OSError as exc:
+    except (ValueError, OSError) as exc:
+        if found != copy and copy.exists():
+            try:  # the copy kept with the backups, written whenever the slots change
+                return copy, KeyRing.load(copy)
+            except (ValueError, OSError):
+                pass
+        if isinstance(exc, ValueError):
+            raise KeyFileProblem(f"{found} is not a Footprint key file, or is damaged.") from None
         raise KeyFileProblem(f"Footprint can't read {found} ({exc.strerror or exc}).") from None
 
 
