@@ -234,3 +234,49 @@ def test_a_new_recovery_key_voids_the_old_sheet(qtbot: QtBot, tmp_path: Path) ->
     assert unlock_with_recovery(path, str(seen["key"])).key_id == keys.key_id
     with pytest.raises(FootprintError):
         unlock_with_recovery(path, old_key)
+
+
+@pytest.mark.parametrize("damage", ["flipped", "truncated", "deleted"])
+def test_a_damaged_encrypted_log_is_restored_at_sign_in(
+    qtbot: QtBot, tmp_path: Path, damage: str
+) -> None:
+    """The restore drill: an encrypted log damaged while Footprint was closed; signing in
+    offers the latest backup, which is put back, and every record and the trail check."""
+    from app.core.audit import verify
+    from app.core.services.incident_queries import IncidentFilter, count_incidents
+
+    url, path, _key = _encrypted_log(qtbot, tmp_path)
+    if damage == "flipped":
+        data = bytearray(path.read_bytes())
+        for at in range(len(data) // 2, len(data) // 2 + 64):
+            data[at] ^= 0x5A
+        path.write_bytes(bytes(data))
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        path.unlink()
+    offered: list[str] = []
+
+    def sign_in(dialog: SignInDialog) -> None:
+        dialog.username.setText("ada")
+        dialog.password.setText(GOOD)
+
+        def restore(box: QMessageBox) -> None:
+            offered.append(box.text())
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+        when_modal(restore, kind=QMessageBox, tries=PATIENT)
+        dialog.sign_in()
+
+    when_modal(sign_in, kind=SignInDialog)
+    log, user_id = _opened(sign_in_encrypted(url))
+    try:
+        assert offered and "Restore that backup now?" in offered[0]
+        with log.database.read(user_id) as s:
+            assert count_incidents(s, IncidentFilter()) == 1
+            result = verify(s, log.database.audit_head)
+            assert result.ok, result.problems
+    finally:
+        log.database.dispose()
+    if damage != "deleted":
+        assert path.with_name(path.name + ".damaged").exists()  # kept, never written to
