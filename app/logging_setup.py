@@ -4,6 +4,7 @@ that name where it failed (file, line, function) but never the values involved."
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from logging.handlers import RotatingFileHandler
@@ -15,6 +16,21 @@ from platformdirs import user_log_path
 log = logging.getLogger("footprint")
 
 
+def _make_private(path: Path) -> None:
+    """The log file (and each one rotated in) is the user's alone, from its first byte."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        os.chmod(path, 0o600)
+    except OSError:
+        pass  # logging must never stop Footprint; the handler says if it can't write
+
+
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    def doRollover(self) -> None:
+        super().doRollover()
+        _make_private(Path(self.baseFilename))
+
+
 def log_folder() -> Path:
     """Where Footprint's technical log lives."""
     return user_log_path("Footprint", appauthor=False, ensure_exists=False)
@@ -23,9 +39,10 @@ def log_folder() -> Path:
 def configure_logging(folder: Path | None = None) -> Path:
     """Send warnings and above (and Footprint's info) to footprint.log; returns its path."""
     folder = folder or log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / "footprint.log"
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    _make_private(path)
+    handler = _PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

@@ -190,3 +190,9 @@ def test_no_canary_survives_in_any_file_footprint_wrote(
         "footprint.sqlite3.audit-head",
         "footprint.sqlite3.keys",
     ]
+
+
+def test_footprints_own_log_file_is_private(app_log: Path) -> None:
+    logging.getLogger("app").warning("a line")
+    assert (app_log / "footprint.log").stat().st_mode & 0o077 == 0
+    assert app_log.stat().st_mode & 0o077 == 0
