@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from pytestqt.qtbot import QtBot
 
 from app.core.db import Database
@@ -30,6 +30,10 @@ def window(
     main.show()
     qtbot.waitExposed(main)
     yield main
+    # Before the test's database goes: a timer still pending (a commentary check, a
+    # search) must not fire into the next test's event loop against a dropped database.
+    for timer in main.findChildren(QTimer):
+        timer.stop()
 
 
 def discard_open_editors(main: MainWindow) -> None:
