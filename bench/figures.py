@@ -3,12 +3,16 @@
 To add a figure, write a function taking the `Bench` and returning a `Measurement` (or
 plain seconds), and decorate it with `@figure("What it measures")`. Timings are the median
 of `bench.runs` runs, each in a fresh session. A figure may carry a baseline measured in
-the same process (e.g. the same query without the filter); the table shows the ratio.
+the same process (e.g. the same query without the filter); the table shows the ratio. A
+figure that doesn't apply to the database measured (encryption on PostgreSQL) returns
+`not_applicable(reason)`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -48,6 +52,8 @@ class Measurement:
     unit: str
     baseline: float | None = None
     note: str = ""
+    #: False when the figure doesn't apply to this database (shown as "n/a").
+    applies: bool = True
 
     @property
     def ratio(self) -> float | None:
@@ -57,7 +63,12 @@ class Measurement:
         return self.value / self.baseline
 
 
-@dataclass
+def not_applicable(reason: str) -> Measurement:
+    """A figure that doesn't apply to the database measured, and why."""
+    return Measurement(0.0, "", note=reason, applies=False)
+
+
+@dataclass(eq=False)
 class Bench:
     """The opened, filled database the figures measure."""
 
@@ -65,6 +76,20 @@ class Bench:
     log: SyntheticLog
     runs: int = 5
     database_path: Path | None = None
+    #: The cached log `database_path` was copied from (None: the log was built for this run);
+    #: figures may cache what they derive from it beside it, keyed by its size and mtime.
+    source: Path | None = None
+    #: A folder figures may fill for this run (None: they make their own, temporary).
+    scratch: Path | None = None
+    #: What figures share within a run (e.g. the encryption figures' copies of the log).
+    shared: dict[str, Any] = field(default_factory=dict)
+    #: Called by `close` (last registered, first called).
+    cleanups: list[Callable[[], object]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release what figures opened or made for this run."""
+        while self.cleanups:
+            self.cleanups.pop()()
 
 
 FigureFunction = Callable[[Bench], "Measurement | float"]
@@ -126,9 +151,14 @@ def _matching(bench: Bench, flt: IncidentFilter) -> str:
 
 @figure("Build the synthetic log")
 def build_time(bench: Bench) -> Measurement:
-    """Seconds to write the synthetic log, search index included."""
+    """Seconds to write the synthetic log, search index included (its audit trail apart)."""
     log = bench.log
-    return Measurement(log.seconds, "s", note=f"incl. search index {log.index_seconds:.1f} s")
+    note = f"incl. search index {log.index_seconds:.1f} s"
+    if log.trail_entries:
+        note += f"; then audit trail {log.trail_entries:,} entries {log.trail_seconds:.0f} s"
+    if log.reused:
+        note += f"; cached, built {log.built_at}"
+    return Measurement(log.seconds, "s", note=note)
 
 
 @figure("Database size")
@@ -223,13 +253,16 @@ def format_table(results: list[Result]) -> str:
         if m is None:
             lines.append((r.name, "—", "", "", "", f"failed: {r.error}"))
             continue
+        if not m.applies:
+            lines.append((r.name, "n/a", "", "", "", m.note))
+            continue
         lines.append(
             (
                 r.name,
                 _number(m.value),
                 m.unit,
                 _number(m.baseline) if m.baseline is not None else "",
-                f"{m.ratio:.1f}×" if m.ratio is not None else "",
+                _ratio(m.ratio) if m.ratio is not None else "",
                 m.note,
             )
         )
@@ -245,6 +278,11 @@ def format_table(results: list[Result]) -> str:
         if index == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def _ratio(ratio: float) -> str:
+    # Two decimals near 1 (the encryption target is 1.15×), one for larger ratios.
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"
 
 
 def _number(value: float) -> str:
@@ -264,6 +302,8 @@ class Report:
     people: int
     rows: dict[str, int]
     runs: int
+    audit_entries: int = 0
+    machine: dict[str, Any] = field(default_factory=dict)
     figures: list[dict[str, Any]] = field(default_factory=list)
     measured_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat("T", "seconds"))
 
@@ -276,6 +316,8 @@ def write_json(bench: Bench, results: list[Result], path: Path) -> None:
         people=bench.log.people,
         rows=bench.log.rows,
         runs=bench.runs,
+        audit_entries=bench.log.trail_entries,
+        machine=machine_facts(),
     )
     for r in results:
         entry: dict[str, Any] = {"name": r.name, "error": r.error}
@@ -284,3 +326,46 @@ def write_json(bench: Bench, results: list[Result], path: Path) -> None:
         report.figures.append(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def machine_facts() -> dict[str, Any]:
+    """What the figures were measured on: CPUs, system, Python, SQLite and SQLCipher."""
+    from app.core.security import cipher
+
+    facts: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": cipher.dbapi.sqlite_version,
+    }
+    connection = cipher.dbapi.connect(":memory:")
+    try:
+        facts["sqlcipher"] = connection.execute("PRAGMA cipher_version").fetchone()[0]
+        connection.execute(cipher.key_pragma(bytes(32)))  # the provider is named once keyed
+        provider = connection.execute("PRAGMA cipher_provider").fetchone()
+        version = connection.execute("PRAGMA cipher_provider_version").fetchone()
+        if provider:
+            facts["sqlcipher_provider"] = " ".join(str(v[0]) for v in (provider, version) if v)
+    finally:
+        connection.close()
+    return facts
+
+
+def describe_machine(facts: dict[str, Any]) -> str:
+    """One line of `machine_facts` for the printed table."""
+    cpu = f" ({facts['cpu']})" if facts.get("cpu") else ""
+    provider = f", {facts['sqlcipher_provider']}" if facts.get("sqlcipher_provider") else ""
+    return (
+        f"Machine: {facts['cpus']} CPUs{cpu}; {facts['system']}; Python {facts['python']}; "
+        f"SQLite {facts['sqlite']}; SQLCipher {facts.get('sqlcipher', '?')}{provider}."
+    )
+
+
+def _cpu_model() -> str:
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        for line in info.read_text(errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
