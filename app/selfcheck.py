@@ -85,9 +85,9 @@ def _check_database(folder: Path) -> str:
             evidence = add_evidence_file(session, actor, incident.id, "check.png", _PNG)
             ids = incident.id, evidence.id, incident.reference, actor.id
         encrypted = encrypt_opened_log(log, ids[3], "selfcheck", password)
-        log = encrypted.log
-        if encrypted.problem is not None:
+        if encrypted.log is None or encrypted.problem is not None:
             raise RuntimeError(f"the log was not encrypted: {encrypted.problem}")
+        log = encrypted.log
     finally:
         log.database.dispose()
     if "Łukasz".encode() in path.read_bytes():

@@ -31,7 +31,7 @@ def run_audit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         refuse_missing_log(args.database)  # checking must not start an empty log
-        keys, _ = command_keys(args.database, args.user)
+        keys, _, _ = command_keys(args.database, args.user)
         key = keys.data_key if keys is not None else None
         database = Database(create_db_engine(args.database, key=key), keys)
     except FootprintError as exc:

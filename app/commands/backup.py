@@ -40,7 +40,7 @@ def run_backup(args: argparse.Namespace) -> int:
         folder = backup_folder(log_path)
         if args.backup == "create":
             refuse_missing_log(args.database)
-            keys, _ = command_keys(args.database, args.user)
+            keys, _, _ = command_keys(args.database, args.user)
             if keys is not None:  # old plain backups in a folder that was out of reach
                 encrypt_backups(keys)
             made = create_backup(
@@ -70,7 +70,7 @@ def run_backup(args: argparse.Namespace) -> int:
             bad = 0
             keys = None
             if any(backup.manifest.get("key_id") for backup in chosen):
-                keys, _ = command_keys(args.database, args.user)
+                keys, _, _ = command_keys(args.database, args.user)
             for backup in chosen:
                 check = verify_backup(backup, keys)
                 print(f"{'ok  ' if check.ok else 'BAD '} {backup.path.name}", end="")
@@ -103,7 +103,7 @@ def _restore(args: argparse.Namespace, log_path: Path, folder: Path) -> int:
 
     (backup,) = _chosen(folder, args.file)
     # An encrypted log's backups open with its keys: the user's password opens them.
-    keys, password = command_keys(args.database, args.user)
+    keys, password, _ = command_keys(args.database, args.user)
     if log_path.is_file() and log_path.stat().st_size > 0:
         try:  # a log that still opens decides who may put it back: its DSL
             log = open_log(args.database, create=False, keys=keys)

@@ -28,14 +28,17 @@ class NotSignedIn(FootprintError):
     """The command can't go on: who is asking isn't established."""
 
 
-def command_keys(database_url: str | None, username: str | None) -> tuple[LogKeys | None, str]:
+def command_keys(
+    database_url: str | None, username: str | None
+) -> tuple[LogKeys | None, str, int | None]:
     """An encrypted log's keys, opened with the user's password (and that password, so it
-    is asked for once); (None, "") for a log that isn't encrypted."""
+    is asked for once, and the account its slot is for); (None, "", None) for a log that
+    isn't encrypted."""
     from app.core.security.logkeys import unlock_with_password
     from app.core.startup import LogKind, log_file, log_kind
 
     if log_kind(database_url) is not LogKind.ENCRYPTED:
-        return None, ""
+        return None, "", None
     if not username:
         raise NotSignedIn(
             "This log is encrypted: give --user with your user name (the password is asked "
@@ -44,8 +47,8 @@ def command_keys(database_url: str | None, username: str | None) -> tuple[LogKey
     path = log_file(database_url)
     assert path is not None
     password = _password(username)
-    _, keys = unlock_with_password(path, username, password)
-    return keys, password
+    user_id, keys = unlock_with_password(path, username, password)
+    return keys, password, user_id
 
 
 def open_as_user(database_url: str | None, username: str | None) -> tuple[OpenedLog, int]:
@@ -53,9 +56,14 @@ def open_as_user(database_url: str | None, username: str | None) -> tuple[Opened
     (the log, the account's id). FootprintError with the reason if not."""
     from app.core.startup import open_log
 
-    keys, password = command_keys(database_url, username)
+    keys, password, slot_user = command_keys(database_url, username)
     log = open_log(database_url, create=False, keys=keys)
     try:
+        if slot_user is not None:  # a log restored from before a change of password
+            from app.core.services.accounts import take_password_from_key_slot
+
+            with log.database.write(SYSTEM) as session:
+                take_password_from_key_slot(session, slot_user, password)
         return log, command_user(log.database, username, password=password or None)
     except BaseException:
         log.database.dispose()

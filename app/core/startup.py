@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from enum import Enum
@@ -15,7 +16,7 @@ from app.core.audit import GENESIS
 from app.core.audit.head import reset_head
 from app.core.clock import LONDON
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
-from app.core.errors import DatabaseError, LogLost, NoLog
+from app.core.errors import DatabaseError, FootprintError, LogLost, NoLog
 from app.core.migrate import UpgradeResult, upgrade_to_head
 from app.core.models import AuditEntry
 from app.core.security import cipher
@@ -23,6 +24,8 @@ from app.core.security.logkeys import LogKeys, find_ring
 from app.core.services import search_index
 from app.core.services.terms import ensure_default_terms
 from app.core.services.users import ensure_default_user
+
+log_module = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -100,13 +103,15 @@ def open_log(
 
 @dataclass(frozen=True)
 class EncryptedLog:
-    """A plain log, now encrypted and open again: the recovery key is to be printed once
-    (it is kept nowhere); `problem` says what went wrong if it could not be encrypted
-    (the log is then open as it was)."""
+    """A plain log, now encrypted and open again. The recovery key (None when the log's
+    existing keys were used again) is to be printed once — it is kept nowhere, so it is
+    returned even if the log then could not be opened again (`log` None, `problem` why).
+    If the log could not be encrypted, `problem` says why and `log` is open as it was."""
 
-    log: OpenedLog
+    log: OpenedLog | None
     recovery_key: str | None
     problem: str | None = None
+    backups_left_plain: tuple[Path, ...] = ()
 
 
 def encrypt_opened_log(log: OpenedLog, user_id: int, username: str, password: str) -> EncryptedLog:
@@ -124,10 +129,17 @@ def encrypt_opened_log(log: OpenedLog, user_id: int, username: str, password: st
         encrypted = encrypt_log(path, user_id, username, password)
     except DatabaseError as exc:
         return EncryptedLog(open_log(url), None, exc.message)
-    reopened = open_log(url, keys=encrypted.keys)
-    with reopened.database.write(user_id) as session:
-        record_encryption(session, backups_left_plain=len(encrypted.backups_left_plain))
-    return EncryptedLog(reopened, encrypted.recovery_key)
+    left = tuple(encrypted.backups_left_plain)
+    try:
+        reopened = open_log(url, keys=encrypted.keys)
+    except FootprintError as exc:  # encrypted all the same: the key must still be shown
+        return EncryptedLog(None, encrypted.recovery_key, exc.message, left)
+    try:
+        with reopened.database.write(user_id) as session:
+            record_encryption(session, backups_left_plain=len(left))
+    except (FootprintError, DBAPIError):
+        log_module.warning("The encryption could not be put on the trail.")
+    return EncryptedLog(reopened, encrypted.recovery_key, None, left)
 
 
 def log_file(url: str | URL | None = None) -> Path | None:
@@ -179,6 +191,16 @@ def check_before_trusting(url: str | URL | None = None, keys: LogKeys | None = N
         )
     # Past a few hundred MB the check costs seconds at every start (14 s for the
     # 100,000-incident bench log); such a log is checked in full with each day's backup.
+    if keys is None and not cipher.is_plain(path):
+        # Not damage (no backup is offered): an encrypted log without its key file, or
+        # a file that isn't a log at all. Nothing is written to it.
+        raise DatabaseError(
+            f"The file at {path} can't be read: it is not a Footprint log, or it is an "
+            f"encrypted log whose key file ({cipher.keys_path(path).name}) is missing from "
+            "beside it and from its backups folder. Nothing was changed. Put the key file "
+            "back beside the log (from wherever the log was copied from), or check the "
+            "--database address."
+        )
     key = keys.data_key if keys is not None else None
     small = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
     damage = _quick_check(path, key) if small else None

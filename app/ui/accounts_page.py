@@ -26,7 +26,6 @@ from app.core.services.accounts import (
     add_account,
     change_role,
     list_accounts,
-    new_recovery_key,
     reset_password,
     set_active,
 )
@@ -58,7 +57,9 @@ class AccountsPage(QWidget):
         self.recovery_button.setToolTip(
             "Make a new recovery key and print its sheet; the old sheet stops working"
         )
-        self.recovery_button.setVisible(context.database.keys is not None)
+        self.recovery_button.setVisible(
+            context.database.keys is not None and context.role is UserRole.DSL
+        )
         self.message = error_label()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
@@ -214,36 +215,22 @@ class AccountsPage(QWidget):
 
     def new_recovery_key(self) -> None:
         """A new recovery key and its sheet; the old sheet stops opening the log."""
-        from app.core.services.school import find_settings
-        from app.ui.recovery import RecoverySheetDialog
+        from app.ui.recovery import make_new_recovery_key
 
-        keys = self.context.database.keys
-        if keys is None:
-            return
         answer = QMessageBox.question(
             self,
             "Make a new recovery key?",
-            "The recovery sheet in the school safe will stop working, and a new one is "
-            "printed now. Do this when the old sheet is lost, or may have been seen by "
+            "The recovery sheet in the school safe will stop working once the new sheet "
+            "is printed. Do this when the old sheet is lost, or may have been seen by "
             "someone who shouldn't have it.",
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            key = self.context.write(lambda s, a: new_recovery_key(s, a))
-        except FootprintError as exc:
-            self.message.setText(exc.message)
-            self.message.show()
-            return
-        settings = self.context.read(find_settings)
-        RecoverySheetDialog(
-            key,
-            school_name=settings.name if settings is not None else "",
-            location=self.context.database.location,
-            key_id=keys.key_id,
-            why="A new recovery key is made: the old sheet no longer opens the log. Shred it.",
-            parent=self,
-        ).exec()
+        if answer == QMessageBox.StandardButton.Yes:
+            make_new_recovery_key(
+                self,
+                self.context,
+                why="A new recovery key: once you go on, the old sheet no longer opens the "
+                "log. Shred it.",
+            )
 
 
 class AddAccountDialog(QDialog):

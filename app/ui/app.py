@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__
@@ -61,24 +63,53 @@ def run_gui(database_url: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     try:
         encrypted = log_kind(database_url) is LogKind.ENCRYPTED
+        lock = hold_the_log(log_file(database_url))
     except FootprintError as exc:
         QMessageBox.critical(None, "Footprint can't open the log", exc.message)
         return 2
+    if lock is False:
+        QMessageBox.information(
+            None,
+            "Footprint is already open",
+            "Footprint is already open with this log on this computer (perhaps minimised, "
+            "or behind another window): use that window. Only one may use the log at a "
+            "time, so that nothing saved in one is undone by the other.",
+        )
+        return 0
     signed_in = sign_in_encrypted(database_url) if encrypted else sign_in_plain(database_url)
     if signed_in is None:
         return 0 if encrypted else 2
     log, user_id = signed_in
     if log is None:
         return 0
+    from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
+    from app.ui.recovery import remind_about_the_sheet
 
+    remind_about_the_sheet(None, AppContext(log.database, user_id))
     back_up(log, first_of_the_day=True)
     window = MainWindow(log.database, user_id)
     window.show()
     code = app.exec()
     log.database.dispose()
     back_up(log, first_of_the_day=False)  # the last window has closed
+    if isinstance(lock, QLockFile):
+        lock.unlock()
     return code
+
+
+def hold_the_log(path: Path | None) -> QLockFile | bool:
+    """One Footprint window per SQLite log on this computer: a lock file beside the log
+    (`<log>.lock`, freed when Footprint ends, and taken over if its process died). False
+    if another Footprint holds it; True where no lock can be kept (no file yet, or a
+    folder that can't be written, which opening the log then says)."""
+    if path is None:
+        return True  # PostgreSQL: several PCs share it by design
+    lock = QLockFile(f"{path}.lock")
+    lock.setStaleLockTime(0)  # stale only when its process is gone
+    if lock.tryLock(200):
+        return lock
+    return lock.error() != QLockFile.LockError.LockFailedError
 
 
 def sign_in_plain(database_url: str | None) -> tuple[OpenedLog | None, int] | None:
@@ -129,9 +160,14 @@ def sign_in_encrypted(database_url: str | None) -> tuple[OpenedLog | None, int] 
     opened: list[OpenedLog] = []
 
     def opener(username: str, password: str) -> Database:
-        _, keys = unlock_with_password(path, username, password)
+        from app.core.services.accounts import take_password_from_key_slot
+        from app.ui.context import as_footprint
+
+        user_id, keys = unlock_with_password(path, username, password)
         log = open_or_restore(database_url, keys)
         opened.append(log)
+        # A log restored from before a change of password: the key file is newer.
+        as_footprint(log.database, lambda s: take_password_from_key_slot(s, user_id, password))
         return log.database
 
     def recover(dialog: SignInDialog) -> None:
@@ -144,9 +180,11 @@ def sign_in_encrypted(database_url: str | None) -> tuple[OpenedLog | None, int] 
     signing = SignInDialog(None, opener=opener, recover=recover)
     accepted = signing.exec()
     signing.forget()
+    for earlier in opened[:-1]:  # opened by an attempt that a later one replaced
+        earlier.database.dispose()
     if not accepted or signing.user_id is None or not opened:
-        for log in opened:
-            log.database.dispose()
+        if opened:
+            opened[-1].database.dispose()
         return None, 0
     return opened[-1], signing.user_id
 
@@ -210,9 +248,11 @@ def encrypt_after_sign_in(
 
     if credentials is None or log.database.file is None or log.database.keys is not None:
         return log
-    with_user = AppContext(log.database, user_id)
-    if not with_user.read(may_encrypt):
+    if not AppContext(log.database, user_id).read(may_encrypt):
         return log  # the DSL's or a deputy's next sign-in encrypts it
+    settings = AppContext(log.database, user_id).read(find_settings)
+    school = settings.name if settings is not None else ""
+    location = log.database.location
     username, password = credentials
     result, error = run_with_progress(
         None,
@@ -222,27 +262,41 @@ def encrypt_after_sign_in(
     if result is None:
         QMessageBox.critical(None, "Footprint can't open the log", error or "")
         return None
-    if result.problem is not None or result.recovery_key is None:
+    encrypted = result.log
+    if result.recovery_key is not None:  # shown even if the log then failed to open
+        keys = encrypted.database.keys if encrypted is not None else None
+        sheet = RecoverySheetDialog(
+            result.recovery_key,
+            school_name=school,
+            location=location,
+            key_id=keys.key_id if keys is not None else "",
+            why="The log is now encrypted: without a password or the recovery key, its "
+            "file can't be read.",
+        )
+        if sheet.exec() and keys is not None:
+            keys.ring.sheet_confirmed = True
+            with contextlib.suppress(OSError):  # if not kept, asked again at next sign-in
+                keys.save()
+    if encrypted is None:
+        QMessageBox.critical(None, "Footprint can't open the log", result.problem or "")
+        return None
+    if result.problem is not None:
         QMessageBox.warning(
             None,
             "The log is not encrypted yet",
             f"{result.problem} Footprint tries again the next time you sign in.",
         )
-        return result.log
-    encrypted = result.log
-    keys = encrypted.database.keys
-    assert keys is not None
-    with_user = AppContext(encrypted.database, user_id)
-    settings = with_user.read(find_settings)
-    RecoverySheetDialog(
-        result.recovery_key,
-        school_name=settings.name if settings is not None else "",
-        location=encrypted.database.location,
-        key_id=keys.key_id,
-        why="The log is now encrypted: without a password or the recovery key, its "
-        "file can't be read.",
-    ).exec()
-    waiting = with_user.read(accounts_needing_password)
+        return encrypted
+    if result.backups_left_plain:
+        names = "\n".join(str(path) for path in result.backups_left_plain)
+        QMessageBox.warning(
+            None,
+            "Backups that are not encrypted",
+            "These copies of the log could not be encrypted (or their unencrypted "
+            "version could not be erased), so they can still be read without a "
+            f"password. Delete them, or keep them somewhere locked:\n\n{names}",
+        )
+    waiting = AppContext(encrypted.database, user_id).read(accounts_needing_password)
     if waiting:
         QMessageBox.information(
             None,
@@ -280,6 +334,16 @@ def offer_restore(
         return None
     path = log_file(database_url)
     if path is None:
+        return None
+    from app.core.backups import verify_backup
+
+    check = verify_backup(backup, keys)  # before the log is moved aside: it must open
+    if not check.ok:
+        QMessageBox.critical(
+            None,
+            "The backup could not be restored",
+            f"{check.problems[0]} The log was left as it is.",
+        )
         return None
     try:
         damaged = path.with_name(path.name + ".damaged")

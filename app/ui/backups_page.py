@@ -277,18 +277,34 @@ def offer_to_remove_backups_holding(
     )
     if answer != QMessageBox.StandardButton.Yes:
         return
-    removed = [path.name for path in holding.files]
 
-    def work() -> object:
-        remove_backups(holding.files)
-        return create_backup(log_path, keys=keys)
+    def work() -> list[str]:
+        # A new backup first (without the image): the log is never left without one.
+        create_backup(log_path, keys=keys)
+        gone: list[str] = []
+        for path in holding.files:
+            try:
+                remove_backups([path])
+            except OSError:
+                continue  # named below as still holding it
+            gone.append(path.name)
+        return gone
 
-    _, error = run_with_progress(parent, "Deleting those backups…", work)
-    with contextlib.suppress(FootprintError):  # the deletion stands either way
-        context.look(lambda s: record_backups_removed(s, evidence_id, removed))
-    if error is not None:
+    removed, error = run_with_progress(parent, "Backing up, then deleting those backups…", work)
+    if removed:
+        try:  # what was deleted, on the trail
+            context.look(lambda s: record_backups_removed(s, evidence_id, removed))
+        except FootprintError as exc:
+            QMessageBox.warning(parent, "Backups", f"The deletion was not recorded: {exc.message}")
+    left = [path.name for path in holding.files if path.name not in (removed or [])]
+    if error is not None or left:
         QMessageBox.warning(
             parent,
             "Backups",
-            f"{error} Back up again from Settings → Backups as soon as you can.",
+            (f"{error} " if error else "")
+            + (
+                "These backups still hold the image and could not be deleted: " + ", ".join(left)
+                if left
+                else ""
+            ),
         )

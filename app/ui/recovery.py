@@ -27,6 +27,7 @@ from app.core.errors import FootprintError, ValidationError
 from app.core.files import write_privately
 from app.documents.recovery_sheet import recovery_sheet_pdf
 from app.ui.accounts import PASSWORD_HELP, _password_field
+from app.ui.context import AppContext
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
 
@@ -73,6 +74,7 @@ class RecoverySheetDialog(QDialog):
         self.save_button = QPushButton("Save the sheet as a PDF…")
         self.message = error_label()
         self.confirmed = QCheckBox("The sheet is printed, and will go in the school safe")
+        self.confirmed.setEnabled(False)  # once it has been printed or saved
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Continue")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
@@ -109,6 +111,7 @@ class RecoverySheetDialog(QDialog):
             self._say(f"The sheet could not be printed ({exc}). Try again, or save it.")
             return
         self.printed = True
+        self.confirmed.setEnabled(True)
         self._say("Sent to the printer. Check the page came out whole before going on.", ok=True)
 
     def save_sheet(self) -> None:
@@ -133,6 +136,7 @@ class RecoverySheetDialog(QDialog):
             self._say(f"The sheet could not be saved there ({exc.strerror or exc}).")
             return
         self.printed = True
+        self.confirmed.setEnabled(True)
         self._say(f"Saved as {path.name}.", ok=True)
 
     def _say(self, text: str, *, ok: bool = False) -> None:
@@ -148,8 +152,8 @@ class RecoverySheetDialog(QDialog):
             self,
             "Without the recovery sheet",
             "Without the sheet, the log can't be opened if every password is lost. "
-            "Go on without it? (The DSL can make a new recovery key later, in Settings → "
-            "Accounts.)",
+            "Go on without it? Footprint asks the DSL to make a new recovery key at each "
+            "sign-in until a sheet is confirmed (Settings → Accounts → New recovery key).",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -261,3 +265,59 @@ class RecoverAccountDialog(QDialog):
         self.user_id = user_id
         self.password_set = self.password.text()
         self.accept()
+
+
+def make_new_recovery_key(parent: QWidget | None, context: AppContext, *, why: str) -> bool:
+    """A new recovery key: its sheet is shown first, and the key replaces the old one
+    only once the DSL confirms the sheet is printed (cancelling keeps the old sheet)."""
+    from app.core.security.keyslots import make_recovery_key
+    from app.core.services.accounts import new_recovery_key
+    from app.core.services.school import find_settings
+
+    keys = context.database.keys
+    if keys is None:
+        return False
+    candidate = make_recovery_key()
+    settings = context.read(find_settings)
+    sheet = RecoverySheetDialog(
+        candidate,
+        school_name=settings.name if settings is not None else "",
+        location=context.database.location,
+        key_id=keys.key_id,
+        why=why,
+        parent=parent,
+    )
+    if not sheet.exec():
+        return False
+    try:
+        context.write(lambda s, a: new_recovery_key(s, a, candidate))
+    except FootprintError as exc:
+        QMessageBox.warning(
+            parent,
+            "The new recovery key was not kept",
+            f"{exc.message} The sheet already in the safe still works: shred the new one.",
+        )
+        return False
+    return True
+
+
+def remind_about_the_sheet(parent: QWidget | None, context: AppContext) -> None:
+    """At the DSL's sign-in: no recovery sheet was confirmed for this log (skipped, or
+    lost to a crash as the log was encrypted). Offer to make one now."""
+    from app.core.vocab import UserRole
+
+    keys = context.database.keys
+    if keys is None or keys.ring.sheet_confirmed or context.role is not UserRole.DSL:
+        return
+    answer = QMessageBox.warning(
+        parent,
+        "No recovery sheet",
+        "No recovery sheet has been confirmed for this log, so if every password were "
+        "lost nobody could open it. Make a new recovery key and print its sheet now?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        make_new_recovery_key(
+            parent, context, why="A new recovery key for this log: print its sheet for the safe."
+        )

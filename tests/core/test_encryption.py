@@ -45,6 +45,7 @@ from app.core.security.logkeys import (
 )
 from app.core.services.accounts import (
     add_account,
+    attempt_sign_in,
     change_own_password,
     create_first_account,
     list_accounts,
@@ -175,7 +176,7 @@ def _plain_school(tmp_path: Path, *, backups: int = 2) -> School:
 def _encrypt(school: School) -> OpenedLog:
     """Convert the school's plain log on the DSL's sign-in; the log is left open."""
     encrypted = encrypt_opened_log(open_log(school.url), school.dsl_id, DSL_USER, DSL_PASSWORD)
-    assert encrypted.problem is None and encrypted.recovery_key
+    assert encrypted.problem is None and encrypted.recovery_key and encrypted.log is not None
     school.recovery_key = encrypted.recovery_key
     school.keys = encrypted.log.database.keys
     return encrypted.log
@@ -653,7 +654,7 @@ def test_a_conversion_cut_before_the_swap_leaves_the_plain_log_working(
     result = encrypt_opened_log(open_log(school.url), school.dsl_id, DSL_USER, DSL_PASSWORD)
     try:
         assert failed, "the swap was never reached"
-        assert result.recovery_key is None
+        assert result.recovery_key is None and result.log is not None
         assert (
             result.problem
             == "The log could not be encrypted (Input/output error); it is as it was."
@@ -662,7 +663,8 @@ def test_a_conversion_cut_before_the_swap_leaves_the_plain_log_working(
         assert _records(school.path, None) == school.records
         _trail_ok(result.log.database)
     finally:
-        result.log.database.dispose()
+        if result.log is not None:
+            result.log.database.dispose()
     assert log_kind(school.url) is LogKind.PLAIN
     assert not list(school.folder.glob("*.plain")) and not list(school.folder.glob("*.encrypting"))
     # No key file says the plain log is encrypted (lost, it would find no backup to restore).
@@ -727,6 +729,7 @@ def test_a_conversion_whose_erasing_fails_is_still_encrypted_and_shows_its_recov
 
     monkeypatch.setattr(cipher, "secure_remove", secure_remove_later)
     encrypted = encrypt_opened_log(open_log(school.url), school.dsl_id, DSL_USER, DSL_PASSWORD)
+    assert encrypted.log is not None
     encrypted.log.database.dispose()
     assert failed == [Path(f"{school.path}.plain")]
     assert encrypted.problem is None and encrypted.recovery_key
@@ -804,3 +807,147 @@ def test_a_backup_of_an_encrypted_log_is_encrypted_and_checked_with_its_key(
     assert not wrong.ok and "encrypted with another key" in wrong.problems[0]
     with pytest.raises(DatabaseError, match="another key"):
         restore_backup(school.path, backup, None, stranger)
+
+
+# --- Found in review ------------------------------------------------------------------------
+
+
+def test_a_plain_file_put_back_in_the_logs_place_is_encrypted_with_its_old_key(
+    school: School,
+) -> None:
+    """An older, plain copy of the log put back (the computer's own backups): encrypting
+    it again must not replace the key that every encrypted backup and the sheet need."""
+    assert school.keys is not None
+    before = school.keys.key_id
+    plain = Path(f"{school.path}.plain-copy")
+    with _opened(school) as database:  # an unencrypted copy of the same log
+        raw = database.engine.raw_connection()
+        try:
+            raw.driver_connection.execute(  # type: ignore[union-attr]
+                f"ATTACH DATABASE '{plain}' AS p KEY ''"
+            )
+            raw.driver_connection.execute("SELECT sqlcipher_export('p')")  # type: ignore[union-attr]
+            raw.driver_connection.execute("DETACH DATABASE p")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{school.path}{suffix}").unlink(missing_ok=True)
+    plain.replace(school.path)
+    assert log_kind(school.url) is LogKind.PLAIN
+    again = encrypt_opened_log(open_log(school.url), school.dsl_id, DSL_USER, DSL_PASSWORD)
+    assert again.problem is None and again.log is not None
+    assert again.recovery_key is None  # the sheet in the safe still works
+    again.log.database.dispose()
+    assert unlock_with_recovery(school.path, school.recovery_key).key_id == before
+    assert all(verify_backup(b, school.keys).ok for b in list_backups(backup_folder(school.path)))
+
+
+def test_a_new_key_never_overwrites_an_old_key_file(school: School) -> None:
+    """When the password doesn't open the key file already there, it is set aside."""
+    assert school.keys is not None
+    old = cipher.keys_path(school.path).read_bytes()
+    with _opened(school) as database:
+        raw = database.engine.raw_connection()
+        try:
+            target = Path(f"{school.path}.plain-copy")
+            raw.driver_connection.execute(  # type: ignore[union-attr]
+                f"ATTACH DATABASE '{target}' AS p KEY ''"
+            )
+            raw.driver_connection.execute("SELECT sqlcipher_export('p')")  # type: ignore[union-attr]
+            raw.driver_connection.execute("DETACH DATABASE p")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+    target.replace(school.path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{school.path}{suffix}").unlink(missing_ok=True)
+    # The deputy (no slot in the old key file) signs in first this time.
+    again = encrypt_opened_log(open_log(school.url), school.deputy_id, DEPUTY_USER, DEPUTY_PASSWORD)
+    assert again.problem is None and again.log is not None and again.recovery_key
+    again.log.database.dispose()
+    kept = cipher.keys_path(school.path).with_name(
+        f"{cipher.keys_path(school.path).name}.{school.keys.key_id}"
+    )
+    assert kept.read_bytes() == old
+
+
+def test_a_log_restored_from_before_a_password_change_takes_the_newer_password(
+    school: School,
+) -> None:
+    from app.core.services.accounts import take_password_from_key_slot
+
+    assert school.keys is not None
+    backup = create_backup(school.path, keys=school.keys)
+    with _opened(school) as database, database.write(school.dsl_id) as s:
+        dsl = s.get(User, school.dsl_id)
+        assert dsl is not None
+        change_own_password(s, dsl, DSL_PASSWORD, "a newer lantern meadow")
+    restore_backup(school.path, backup, None, school.keys)
+    user_id, keys = unlock_with_password(school.path, DSL_USER, "a newer lantern meadow")
+    log = open_log(school.url, keys=keys)
+    try:
+        with log.database.write(SYSTEM) as s:
+            assert take_password_from_key_slot(s, user_id, "a newer lantern meadow")
+        with log.database.write(SYSTEM) as s:
+            user, refusal = attempt_sign_in(s, DSL_USER, "a newer lantern meadow")
+            assert refusal is None and user is not None
+        with log.database.write(SYSTEM) as s:  # agreeing already: nothing to take
+            assert not take_password_from_key_slot(s, user_id, "a newer lantern meadow")
+        with log.database.write(school.dsl_id) as s, pytest.raises(NotAllowed):
+            take_password_from_key_slot(s, user_id, "a newer lantern meadow")
+    finally:
+        log.database.dispose()
+
+
+def test_an_account_from_before_encryption_gets_its_slot_when_it_signs_in(
+    school: School,
+) -> None:
+    assert not _opens(school, DEPUTY_USER, DEPUTY_PASSWORD)
+    with _opened(school) as database, database.write(SYSTEM) as s:  # switch user, say
+        user, refusal = attempt_sign_in(s, DEPUTY_USER, DEPUTY_PASSWORD)
+        assert refusal is None and user is not None
+    assert _opens(school, DEPUTY_USER, DEPUTY_PASSWORD)
+
+
+def test_while_a_new_recovery_key_is_committed_both_keys_open() -> None:
+    data_key = new_data_key()
+    ring = KeyRing.for_key(data_key)
+    old = ring.new_recovery_key(data_key)
+    staged = ring.copy()
+    new = staged.new_recovery_key(data_key)
+    both = ring.merged(staged)
+    assert both.open_with_recovery(old) == data_key
+    assert both.open_with_recovery(new) == data_key
+
+
+def test_only_the_dsl_makes_a_new_recovery_key(school: School) -> None:
+    with _opened(school) as database, database.write(school.dsl_id) as s:
+        dsl = s.get(User, school.dsl_id)
+        assert dsl is not None
+        dsl.role = UserRole.DEPUTY_DSL
+        s.flush()
+        with pytest.raises(NotAllowed, match="Only the DSL"):
+            new_recovery_key(s, dsl)
+        s.rollback()
+
+
+def test_an_encrypted_log_without_its_key_file_is_not_taken_for_damage(school: School) -> None:
+    """No backup is offered (moving the log aside would lose it): the key file is named."""
+    cipher.keys_path(school.path).unlink()
+    (backup_folder(school.path) / BACKUP_KEYS_NAME).unlink()
+    with pytest.raises(DatabaseError) as raised:
+        open_log(school.url)
+    assert not isinstance(raised.value, LogLost)
+    assert "footprint.sqlite3.keys" in raised.value.message
+    assert school.path.exists()
+
+
+def test_a_path_with_a_hash_or_question_mark_opens_the_right_file(tmp_path: Path) -> None:
+    folder = tmp_path / "Year 7 #2 ?logs"
+    folder.mkdir()
+    path = folder / "footprint.sqlite3"
+    connection = cipher.connect(path, new_data_key())
+    connection.execute("CREATE TABLE t (x)")
+    connection.commit()
+    connection.close()
+    assert path.stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Year 7 #2 ?logs"]

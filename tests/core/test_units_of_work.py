@@ -35,6 +35,7 @@ UNGUARDED = {
     "accounts.unlock": "checks the signed-in account's own password",
     "accounts.change_own_password": "the actor's own account, after its current password",
     "accounts.set_password_with_recovery": "only by Footprint, in a log its recovery key opened",
+    "accounts.take_password_from_key_slot": "only by Footprint, with the password that opened it",
     "encryption.may_encrypt": "asks whether the actor may manage accounts",
     # Helpers of guarded operations, given records those already checked.
     "chronology.record": "writes the timeline entry of a guarded operation",

@@ -152,7 +152,7 @@ def test_no_canary_survives_in_any_file_footprint_wrote(
     assert plain_hits == set(written), "the canaries must be findable before encryption"
 
     encrypted = encrypt_opened_log(log, ids[0], "ada", PASSWORD)
-    assert encrypted.problem is None
+    assert encrypted.problem is None and encrypted.log is not None
     log = encrypted.log
     keys = log.database.keys
     assert keys is not None

@@ -80,7 +80,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
         shutil.copyfile(folder / f"accounts.sqlite3{suffix}", folder / f"encrypted.sqlite3{suffix}")
     log = open_log(f"sqlite:///{folder / 'encrypted.sqlite3'}")
     encrypted = encrypt_opened_log(log, actor.id, "aokafor", PASSWORD)
-    assert encrypted.problem is None
+    assert encrypted.problem is None and encrypted.log is not None
     encrypted.log.database.dispose()
     shutil.rmtree(folder / "backups")  # the copies share the folder: keep them apart
     return Prepared(folder, reference, term)

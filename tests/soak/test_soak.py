@@ -54,8 +54,9 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with log.database.write(SYSTEM) as session:
             user_id = create_first_account(session, "Sam Soak", USERNAME, PASSWORD).id
         encrypted = encrypt_opened_log(log, user_id, USERNAME, PASSWORD)
+        assert encrypted.problem is None and encrypted.log is not None
         log = encrypted.log
-        assert encrypted.problem is None and log.database.keys is not None
+        assert log.database.keys is not None
         with log.database.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from app.core.actors import SYSTEM
 from app.core.errors import FootprintError
 from app.core.security import keyslots
+from app.core.security.keyslots import KeyRing
 from app.core.security.logkeys import unlock_with_password, unlock_with_recovery
 from app.core.services.accounts import add_account, create_first_account
 from app.core.services.school import SchoolDetails, save_settings
@@ -40,6 +41,25 @@ PATIENT = 1000  # polls of 10 ms: encrypting runs on a worker thread first
 @pytest.fixture(autouse=True)
 def _quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyslots, "KDF", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+
+
+@pytest.fixture(autouse=True)
+def printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The recovery sheet goes to a PDF "printer" (the system print dialog is skipped)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.letters import letter_dialog
+
+    target = tmp_path / "printed-sheet.pdf"
+
+    def pdf_printer(_parent: object) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return printer
+
+    monkeypatch.setattr(letter_dialog, "choose_printer", pdf_printer)
+    return target
 
 
 def _plain_log(tmp_path: Path, *, with_dsl: bool = True) -> tuple[str, Path]:
@@ -67,14 +87,19 @@ def _take_sheet(seen: dict[str, object]) -> None:
     def take(sheet: RecoverySheetDialog) -> None:
         seen["key"], seen["pdf"] = sheet.recovery_key, sheet.pdf
         ok = sheet.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert not ok.isEnabled()  # not until the DSL says the sheet is made
+        assert not ok.isEnabled()  # not until the DSL says the sheet is made,
+        assert not sheet.confirmed.isEnabled()  # which they can once it is printed
+        sheet.print_button.click()
+        assert sheet.confirmed.isEnabled()
         sheet.confirmed.setChecked(True)
         ok.click()
 
     when_modal(take, kind=RecoverySheetDialog, tries=PATIENT)
 
 
-def test_a_plain_log_is_encrypted_when_the_dsl_signs_in(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_plain_log_is_encrypted_when_the_dsl_signs_in(
+    qtbot: QtBot, tmp_path: Path, printed: Path
+) -> None:
     url, path = _plain_log(tmp_path)
     assert log_kind(url) is LogKind.PLAIN and CANARY.encode() in path.read_bytes()
     seen: dict[str, object] = {}
@@ -103,6 +128,12 @@ def test_a_plain_log_is_encrypted_when_the_dsl_signs_in(qtbot: QtBot, tmp_path: 
         assert isinstance(pdf, bytes)
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
         assert key.split("-")[0] in text and "St Aidan" in text
+        # The sheet went to the printer, and its being printed is kept with the keys.
+        assert (
+            key.split("-")[0] in "".join(page.extract_text() for page in PdfReader(printed).pages)
+            or printed.stat().st_size > 1000
+        )  # printed as an image of the page
+        assert KeyRing.load(Path(f"{path}.keys")).sheet_confirmed
         # Olu's password was never typed since: the DSL is told to reset it.
         assert "Olu Office" in str(seen["waiting"])
         with pytest.raises(FootprintError):
@@ -280,3 +311,47 @@ def test_a_damaged_encrypted_log_is_restored_at_sign_in(
         log.database.dispose()
     if damage != "deleted":
         assert path.with_name(path.name + ".damaged").exists()  # kept, never written to
+
+
+def test_a_skipped_sheet_is_asked_for_at_the_dsls_next_sign_in(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from app.ui.recovery import remind_about_the_sheet
+
+    url, path = _plain_log(tmp_path)
+
+    def sign_in(dialog: SignInDialog) -> None:
+        dialog.username.setText("ada")
+        dialog.password.setText(GOOD)
+
+        def skip(sheet: RecoverySheetDialog) -> None:
+            def go_on(box: QMessageBox) -> None:
+                # Then Olu's account is named as needing a new password: noted.
+                when_modal(lambda note: note.accept(), kind=QMessageBox, tries=PATIENT)
+                box.button(QMessageBox.StandardButton.Yes).click()
+
+            when_modal(go_on, kind=QMessageBox)
+            sheet.reject()  # Esc: "Go on without it?" Yes
+
+        when_modal(skip, kind=RecoverySheetDialog, tries=PATIENT)
+        dialog.sign_in()
+
+    when_modal(sign_in, kind=SignInDialog)
+    log, user_id = _opened(sign_in_plain(url))
+    try:
+        assert not KeyRing.load(Path(f"{path}.keys")).sheet_confirmed
+        seen: dict[str, object] = {}
+
+        def reminded(box: QMessageBox) -> None:
+            seen["asked"] = box.text()
+            _take_sheet(seen)
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+        when_modal(reminded, kind=QMessageBox)
+        remind_about_the_sheet(None, AppContext(log.database, user_id))
+    finally:
+        log.database.dispose()
+    assert "No recovery sheet has been confirmed" in str(seen["asked"])
+    ring = KeyRing.load(Path(f"{path}.keys"))
+    assert ring.sheet_confirmed
+    assert unlock_with_recovery(path, str(seen["key"])).key_id == ring.key_id

@@ -59,6 +59,8 @@ def restore_backup(
         )
     partial = log_path.with_name(log_path.name + ".restoring")
     try:
+        partial.unlink(missing_ok=True)  # private before a byte of the backup is copied
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
         shutil.copyfile(backup.path, partial)
         os.chmod(partial, FILE_MODE)
         _sync(partial)

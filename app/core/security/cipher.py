@@ -59,7 +59,8 @@ def connect(path: Path, key: bytes | None, *, readonly: bool = False, timeout: f
     """A DB-API connection to the SQLite file at `path`, keyed with `key` (None for a
     plain file). It is checked by reading the schema, so a wrong key fails here
     (`sqlcipher.DatabaseError`, "file is not a database")."""
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    # As a URI, escaped: a "#" or "?" in a folder's name must not cut the path short.
+    uri = path.absolute().as_uri() + ("?mode=ro" if readonly else "")
     connection = sqlcipher.connect(uri, uri=True, timeout=timeout)
     try:
         apply_key(connection, key)

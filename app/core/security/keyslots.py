@@ -101,6 +101,9 @@ class KeyRing:
     key_id: str = ""
     salt: bytes = field(default_factory=lambda: secrets.token_bytes(16))
     slots: list[Slot] = field(default_factory=list)
+    #: Whether the DSL said the recovery sheet was printed or saved (if not, the DSL is
+    #: asked to make a new recovery key at each sign-in).
+    sheet_confirmed: bool = True
 
     @classmethod
     def for_key(cls, data_key: bytes) -> KeyRing:
@@ -126,9 +129,12 @@ class KeyRing:
     def open_with_recovery(self, recovery_key: str) -> bytes:
         """The data key, from the printed recovery key (spaces, dashes, case ignored)."""
         secret = normalise_recovery_key(recovery_key)
-        for slot in self.slots:
+        for slot in self.slots:  # two while a new key is being committed: either opens
             if slot.owner == RECOVERY:
-                return self._open(slot, secret)
+                try:
+                    return self._open(slot, secret)
+                except SlotRefused:
+                    continue
         raise SlotRefused(RECOVERY)
 
     def _open(self, slot: Slot, secret: str) -> bytes:
@@ -169,21 +175,22 @@ class KeyRing:
         """A deactivated account's password no longer opens the log."""
         self.slots = [slot for slot in self.slots if slot.owner != _account(user_id)]
 
-    def new_recovery_key(self, data_key: bytes) -> str:
-        """A new recovery key (the old one stops working); print it once for the safe."""
-        key = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(32))
+    def new_recovery_key(self, data_key: bytes, key: str | None = None) -> str:
+        """A new recovery key (`key`, from `make_recovery_key`, or a fresh one); the old
+        one stops working. Print it once for the safe."""
+        key = normalise_recovery_key(key or make_recovery_key())
         self.slots = [slot for slot in self.slots if slot.owner != RECOVERY]
         self.slots.append(_wrap(data_key, RECOVERY, key))
         return format_recovery_key(key)
 
     def copy(self) -> KeyRing:
-        return KeyRing(self.key_id, self.salt, list(self.slots))
+        return KeyRing(self.key_id, self.salt, list(self.slots), self.sheet_confirmed)
 
     def merged(self, other: KeyRing) -> KeyRing:
         """Every slot of both rings (while a change is committed, both secrets open)."""
         ids = {id(slot) for slot in self.slots}
         added = [slot for slot in other.slots if id(slot) not in ids]
-        return KeyRing(self.key_id, self.salt, self.slots + added)
+        return KeyRing(self.key_id, self.salt, self.slots + added, other.sheet_confirmed)
 
     def _tag(self, username: str) -> str:
         name = username.strip().lower().encode("utf-8")
@@ -196,6 +203,7 @@ class KeyRing:
             "format": FORMAT,
             "key_id": self.key_id,
             "salt": _b64(self.salt),
+            "sheet_confirmed": self.sheet_confirmed,
             "slots": [s.as_json() for s in self.slots],
         }
         write_privately(path, json.dumps(data, indent=1).encode("utf-8"))
@@ -212,12 +220,18 @@ class KeyRing:
                 str(data["key_id"]),
                 _unb64(data["salt"]),
                 [Slot.from_json(item) for item in data["slots"]],
+                data.get("sheet_confirmed", True) is True,
             )
             if len(ring.salt) < _MIN_SALT:  # also argon2's salt for an unknown name
                 raise ValueError
             return ring
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise ValueError("not a Footprint key file") from None
+
+
+def make_recovery_key() -> str:
+    """A new recovery key, grouped for the sheet (not yet in any ring)."""
+    return format_recovery_key("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(32)))
 
 
 def new_data_key() -> bytes:

@@ -17,6 +17,7 @@ from app.core.clock import utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import User
 from app.core.permissions import Permission, requires
+from app.core.security.keyslots import KeyRing
 from app.core.security.logkeys import keys_of
 from app.core.security.passwords import (
     check_password_rule,
@@ -149,7 +150,30 @@ def attempt_sign_in(
     )
     if refused is not None:
         return None, refused
+    keys = keys_of(session)
+    if keys is not None and user.id not in keys.ring.accounts():
+        # An account from before encryption (switch user, the lock screen): its password
+        # was just typed and checked, so from now on it opens the log too.
+        _set_slot(session, user, password)
     return user, None
+
+
+def take_password_from_key_slot(session: Session, user_id: int, password: str) -> bool:
+    """The account's key slot opened the encrypted log with `password`, but the log holds
+    another password for it — the log was restored from a backup made before the
+    password was last changed. The key file is the newer record, so the log takes the
+    password (on the trail). True if it had to; False if they agreed already."""
+    if not isinstance(session.info.get(ACTOR), SystemActor) or keys_of(session) is None:
+        raise NotAllowed("Only the password that opened the encrypted log can be taken.")
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or verify_password(user.password_hash, password):
+        return False
+    with atomic(session):
+        user.password_hash = hash_password(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        session.flush()  # on the trail as Footprint's change to the account
+    return True
 
 
 def _refusal(session: Session, user: User, password: str, now: datetime) -> SignInRefused | None:
@@ -330,14 +354,22 @@ def set_active(
 
 
 @requires(Permission.ACCOUNTS)
-def new_recovery_key(session: Session, actor: User) -> str:
-    """A new recovery key for the encrypted log, to print once for the school safe; the
-    old one stops opening the log (and the backups) when this unit of work commits."""
+def new_recovery_key(session: Session, actor: User, key: str | None = None) -> str:
+    """A new recovery key for the encrypted log (`key`: the one already shown on its
+    sheet, which the DSL confirmed); the old one stops opening the log (and the backups)
+    when this unit of work commits. The DSL's alone: a deputy can't void the sheet."""
     keys = keys_of(session)
     if keys is None:
         raise NotAllowed("This log isn't encrypted on this computer, so it has no recovery key.")
+    if actor.role is not UserRole.DSL:
+        raise NotAllowed("Only the DSL makes a new recovery key.")
     made: list[str] = []
-    keys.stage(session, lambda ring: made.append(ring.new_recovery_key(keys.data_key)))
+
+    def change(ring: KeyRing) -> None:
+        made.append(ring.new_recovery_key(keys.data_key, key))
+        ring.sheet_confirmed = True
+
+    keys.stage(session, change)
     record_look(session, Action.RECOVERY_KEY, Record.LOG, None, made="a new recovery key")
     return made[0]
 
