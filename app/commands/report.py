@@ -50,8 +50,8 @@ def run_report(args: argparse.Namespace) -> int:
             rows = rows_csv(anonymised_rows(session, term)) if args.csv else None
             if rows is not None:
                 _say(
-                    "note: the CSV lists each incident (no names or details) and small numbers "
-                    "are not hidden in it; keep it within the governing body."
+                    "note: the CSV is for the clerk's analysis, not for publication: it lists "
+                    "each incident (no names or details) and small numbers are not hidden in it."
                 )
         # The files are written beside their names in the unit of work that records the
         # export, and take their names only once it is committed: a log that can't record

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.core.rules.suppression import Row, shown
+from app.core.rules.suppression import Row, RowGroup, shown
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,12 @@ class GovernorsReport:
     requests_waiting: int
     escalations_open: int
     commentary: str = ""
+    #: Escalations by where they went, in groups never combined with each other
+    #: (referrals outside the school, reports online, the school's own procedures).
+    escalation_groups: list[RowGroup] = field(default_factory=list)
+    #: Praise and other positive mentions of the school recorded in the period: not
+    #: incidents, so counted in no other figure.
+    mentions: int = 0
     notes: list[str] = field(default_factory=list)
     #: The audit trail's newest entry when the report was made ("1234:4f3a 9c12 0b7e
     #: 55d1"): the clerk's printed copy proves later that history before it is unchanged.

@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -30,16 +31,55 @@ from reportlab.platypus import (
 )
 
 from app.core.reports import TREND_LABELS, GovernorsReport
-from app.core.rules.suppression import COMBINED_PREFIX, SMALL, SUPPRESSED, Row, merge_small, shown
-from app.documents.base import FONT, FONT_BOLD, DocumentInfo, FootprintDocument, Letterhead, escape
+from app.core.rules.suppression import (
+    COMBINED_PREFIX,
+    SMALL,
+    SUPPRESSED,
+    Row,
+    RowGroup,
+    merge_small,
+    merge_small_within,
+    shown,
+)
+from app.documents.base import (
+    FONT,
+    FONT_BOLD,
+    MARGIN,
+    PAGE_WIDTH,
+    DocumentInfo,
+    FootprintDocument,
+    Letterhead,
+    escape,
+    register_fonts,
+)
 
 #: Greys a printer keeps apart, darkest first; the last is white with a black outline.
 GREYS = [colors.Color(g, g, g) for g in (0.0, 0.3, 0.55, 0.78, 1.0)]
 WIDTH = 170 * mm
+#: Every table is this wide (the page's text is WIDTH).
+TABLE_WIDTH = 160 * mm
 
 
 def long_date(value: object) -> str:
     return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
+
+
+#: Room for the footer's text on the left ("Page 99 of 99" keeps its place on the right).
+FOOTER_ROOM = PAGE_WIDTH - 2 * MARGIN - 30 * mm
+
+
+def footer_text(school_name: str, term_title: str) -> str:
+    """The footer, whole on one line: the school's name is left out when it would not fit
+    (it heads the first page), rather than the line being cut short."""
+    register_fonts()
+    for parts in (
+        [school_name, term_title, "Summary for governors", "Anonymised"],
+        [term_title, "Summary for governors", "Anonymised"],
+    ):
+        text = " · ".join(part for part in parts if part)
+        if stringWidth(text, FONT, 8) <= FOOTER_ROOM:
+            return text
+    return "Summary for governors · Anonymised"
 
 
 class GovernorsReportDocument(FootprintDocument):
@@ -48,9 +88,8 @@ class GovernorsReportDocument(FootprintDocument):
             letterhead,
             DocumentInfo(
                 title=f"Social media incidents: {report.term_title}",
-                subject="Termly summary for governors (no personal data)",
-                footer=f"{report.school_name} · {report.term_title} · Summary for governors "
-                "· No personal data",
+                subject="Termly summary for governors (anonymised)",
+                footer=footer_text(report.school_name, report.term_title),
             ),
         )
         self.report = report
@@ -58,12 +97,34 @@ class GovernorsReportDocument(FootprintDocument):
         # A report's section heading is never left at the foot of a page.
         self.styles = {
             **self.styles,
-            "heading": ParagraphStyle("section", parent=self.styles["heading"], keepWithNext=1),
+            "heading": ParagraphStyle(
+                "section", parent=self.styles["heading"], keepWithNext=1, spaceBefore=10
+            ),
         }
 
     # -- helpers ------------------------------------------------------------------------
     def _p(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(escape(text), self.styles[style])
+
+    def _facts(self, rows: Sequence[tuple[str, str]]) -> Table:
+        """A two-column table of labels and values, both wrapping inside their cells."""
+        style = ParagraphStyle("fact", fontName=FONT, fontSize=9.5, leading=11.4)
+        table = Table(
+            [[Paragraph(escape(a), style), Paragraph(escape(b), style)] for a, b in rows],
+            colWidths=[45 * mm, 115 * mm],
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.6, 0.6, 0.6)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return table
 
     def _table(
         self,
@@ -73,9 +134,12 @@ class GovernorsReportDocument(FootprintDocument):
         *,
         long: bool = False,
         size: float = 9.5,
+        group_rows: Sequence[int] = (),
     ) -> Table:
         """A plain table (text is drawn as given, never parsed as markup); long ones are
-        LongTables, split across pages with the header repeated."""
+        LongTables, split across pages with the header repeated. `group_rows` (indices in
+        `rows`) are a group's heading with its subtotal, in bold; the other rows are then
+        indented under them."""
         head_style = ParagraphStyle(
             "tablehead", fontName=FONT_BOLD, fontSize=size, leading=size * 1.2
         )
@@ -85,10 +149,17 @@ class GovernorsReportDocument(FootprintDocument):
             for column, text in enumerate(header or [])
         ]
         label_style = ParagraphStyle("tablelabel", fontName=FONT, fontSize=size, leading=size * 1.2)
+        member_style = ParagraphStyle("tablemember", parent=label_style, leftIndent=4 * mm)
+        group_style = ParagraphStyle("tablegroup", parent=head_style)
+
+        def label(n: int, text: str) -> Paragraph:
+            chosen = group_style if n in group_rows else member_style if group_rows else label_style
+            return Paragraph(escape(text), chosen)
+
         # The first column wraps (long labels such as a combined row never spill over the
         # numbers); the figures are plain strings.
         data = ([header_cells] if header else []) + [
-            [Paragraph(escape(r[0]), label_style), *r[1:]] for r in rows
+            [label(n, r[0]), *r[1:]] for n, r in enumerate(rows)
         ]
         kind = LongTable if long else Table
         table = kind(data, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
@@ -105,6 +176,12 @@ class GovernorsReportDocument(FootprintDocument):
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ]
+        offset = 1 if header else 0
+        for n in group_rows:
+            style += [
+                ("FONT", (1, n + offset), (-1, n + offset), FONT_BOLD, size),
+                ("TOPPADDING", (0, n + offset), (-1, n + offset), 6),
             ]
         table.setStyle(TableStyle(style))
         return table
@@ -147,7 +224,7 @@ class GovernorsReportDocument(FootprintDocument):
                 "out from the total."
             )
         if notes:
-            parts.append(self._p(" ".join(notes), "small"))
+            parts += [Spacer(1, 1.5 * mm), self._p(" ".join(notes), "small")]
         return [KeepTogether(parts)] if len(shown_rows) <= 20 else parts
 
     # -- the story ------------------------------------------------------------------------
@@ -177,6 +254,7 @@ class GovernorsReportDocument(FootprintDocument):
         story += self._escalations()
         story += self._trend()
         story += self._open_items()
+        story += self._mentions()
         story += self._commentary()
         story += self._checkpoint()
         return story
@@ -209,25 +287,23 @@ class GovernorsReportDocument(FootprintDocument):
             else "Small counts are shown exactly (suppression was turned off for this copy): "
             "take care that no child can be identified from a small figure."
         )
+        period = (
+            f"{long_date(r.period_start)} to {long_date(r.period_end)}"
+            if not self.in_progress
+            else f"{long_date(r.period_start)} to date: the term is still in progress, so "
+            "figures may change"
+        )
         return [
             Paragraph("Social media incidents", s["title"]),
             Paragraph("Termly summary for governors", s["heading"]),
             Spacer(1, 6 * mm),
-            self._table(
-                None,
+            self._facts(
                 [
-                    ["School", r.school_name],
-                    ["Term", r.term_title],
-                    [
-                        "Period covered",
-                        f"{long_date(r.period_start)} to {long_date(r.period_end)}"
-                        if not self.in_progress
-                        else f"{long_date(r.period_start)} to date: the term is still in "
-                        "progress, so figures may change",
-                    ],
-                    ["Produced", long_date(r.produced_on)],
-                ],
-                [45 * mm, 115 * mm],
+                    ("School", r.school_name),
+                    ("Term", r.term_title),
+                    ("Period covered", period),
+                    ("Produced", long_date(r.produced_on)),
+                ]
             ),
             Spacer(1, 4 * mm),
             self._p(
@@ -235,11 +311,16 @@ class GovernorsReportDocument(FootprintDocument):
                 "begins, so incidents seen in the holiday are included."
             ),
             Spacer(1, 8 * mm),
-            Paragraph("This report contains no personal data.", s["heading"]),
+            Paragraph("This report is anonymised.", s["heading"]),
             self._p(
                 "It is made from counts and categories only: no names, no descriptions of "
                 f"incidents, no links, account names or evidence. {suppression} The "
                 "commentary at the end is written by the Designated Safeguarding Lead."
+            ),
+            self._p(
+                "The row-level spreadsheet (CSV) that can accompany this report is for the "
+                "clerk's analysis, not for publication: it lists incidents one by one and "
+                "does not hide small numbers."
             ),
         ]
 
@@ -269,13 +350,15 @@ class GovernorsReportDocument(FootprintDocument):
                 self._p(title, "heading"),
                 self._p("No deletion requests were sent in this period."),
             ]
+        # The section's heading goes in the table's KeepTogether: a heading before a
+        # KeepTogether is not kept with it, and was left alone at the foot of a page.
         parts = self._counts(
-            "Outcome",
+            title,
             r.requests,
             f"Of the {r.show(r.requests_sent)} requests sent in the period (requests the "
             "school withdrew are not counted).",
             unit="Requests",
-            heading=False,  # under the section's own heading
+            column="Outcome",
         )
         if r.suppress and 0 < r.removals_timed < SMALL:
             text = (
@@ -293,7 +376,7 @@ class GovernorsReportDocument(FootprintDocument):
                 "No removal had the day it was checked recorded, so the time to removal "
                 "can't be given."
             )
-        return [self._p(title, "heading"), *parts, Spacer(1, 2 * mm), self._p(text)]
+        return [*parts, Spacer(1, 2 * mm), self._p(text)]
 
     def _escalations(self) -> list[Flowable]:
         r = self.report
@@ -304,8 +387,8 @@ class GovernorsReportDocument(FootprintDocument):
             ]
         return [
             CondPageBreak(40 * mm),
-            *self._counts(
-                "Escalations by where they went", r.escalations_by_kind, unit="Escalations"
+            *self._grouped_counts(
+                "Escalations by where they went", r.escalation_groups, unit="Escalations"
             ),
             *self._counts(
                 "Escalations by outcome so far",
@@ -315,6 +398,65 @@ class GovernorsReportDocument(FootprintDocument):
             ),
         ]
 
+    def _grouped_counts(self, title: str, groups: Sequence[RowGroup], unit: str) -> list[Flowable]:
+        """A breakdown in groups, each with its subtotal: small counts are combined only
+        within a group, never across (see `merge_small_within`)."""
+        r = self.report
+        head = self._p(title, "heading")
+        shown_groups, too_small = merge_small_within(groups, r.suppress)
+        if too_small:
+            return [
+                head,
+                self._p(
+                    "Not broken down: fewer than 3 escalations went by one kind of route, and "
+                    "routes of different kinds (outside the school and the school's own) are "
+                    "never combined."
+                ),
+            ]
+        if not shown_groups:
+            return [head, self._p("None in this period.")]
+        rows: list[list[str]] = []
+        group_rows: list[int] = []
+        for group in shown_groups:
+            group_rows.append(len(rows))
+            rows.append([group.label, r.show(group.total)])
+            rows += [[row.label, r.show(row.count)] for row in group.rows]
+        table = self._table(
+            ["Where they went", unit],
+            rows,
+            [120 * mm, 40 * mm],
+            long=len(rows) > 20,
+            group_rows=group_rows,
+        )
+        notes = [
+            "Each group's total is in bold. Referrals outside the school, reports online and "
+            "the school's own procedures are counted apart."
+        ]
+        if any(row.label.startswith(COMBINED_PREFIX) for g in shown_groups for row in g.rows):
+            notes.append(
+                "Rows with small numbers are combined within their group, so that no small "
+                "figure can be worked out from the total."
+            )
+        parts: list[Flowable] = [
+            head,
+            table,
+            Spacer(1, 1.5 * mm),
+            self._p(" ".join(notes), "small"),
+        ]
+        return [KeepTogether(parts)] if len(rows) <= 20 else parts
+
+    def _mentions(self) -> list[Flowable]:
+        """Praise and positive mentions: recorded in the log, but not incidents."""
+        r = self.report
+        if not r.mentions:
+            text = "No praise or positive mentions of the school were recorded in this period."
+        else:
+            text = (
+                f"Praise or positive mentions of the school recorded in this period: "
+                f"{r.show(r.mentions)}. They are not incidents, so no figure above counts them."
+            )
+        return [KeepTogether([self._p("Mentions of the school", "heading"), self._p(text)])]
+
     def _trend(self) -> list[Flowable]:
         r = self.report
         titles = [t.title for t in r.trend]
@@ -322,7 +464,8 @@ class GovernorsReportDocument(FootprintDocument):
             [label, *[r.show(t.values()[i]) for t in r.trend]]
             for i, label in enumerate(TREND_LABELS)
         ]
-        widths = [70 * mm] + [(WIDTH - 70 * mm) / len(titles)] * len(titles)
+        # Four figure columns of 25 mm: "fewer than 3" fits in each.
+        widths = [60 * mm] + [(TABLE_WIDTH - 60 * mm) / len(titles)] * len(titles)
         note = " Bars for counts shown as “fewer than 3” are not drawn." if r.suppress else ""
         return [
             CondPageBreak(120 * mm),
@@ -332,6 +475,7 @@ class GovernorsReportDocument(FootprintDocument):
             ),
             self._trend_chart(),
             self._table(["", *titles], rows, widths),
+            Spacer(1, 1.5 * mm),
             self._p(
                 "Each term's figures cover its period (term and following holiday)." + note,
                 "small",

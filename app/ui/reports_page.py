@@ -86,14 +86,20 @@ class ReportsPage(QWidget):
         if not self.can_comment:
             warning.setText("The commentary is written by the Designated Safeguarding Lead.")
         rows_note = QLabel(
-            "The exported rows list each incident (no names or details) and small numbers "
-            "are not hidden in them: keep the file within the governing body."
+            "The exported rows are for the clerk's analysis, not for publication: they list "
+            "each incident (no names or details) and small numbers are not hidden in them."
         )
         rows_note.setWordWrap(True)
         self.warnings = error_label()
         self.message = error_label()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.save_commentary_button = QPushButton("Save co&mmentary")
+        self.save_commentary_button.setToolTip(
+            "Keep the commentary for this term (Preview doesn't save it; printing or saving "
+            "the report keeps the commentary it was made with)"
+        )
+        self.save_commentary_button.setVisible(self.can_comment)
         self.preview_button = QPushButton("Pre&view")
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save PDF…")
@@ -131,6 +137,10 @@ class ReportsPage(QWidget):
         column.addWidget(warning)
         column.addWidget(self.commentary, 1)
         column.addWidget(self.warnings)
+        commentary_buttons = QHBoxLayout()
+        commentary_buttons.addWidget(self.save_commentary_button)
+        commentary_buttons.addStretch(1)
+        column.addLayout(commentary_buttons)
         column.addLayout(buttons)
         column.addWidget(rows_note)
         column.addWidget(self.message)
@@ -149,6 +159,7 @@ class ReportsPage(QWidget):
         self.commentary.textChanged.connect(self._check.start)
         self.term.currentIndexChanged.connect(self._term_changed)
         self.suppress.toggled.connect(lambda _on: self._clear_preview())
+        self.save_commentary_button.clicked.connect(self.keep_commentary)
         self.preview_button.clicked.connect(self.make_preview)
         self.print_button.clicked.connect(self.print_report)
         self.save_button.clicked.connect(self.save_pdf)
@@ -203,6 +214,7 @@ class ReportsPage(QWidget):
         self.check_commentary()
         self._clear_preview()
         for button in (
+            self.save_commentary_button,
             self.preview_button,
             self.print_button,
             self.save_button,
@@ -240,7 +252,8 @@ class ReportsPage(QWidget):
     # -- making -------------------------------------------------------------------------
     def _report(self) -> bytes | None:
         """The PDF for what is chosen, made now from the log as it is (off the GUI
-        thread); the commentary is saved with it."""
+        thread). Nothing is saved here: a preview never keeps the commentary; printing or
+        saving the report keeps it once the printer or file is chosen."""
         term = self.chosen
         if term is None:
             return None
@@ -253,12 +266,6 @@ class ReportsPage(QWidget):
                 f"{COMMENTARY_MAX:,} or fewer."
             )
             return None
-        if self.can_comment:
-            try:
-                self.context.write(lambda s, a: save_commentary(s, a, term.key, commentary))
-            except FootprintError as exc:
-                self._fail(exc.message)
-                return None
 
         def work() -> bytes:
             report, head = self.context.read(
@@ -271,10 +278,55 @@ class ReportsPage(QWidget):
 
         pdf, error = run_with_progress(self, f"Making the report for {term.title}…", work)
         if error is not None or pdf is None:
-            self._fail("The report could not be made (the commentary is saved). " + (error or ""))
+            self._fail("The report could not be made. " + (error or ""))
             return None
-        self.drafts.pop(term.key, None)
         return pdf
+
+    def _save_commentary(self, term: Term, commentary: str) -> bool:
+        """Keep the commentary for `term` (a new version if it changed); False, with the
+        reason shown, if it was refused. Nothing to do for a role that can't comment."""
+        if not self.can_comment:
+            return True
+        try:
+            self.context.write(lambda s, a: save_commentary(s, a, term.key, commentary))
+        except FootprintError as exc:
+            self._fail(exc.message)
+            return False
+        self.drafts.pop(term.key, None)
+        return True
+
+    def _keep_what_goes_out(self) -> bool:
+        """The report is being printed or saved: keep the commentary it carries, so the
+        term's record says what governors were given (the status says so)."""
+        term = self.chosen
+        return term is not None and self._save_commentary(
+            term, self.commentary.toPlainText().strip()
+        )
+
+    def commentary_unsaved(self) -> bool:
+        """Whether the commentary shown differs from the one kept for the term."""
+        term = self.chosen
+        if term is None or not self.can_comment:
+            return False
+        text = self.commentary.toPlainText().strip()
+        return text != self.context.read(lambda s: latest_commentary(s, term.key))
+
+    def keep_commentary(self) -> None:
+        """The Save commentary button: the only way the commentary is kept without
+        printing or saving the report."""
+        term = self.chosen
+        if term is None:
+            return
+        commentary = self.commentary.toPlainText().strip()
+        self.message.hide()
+        if len(commentary) > COMMENTARY_MAX:
+            self._fail(
+                f"The commentary is {len(commentary):,} characters long: shorten it to "
+                f"{COMMENTARY_MAX:,} or fewer."
+            )
+            return
+        if self._save_commentary(term, commentary):
+            self._say(f"The commentary for {term.title} is saved.")
 
     def _fail(self, text: str) -> None:
         self.message.setText(text)
@@ -303,9 +355,14 @@ class ReportsPage(QWidget):
         pdf = self._report()
         if pdf is not None:
             self.preview.show_pdfs([pdf])
+            unsaved = (
+                " The commentary is not saved: press Save commentary to keep it."
+                if self.commentary_unsaved()
+                else ""
+            )
             self._say(
                 f"Preview of {self.chosen.title if self.chosen else ''}: "
-                f"{len(self.preview.page_labels)} pages."
+                f"{len(self.preview.page_labels)} pages.{unsaved}"
             )
 
     def print_report(self) -> None:
@@ -315,7 +372,7 @@ class ReportsPage(QWidget):
         if pdf is None:
             return
         printer = self.choose_printer(self)
-        if printer is None:
+        if printer is None or not self._keep_what_goes_out():
             return
         term_key = self._term_key()
 
@@ -328,7 +385,7 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self._fail(f"The report did not print: {exc}")
             return
-        self._say(f"Printed {pages} pages.")
+        self._say(f"Printed {pages} pages{self._kept()}.")
 
     def save_pdf(self) -> None:
         term = self.chosen
@@ -340,7 +397,7 @@ class ReportsPage(QWidget):
         path = self.choose_file(
             self, "Save the report", f"Governors summary {term.key}.pdf", "PDF files (*.pdf)"
         )
-        if path is None:
+        if path is None or not self._keep_what_goes_out():
             return
         self._write(path, pdf)
 
@@ -383,7 +440,13 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self._fail(f"{path.name} could not be saved ({exc.strerror or exc}).")
             return
-        self._say(f"Saved {path.name}.")
+        self._say(f"Saved {path.name}{self._kept() if kind == 'pdf' else ''}.")
+
+    def _kept(self) -> str:
+        """Said after printing or saving: the commentary that went out is kept."""
+        if not self.can_comment or not self.commentary.toPlainText().strip():
+            return ""
+        return "; the commentary in it is saved for the term"
 
     def _term_key(self) -> str:
         return self.chosen.key if self.chosen else ""

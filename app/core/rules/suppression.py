@@ -42,6 +42,34 @@ def merge_small(rows: Sequence[Row], suppress: bool) -> tuple[list[Row], bool]:
     return [*kept, combined], False
 
 
+@dataclass(frozen=True)
+class RowGroup:
+    """Labelled counts that may be combined with each other, never with another group's."""
+
+    label: str
+    rows: list[Row]
+
+    @property
+    def total(self) -> int:
+        return sum(row.count for row in self.rows)
+
+
+def merge_small_within(groups: Sequence[RowGroup], suppress: bool) -> tuple[list[RowGroup], bool]:
+    """An additive group of groups: small counts merged within each group only (never
+    across). Returns the non-empty groups with their rows merged, and True if the table
+    can't be broken down at all: a group too small to break down on its own could be
+    worked out from the total, and combining it with another group would mislead."""
+    merged = []
+    for group in groups:
+        if not group.total:
+            continue
+        rows, too_small = merge_small(group.rows, suppress)
+        if too_small:
+            return [], True
+        merged.append(RowGroup(group.label, rows))
+    return merged, False
+
+
 def shown(count: int, suppress: bool) -> str:
     """A count as governors see it: 1 or 2 becomes "fewer than 3" when suppressing."""
     if suppress and 0 < count < SMALL:

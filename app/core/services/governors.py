@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.core.audit import Action, Record, current_checkpoint, record_look
 from app.core.clock import LONDON, today_london
@@ -30,8 +30,9 @@ from app.core.models import (
 )
 from app.core.permissions import Permission, requires
 from app.core.reports import GovernorsReport, TermFigures
+from app.core.rules.escalation_groups import EscalationGroup, escalation_group
 from app.core.rules.school_days import SchoolCalendar, Term
-from app.core.rules.suppression import Row
+from app.core.rules.suppression import Row, RowGroup
 from app.core.services.governors_commentary import latest_commentary
 from app.core.services.school import find_settings
 from app.core.services.terms import list_terms
@@ -47,6 +48,11 @@ from app.core.vocab import (
 )
 
 TREND_TERMS = 4
+
+#: Categories that make a record a mention of the school, not an incident: a record with
+#: only these is counted as a mention, in no incident figure (one with another category
+#: too is an incident, listed under its other categories).
+MENTION_CATEGORIES: frozenset[Category] = frozenset({Category.PRAISE})
 
 #: Who posted, in the groups governors see (one person's role must not show through).
 POSTER_GROUPS: dict[PersonKind, str] = {
@@ -202,6 +208,7 @@ def build_report(
         session.scalar(
             select(func.count()).where(
                 Incident.withdrawn_at.is_(None),
+                is_incident(),
                 Incident.seen_at < end,
                 or_(Incident.closed_at.is_(None), Incident.closed_at >= end),
             )
@@ -215,6 +222,7 @@ def build_report(
             .join(Incident, Incident.id == DeletionRequest.incident_id)
             .where(
                 Incident.withdrawn_at.is_(None),
+                is_incident(),
                 DeletionRequest.withdrawn_at.is_(None),
                 DeletionRequest.sent_at < end,
                 DeletionRequest.outcome == DeletionOutcome.PENDING,
@@ -229,6 +237,7 @@ def build_report(
             .join(Incident, Incident.id == Escalation.incident_id)
             .where(
                 Incident.withdrawn_at.is_(None),
+                is_incident(),
                 Escalation.withdrawn_at.is_(None),
                 Escalation.escalated_at < end,
                 Escalation.status.in_([EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED]),
@@ -236,6 +245,7 @@ def build_report(
         )
         or 0
     )
+    mentions = session.scalar(select(func.count()).where(_recorded_in(period), is_mention())) or 0
     return GovernorsReport(
         school_name=settings.name if settings else "",
         term_key=term.key,
@@ -246,7 +256,11 @@ def build_report(
         suppress=suppress,
         incidents=incidents,
         safeguarding=safeguarding,
-        by_category=[Row(c.label, categories[c]) for c in Category if categories[c]],
+        by_category=[
+            Row(c.label, categories[c])
+            for c in Category
+            if categories[c] and c not in MENTION_CATEGORIES
+        ],
         by_platform=[Row(p.label, platforms[p]) for p in Platform if platforms[p]],
         by_poster=[Row(label, posters[label]) for label in POSTER_ORDER if posters[label]],
         by_severity=[Row(s.label, severity_counts[s]) for s in Severity],
@@ -264,12 +278,19 @@ def build_report(
         open_incidents_at_end=open_at_end,
         requests_waiting=waiting,
         escalations_open=escalations_open,
+        escalation_groups=_escalation_groups(by_kind),
+        mentions=mentions,
         commentary=(commentary if commentary is not None else latest_commentary(session, term.key)),
         checkpoint=str(current_checkpoint(session) or ""),
     )
 
 
 def incidents_in(period: Period) -> ColumnElement[bool]:
+    """Incidents seen in the period (not withdrawn, not mentions of the school)."""
+    return and_(_recorded_in(period), is_incident())
+
+
+def _recorded_in(period: Period) -> ColumnElement[bool]:
     return and_(
         Incident.withdrawn_at.is_(None),
         Incident.seen_at >= period.start,
@@ -277,9 +298,31 @@ def incidents_in(period: Period) -> ColumnElement[bool]:
     )
 
 
+def _has_category(mention: bool) -> ColumnElement[bool]:
+    # An alias: a query that already joins the categories must not correlate them here.
+    category = aliased(IncidentCategory)
+    chosen = (
+        category.category.in_(MENTION_CATEGORIES)
+        if mention
+        else category.category.not_in(MENTION_CATEGORIES)
+    )
+    return exists().where(category.incident_id == Incident.id, chosen).correlate(Incident)
+
+
+def is_incident() -> ColumnElement[bool]:
+    """Not a mention of the school: some category other than praise (or no category)."""
+    return or_(~_has_category(mention=True), _has_category(mention=False))
+
+
+def is_mention() -> ColumnElement[bool]:
+    """A mention of the school (praise): only mention categories."""
+    return and_(_has_category(mention=True), ~_has_category(mention=False))
+
+
 def _escalations_in(period: Period) -> list[ColumnElement[bool]]:
     return [
         Incident.withdrawn_at.is_(None),
+        is_incident(),
         Escalation.withdrawn_at.is_(None),
         Escalation.escalated_at >= period.start,
         Escalation.escalated_at < period.end,
@@ -289,11 +332,25 @@ def _escalations_in(period: Period) -> list[ColumnElement[bool]]:
 def _requests_in(period: Period) -> list[ColumnElement[bool]]:
     return [
         Incident.withdrawn_at.is_(None),
+        is_incident(),
         DeletionRequest.withdrawn_at.is_(None),
         DeletionRequest.sent_at >= period.start,
         DeletionRequest.sent_at < period.end,
         DeletionRequest.outcome != DeletionOutcome.WITHDRAWN,
     ]
+
+
+def _escalation_groups(by_kind: Counter[EscalationKind]) -> list[RowGroup]:
+    """Escalations by kind in their groups (see `rules.escalation_groups`), each group's
+    rows in the vocabulary's order; empty groups are left out."""
+    groups = [
+        RowGroup(
+            group.label,
+            [Row(k.label, by_kind[k]) for k in EscalationKind if escalation_group(k) is group],
+        )
+        for group in EscalationGroup
+    ]
+    return [g for g in groups if g.total]
 
 
 def _poster_groups(

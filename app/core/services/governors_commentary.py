@@ -12,6 +12,7 @@ from app.core.models import (
     User,
 )
 from app.core.permissions import Permission, requires
+from app.core.rules.commentary import name_warnings
 from app.core.services.validation import atomic, check_text
 
 COMMENTARY_MAX = 4_000
@@ -43,23 +44,15 @@ def save_commentary(session: Session, actor: User, term_key: str, text: str) -> 
 
 
 def commentary_warnings(session: Session, text: str) -> list[str]:
-    """Things in the commentary that look personal: a person's full name from the log,
-    an incident reference, a link or an account handle. The DSL decides; this only warns."""
+    """Things in the commentary that look personal: a name from the log (see
+    `rules.commentary`), an incident reference, a link or an account handle. The DSL
+    decides; this only warns."""
     import re
 
-    from app.core.folding import tokens
-
-    warnings = []
-    words = tokens(text)
-    joined = f" {' '.join(words)} "
-    if len(words) >= 2:
-        for given, family in session.execute(
-            select(Person.given_name, Person.family_name).where(Person.withdrawn_at.is_(None))
-        ):
-            name = tokens(f"{given} {family}")
-            if len(name) >= 2 and f" {' '.join(name)} " in joined:
-                warnings.append(f"It names {given} {family}, who is in the log.")
-                break
+    people = session.execute(
+        select(Person.given_name, Person.family_name).where(Person.withdrawn_at.is_(None))
+    ).tuples()
+    warnings = name_warnings(text, people)
     if re.search(r"\bSM-\d{4}-\d{3,}\b", text, re.IGNORECASE):
         warnings.append("It gives an incident reference.")
     if re.search(r"https?://|www\.", text, re.IGNORECASE):
