@@ -17,14 +17,16 @@ from pathlib import Path
 import holidays
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.cli import main
 from app.core.actors import SYSTEM
 from app.core.clock import LONDON, set_clock
 from app.core.db import Database
-from app.core.models import Incident, User
+from app.core.models import Incident, IncidentCategory, User
+from app.core.rules.escalation_groups import EscalationGroup, escalation_group
 from app.core.rules.school_days import Term
+from app.core.rules.suppression import Row
 from app.core.services.chronology import add_note
 from app.core.services.deletion_requests import create_request, record_outcome
 from app.core.services.escalations import create_escalation, update_escalation
@@ -82,6 +84,7 @@ class Seeded:
     outcomes: Counter[str] = field(default_factory=Counter)
     removal_days: list[int] = field(default_factory=list)
     escalations: Counter[tuple[str, str]] = field(default_factory=Counter)
+    mentions: int = 0
     canaries: list[str] = field(default_factory=list)
 
 
@@ -149,12 +152,15 @@ def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Se
             )
             add_note(s, actor, incident.id, f"Note {canary}")
             add_evidence_file(s, actor, incident.id, f"screenshot-{canary}.png", PNG)
+            if categories == {Category.PRAISE}:
+                seeded.mentions += 1  # a mention of the school, not an incident
+                continue
             kind = kinds[n % len(kinds)]
             seeded.incidents += 1
             seeded.safeguarding += concern
             seeded.platforms[platform.label] += 1
             seeded.severities[severity.label] += 1
-            for category in categories:
+            for category in categories - {Category.PRAISE}:
                 seeded.categories[category.label] += 1
             seeded.posters[POSTER_GROUP[kind] if kind else "Unknown"] += 1
             if kind is None:
@@ -217,9 +223,18 @@ def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Se
                 elif outcome is not DeletionOutcome.PENDING:
                     record_outcome(s, actor, request.id, outcome, note=f"Outcome {canary}")
             if n % 4 == 1:
-                kind_e = [EscalationKind.PLATFORM_REPORT, EscalationKind.POSH, EscalationKind.LADO][
-                    n % 3
-                ]
+                # Every group at least 3 (so the table is broken down), with a small row
+                # in two of them to combine within its group.
+                kind_e = [
+                    EscalationKind.POLICE_NON_EMERGENCY,
+                    EscalationKind.LADO,
+                    EscalationKind.PLATFORM_REPORT,
+                    EscalationKind.POLICE_NON_EMERGENCY,
+                    EscalationKind.POSH,
+                    EscalationKind.PLATFORM_REPORT,
+                    EscalationKind.POLICE_NON_EMERGENCY,
+                    EscalationKind.PLATFORM_REPORT,
+                ][sum(seeded.escalations.values()) % 8]
                 escalation = create_escalation(
                     s,
                     actor,
@@ -304,7 +319,8 @@ def test_no_canary_reaches_the_pdf_or_the_csv(database: Database, seeded: Seeded
         assert canary not in exported, canary
         assert canary not in metadata, canary
         assert canary.encode() not in pdf, canary
-    assert "This report contains no personal data." in text
+    assert "This report is anonymised." in text
+    assert "for the clerk's analysis, not for publication" in " ".join(text.split())
 
 
 def _merged(counts: Counter[str], order: Sequence[str], suppress: bool) -> dict[str, str]:
@@ -357,13 +373,32 @@ def test_every_figure_equals_the_seeded_counts(database: Database, seeded: Seede
         for (kind, status), count in seeded.escalations.items():
             by_kind[kind] += count
             by_status[status] += count
-        expect_group(by_kind, [k.label for k in EscalationKind])
+        groups = {
+            group: [k.label for k in EscalationKind if escalation_group(k) is group]
+            for group in EscalationGroup
+        }
+        totals = {g: sum(by_kind[k] for k in members) for g, members in groups.items()}
+        if suppress and any(0 < total < 3 for total in totals.values()):
+            assert "Not broken down: fewer than 3 escalations went by one kind" in flat
+        else:
+            assert suppress is False or len([t for t in totals.values() if t]) >= 2
+            for group, members in groups.items():  # merged within each group, never across
+                if totals[group]:
+                    assert f"{group.label} {totals[group]}" in flat
+                    expect_group(Counter({k: by_kind[k] for k in members}), members)
         expect_group(by_status, [s.label for s in EscalationStatus])
         days = sorted(seeded.removal_days)
         median = (days[len(days) // 2] + days[(len(days) - 1) // 2]) / 2
         assert f"median {median:g} school day" in flat
         assert f"longest {max(days)} school day" in flat
     assert "A calm term. Thanks to staff & <parents>." in flat
+    assert seeded.mentions, "the seed should record some praise"
+    # Praise is a mention, not a category of incident: no row for it, its own section.
+    assert not re.search(r"^Praise or positive mention\s+(\d|fewer)", text, re.MULTILINE)
+    assert (
+        "Praise or positive mentions of the school recorded in this period: "
+        f"{_expected(seeded.mentions, suppress)}." in flat
+    )
 
 
 def test_no_suppressed_figure_can_be_worked_out_from_a_total(
@@ -507,11 +542,17 @@ def test_a_term_with_ten_thousand_incidents(database: Database, actor: User) -> 
         report = build_report(s, term)
         rows = anonymised_rows(s, term)
         pdf = GovernorsReportDocument(letterhead(get_settings(s)), report).render()
-        kept = s.scalar(
-            select(func.count()).select_from(Incident).where(Incident.withdrawn_at.is_(None))
-        )
-    assert kept is not None and kept > 9_900  # the synthetic log withdraws a few
+        live = s.scalars(select(Incident.id).where(Incident.withdrawn_at.is_(None))).all()
+        categories: dict[int, set[str]] = {}
+        for incident_id, category in s.execute(
+            select(IncidentCategory.incident_id, IncidentCategory.category)
+        ):
+            categories.setdefault(incident_id, set()).add(category)
+    praise_only = [i for i in live if categories.get(i) == {Category.PRAISE}]
+    kept = len(live) - len(praise_only)
+    assert len(live) > 9_900 and praise_only  # the synthetic log withdraws a few
     assert report.incidents == len(rows) == sum(r.count for r in report.by_severity) == kept
+    assert report.mentions == len(praise_only)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert f"Incidents recorded {kept:,}" in " ".join(text.split())
 
@@ -560,3 +601,294 @@ def test_a_governors_export_from_the_command_line_is_on_the_trail_as_theirs(
         entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (entry.action, entry.table_name) == ("export", "governors_report")
     assert entry.user_id == governor.id != dsl.id
+
+
+# --- Escalations: small counts combined within their group only ----------------------
+
+
+def _escalated(database: Database, actor: User, kinds: Sequence[EscalationKind]) -> Term:
+    """One incident in the summer term per escalation, of the kinds given."""
+    with database.write(actor) as s:
+        save_settings(s, actor, SchoolDetails(name="Small School"))
+        ensure_default_terms(s, actor)
+        term = find_term(s, TERM_KEY)
+        monday = _mondays(term)[0]
+        for n, kind in enumerate(kinds):
+            incident = make_incident(s, actor, seen_at=_at(monday, 9 + n % 5), happened_at=None)
+            create_escalation(
+                s,
+                actor,
+                incident.id,
+                kind=kind,
+                escalated_at=_at(monday, 15),
+                reference_number=f"R{n}",
+                contact="Duty desk",
+            )
+    return term
+
+
+EXTERNAL_LABELS = {
+    k.label for k in EscalationKind if escalation_group(k) is EscalationGroup.EXTERNAL
+}
+SCHOOL_LABELS = {k.label for k in EscalationKind if escalation_group(k) is EscalationGroup.SCHOOL}
+
+
+def test_a_police_referral_is_never_combined_with_the_schools_own_procedures(
+    database: Database, actor: User
+) -> None:
+    k = EscalationKind
+    term = _escalated(
+        database,
+        actor,
+        [k.POLICE_NON_EMERGENCY, k.PREVENT, k.PREVENT, k.LADO]
+        + [k.COMPLAINTS_PROCEDURE]
+        + [k.HEADTEACHER] * 3,
+    )
+    _, text = _pdf(database, term)
+    flat = " ".join(text.split())
+    combined = re.findall(r"^Combined: (.+?)\s+\d+\s*$", text, re.MULTILINE)
+    # Merged across groups (the old rule) this read "Combined: Police …, Prevent referral,
+    # LADO, Complaints procedure 5" beside "Headteacher 3".
+    assert combined, text
+    for row in combined:
+        labels = set(_split_labels(row))
+        assert not (labels & EXTERNAL_LABELS and labels & SCHOOL_LABELS), row
+    assert "Referrals to the police and safeguarding agencies 4" in flat
+    assert "Combined: Police (non-emergency, 101), Prevent referral, LADO 4" in flat
+    assert "The school's own procedures 4" in flat
+    assert "Combined: Complaints procedure, Headteacher 4" in flat
+    assert "Escalations to other bodies or procedures 8" in flat
+
+
+def _split_labels(row: str) -> list[str]:
+    """A combined row's labels ("Police (non-emergency, 101)" has a comma of its own)."""
+    labels = sorted({k.label for k in EscalationKind}, key=len, reverse=True)
+    found, rest = [], row
+    while rest:
+        label = next(label for label in labels if rest.startswith(label))
+        found.append(label)
+        rest = rest[len(label) :].removeprefix(", ")
+    return found
+
+
+def test_a_group_too_small_to_stand_alone_is_not_broken_down(
+    database: Database, actor: User
+) -> None:
+    k = EscalationKind
+    term = _escalated(database, actor, [k.LADO, k.LADO] + [k.HEADTEACHER] * 5)
+    _, text = _pdf(database, term)
+    flat = " ".join(text.split())
+    assert "Not broken down: fewer than 3 escalations went by one kind of route" in flat
+    assert "LADO" not in flat and "Headteacher 5" not in flat
+    _, exact = _pdf(database, term, suppress=False)
+    assert "LADO 2" in " ".join(exact.split()) and "Headteacher 5" in " ".join(exact.split())
+
+
+def test_merge_small_within_never_crosses_groups() -> None:
+    from app.core.rules.suppression import Row, RowGroup, merge_small_within
+
+    external = RowGroup("External", [Row("Police", 1), Row("LADO", 5)])
+    school = RowGroup("School", [Row("Headteacher", 2), Row("Complaints", 1), Row("Code", 4)])
+    groups, too_small = merge_small_within([external, school, RowGroup("Empty", [])], True)
+    assert not too_small
+    assert [(g.label, [(r.label, r.count) for r in g.rows]) for g in groups] == [
+        ("External", [("Combined: Police, LADO", 6)]),
+        ("School", [("Code", 4), ("Combined: Headteacher, Complaints", 3)]),
+    ]
+    assert merge_small_within([RowGroup("External", [Row("Police", 2)]), school], True) == (
+        [],
+        True,
+    )
+    unmerged, _ = merge_small_within([external, school], False)
+    assert [len(g.rows) for g in unmerged] == [2, 3]
+
+
+def test_every_escalation_kind_is_placed_in_a_group_on_purpose() -> None:
+    from app.core.rules.escalation_groups import (
+        EXTERNAL_REFERRALS,
+        ONLINE_REPORTS,
+        SCHOOL_PROCEDURES,
+        placed,
+    )
+
+    # A new kind must be put in one of the sets in app/core/rules/escalation_groups.py.
+    assert [kind for kind in EscalationKind if not placed(kind)] == []
+    assert not (EXTERNAL_REFERRALS & ONLINE_REPORTS)
+    assert not (EXTERNAL_REFERRALS & SCHOOL_PROCEDURES)
+    assert not (ONLINE_REPORTS & SCHOOL_PROCEDURES)
+    assert escalation_group(EscalationKind.POLICE_EMERGENCY) is EscalationGroup.EXTERNAL
+    assert escalation_group(EscalationKind.COMPLAINTS_PROCEDURE) is EscalationGroup.SCHOOL
+    assert escalation_group(EscalationKind.POSH) is EscalationGroup.ONLINE
+    # A kind this version doesn't know is treated as an external referral: never hidden
+    # among the school's own procedures.
+    assert escalation_group("ceop") is EscalationGroup.EXTERNAL
+
+
+# --- Praise is a mention, not an incident --------------------------------------------
+
+
+def test_praise_is_counted_as_a_mention_never_as_an_incident(
+    database: Database, actor: User
+) -> None:
+    with database.write(actor) as s:
+        save_settings(s, actor, SchoolDetails(name="Small School"))
+        ensure_default_terms(s, actor)
+        term = find_term(s, TERM_KEY)
+        monday = _mondays(term)[0]
+        parent = make_person(s, actor, kind=PersonKind.PARENT, given_name="Pat")
+        for n in range(3):
+            praise = make_incident(
+                s,
+                actor,
+                seen_at=_at(monday, 9 + n),
+                happened_at=None,
+                platform=Platform.FACEBOOK,
+                categories=frozenset({Category.PRAISE}),
+            )
+            add_involvement(s, actor, praise.id, parent.id, InvolvementRole.POSTER)
+        # Even with a request and an escalation, a record of praise alone is no incident.
+        create_request(
+            s,
+            actor,
+            praise.id,
+            addressee_id=parent.id,
+            method=DeletionMethod.LETTER,
+            sent_at=_at(monday, 12),
+        )
+        create_escalation(
+            s,
+            actor,
+            praise.id,
+            kind=EscalationKind.HEADTEACHER,
+            escalated_at=_at(monday, 13),
+            contact="Head",
+        )
+        for n in range(3):  # praise alongside a real concern is an incident
+            make_incident(
+                s,
+                actor,
+                seen_at=_at(monday + timedelta(days=1), 9 + n),
+                happened_at=None,
+                platform=Platform.TIKTOK,
+                categories=frozenset({Category.BULLYING, Category.PRAISE}),
+            )
+    with database.read(actor) as s:
+        report = build_report(s, term)
+        rows = anonymised_rows(s, term)
+    assert (report.incidents, report.mentions) == (3, 3)
+    assert [(r.label, r.count) for r in report.by_category] == [("Bullying", 3)]
+    assert [(r.label, r.count) for r in report.by_platform] == [("TikTok", 3)]
+    assert report.requests_sent == 0 and report.escalations_total == 0
+    assert report.by_poster == [Row("Unknown", 3)]
+    assert report.open_incidents_at_end == 3  # the praise records are not open incidents
+    assert len(rows) == 3 and {r["platform"] for r in rows} == {"TikTok"}
+    assert [t.incidents for t in report.trend][-1] == 3
+    _, text = _pdf(database, term)
+    flat = " ".join(text.split())
+    assert "Incidents recorded 3" in flat
+    assert "Mentions of the school" in flat
+    assert "Praise or positive mentions of the school recorded in this period: 3." in flat
+    assert "They are not incidents, so no figure above counts them." in flat
+
+
+# --- The first page and the footer ---------------------------------------------------
+
+
+def test_the_period_wraps_in_its_cell_and_a_long_name_never_cuts_the_footer(
+    database: Database, actor: User
+) -> None:
+    from app.documents.governors import FOOTER_ROOM, footer_text
+
+    long_name = "The Blessed Cardinal John Henry Newman Roman Catholic Voluntary Aided Academy"
+    with database.write(actor) as s:
+        save_settings(s, actor, SchoolDetails(name=long_name))
+        ensure_default_terms(s, actor)
+        term = find_term(s, "2026-autumn")  # in progress on TODAY
+    _, text = _pdf(database, term)
+    # The period's cell is narrower than the sentence: it goes on to a second line inside
+    # the cell instead of running off the page.
+    assert re.search(r"still in progress, so figures\s*\n\s*may change", text), text[:800]
+    lines = [line for line in text.splitlines() if "Summary for governors" in line]
+    assert lines and all(
+        line.startswith("Autumn term 2026 · Summary for governors · Anonymised") for line in lines
+    )
+    assert "…" not in text
+    # A name that fits stays in the footer; whatever is printed fits its room.
+    assert footer_text("Kestrel Vale Primary School", "Autumn term 2026") == (
+        "Kestrel Vale Primary School · Autumn term 2026 · Summary for governors · Anonymised"
+    )
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.documents.base import FONT
+
+    assert stringWidth(footer_text(long_name, "Autumn term 2026"), FONT, 8) <= FOOTER_ROOM
+
+
+# --- The commentary check ------------------------------------------------------------
+
+LOG_NAMES = [
+    ("Helen", "Whitlock"),
+    ("Kwame", "Osei"),
+    ("Zoë", "Okafor"),
+    ("Grace", "Smith-Jones"),
+    ("Mary-Jane", "Van der Berg"),
+    *[("Oliver", f"Family{n}") for n in range(4)],  # a first name four people have
+    ("Will", "Brown"),
+    ("Summer", "Brown"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mrs Whitlock spoke to the class.", ["It names “Mrs Whitlock”: Whitlock is a family"]),
+        ("Thanks to Mr Osei.", ["It names “Mr Osei”: Osei is a family name in the log."]),
+        ("Dr. Osei's talk helped.", ["It names “Dr Osei”"]),
+        ("mrs whitlock came in", ["It names “mrs whitlock”"]),
+        ("Ms Smith-Jones and Mx Osei", ["“Ms Smith-Jones”", "“Mx Osei”"]),
+        ("Miss Okafor, Prof Osei and Rev Whitlock", ["Miss Okafor", "Prof Osei", "Rev Whitlock"]),
+        ("Revd Van der Berg led it.", ["“Revd Van der Berg”: Van der Berg is a family name"]),
+        ("Dr Patel ran a session.", ["It names someone by title: “Dr Patel”."]),
+        ("Zoë was upset.", ["It uses the first name “Zoë”, which one person in the log has."]),
+        ("We spoke to Zoe.", ["first name “Zoe”"]),
+        ("Jane's mum called.", ["first name “Jane”"]),
+        ("Zoë Okafor was upset.", ["It names Zoë Okafor, who is in the log."]),
+        # Not flagged: a common first name, everyday words, lower case, "miss" the verb.
+        ("Oliver was upset.", []),
+        ("Will the summer fair help? Summer term was calm; Grace period ended.", []),
+        ("we spoke to zoë", []),
+        ("Pupils will miss Whitlock Park.", []),
+        ("Incidents fell; staff training went well.", []),
+    ],
+)
+def test_the_commentary_check_flags_titles_and_rare_first_names(
+    text: str, expected: list[str]
+) -> None:
+    from app.core.rules.commentary import name_warnings
+
+    warnings = name_warnings(text, LOG_NAMES)
+    assert len(warnings) == len(expected), warnings
+    for warning, part in zip(warnings, expected, strict=True):
+        assert part in warning, (warning, part)
+
+
+def test_the_commentary_check_reads_the_names_in_the_log(database: Database, actor: User) -> None:
+    with database.write(actor) as s:
+        make_person(s, actor, kind=PersonKind.STAFF, given_name="Helen", family_name="Whitlock")
+        gone = make_person(s, actor, kind=PersonKind.PARENT, given_name="Ada", family_name="Osei")
+        from app.core.services.people import withdraw_person
+
+        withdraw_person(s, actor, gone.id, "Entered twice")
+    with database.read(actor) as s:
+        assert commentary_warnings(s, "Mrs Whitlock helped.") == [
+            "It names “Mrs Whitlock”: Whitlock is a family name in the log."
+        ]
+        assert commentary_warnings(s, "Helen helped.") == [
+            "It uses the first name “Helen”, which one person in the log has."
+        ]
+        # Someone withdrawn from the log is no longer matched by name, but a title before
+        # a capitalised word still reads as a name.
+        assert commentary_warnings(s, "Ada helped.") == []
+        assert commentary_warnings(s, "Mr Osei helped.") == [
+            "It names someone by title: “Mr Osei”."
+        ]

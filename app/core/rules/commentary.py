@@ -23,7 +23,8 @@ TITLES = frozenset(
 )
 _TITLE = re.compile(
     r"\b(?P<title>(?i:mrs|mr|ms|mx|dr|prof|professor|revd|rev|reverend)|Miss|MISS)\.?"
-    r"[ \t\u00a0]+(?P<rest>[^\W\d_][\w'’-]*(?:[ \t\u00a0]+[\w'’-]+){0,3})"
+    # The words after the title are looked at, not consumed: "Ms Smith and Mx Osei".
+    r"(?=[ \t\u00a0]+(?P<rest>[^\W\d_][\w'’-]*(?:[ \t\u00a0]+[\w'’-]+){0,3}))"
 )
 _WORD = re.compile(r"[^\W_]+")
 
