@@ -85,8 +85,8 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
     assert not page.check_commentary()
     qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
     assert len(page.preview.page_labels) >= 3
-    with database.read(actor) as s:
-        assert latest_commentary(s, "2026-autumn").startswith("Bullying reports rose")
+    with database.read(actor) as s:  # a preview never saves the commentary
+        assert latest_commentary(s, "2026-autumn") == ""
 
     printed = tmp_path / "printed.pdf"
 
@@ -100,6 +100,10 @@ def test_the_dsl_makes_prints_saves_and_exports_the_report(
     press(page.commentary, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(PdfReader(printed).pages) == len(page.preview.page_labels)
     assert page.status.text().startswith("Printed")
+    # What went to the printer is kept, and the status says so.
+    assert page.status.text().endswith("; the commentary in it is saved for the term.")
+    with database.read(actor) as s:
+        assert latest_commentary(s, "2026-autumn").startswith("Bullying reports rose")
 
     saved = tmp_path / "report.pdf"
     page.choose_file = lambda *_: saved
@@ -179,3 +183,48 @@ def test_the_report_pages_render_with_ink_on_them(
             if image.pixelColor(x, y).lightness() < 100
         )
         assert dark > 20, label.accessibleName()
+
+
+def test_preview_never_saves_the_commentary_and_saving_it_is_a_button(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User, tmp_path: Path
+) -> None:
+    _seed(database, actor)
+    window.go(REPORTS)
+    page = window.reports
+    assert page is not None
+
+    def saved() -> str:
+        with database.read(actor) as s:
+            return latest_commentary(s, "2026-autumn")
+
+    page.commentary.setFocus()
+    type_text(page.commentary, "A quieter half term.")
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    assert len(page.preview.page_labels) >= 3
+    assert saved() == ""
+    assert "The commentary is not saved: press Save commentary to keep it." in page.status.text()
+    # The preview shows the commentary as typed, unsaved.
+    assert page.commentary_unsaved()
+
+    # Cancelling the save dialog keeps nothing either.
+    page.choose_file = lambda *_: None
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert saved() == ""
+
+    assert page.save_commentary_button.isVisible() and page.save_commentary_button.isEnabled()
+    qtbot.mouseClick(page.save_commentary_button, Qt.MouseButton.LeftButton)
+    assert saved() == "A quieter half term."
+    assert page.status.text() == "The commentary for Autumn term 2026 is saved."
+    assert not page.commentary_unsaved()
+
+    # A later edit, previewed, leaves the saved version as it was.
+    page.commentary.selectAll()
+    type_text(page.commentary, "A quieter half term, then a busy December.")
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    assert saved() == "A quieter half term."
+    assert "not saved" in page.status.text()
+    # The draft survives a change of term (in memory, still unsaved).
+    page.term.setCurrentIndex(1)
+    page.term.setCurrentIndex(0)
+    assert page.commentary.toPlainText() == "A quieter half term, then a busy December."
+    assert saved() == "A quieter half term."

@@ -49,9 +49,12 @@ def commentary_warnings(session: Session, text: str) -> list[str]:
     decides; this only warns."""
     import re
 
-    people = session.execute(
-        select(Person.given_name, Person.family_name).where(Person.withdrawn_at.is_(None))
-    ).tuples()
+    people = [
+        (given, family)
+        for given, family in session.execute(
+            select(Person.given_name, Person.family_name).where(Person.withdrawn_at.is_(None))
+        )
+    ]
     warnings = name_warnings(text, people)
     if re.search(r"\bSM-\d{4}-\d{3,}\b", text, re.IGNORECASE):
         warnings.append("It gives an incident reference.")
