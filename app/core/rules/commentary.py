@@ -72,11 +72,11 @@ def name_warnings(text: str, people: Iterable[tuple[str, str]]) -> list[str]:
     for match in _TITLE.finditer(text):
         title, rest = match.group("title"), match.group("rest")
         following = tokens(rest)
-        family = next((f for f in families if tuple(following[: len(f)]) == f), None)
-        if family is not None:
-            surname = _first_words(rest, len(family))
+        in_log = next((f for f in families if tuple(following[: len(f)]) == f), None)
+        if in_log is not None:
+            surname = _first_words(rest, len(in_log))
             warnings.append(f"It names “{title} {surname}”: {surname} is a family name in the log.")
-            named.update(family)
+            named.update(in_log)
         elif rest[:1].isupper():
             warnings.append(f"It names someone by title: “{title} {_first_words(rest, 1)}”.")
             named.add(following[0])
