@@ -43,6 +43,7 @@ from app.core.vocab import (
     InvolvementRole,
     PersonKind,
     Platform,
+    PrejudiceType,
     Severity,
 )
 
@@ -166,6 +167,20 @@ def build_report(
             ).all()
         )
     )
+    prejudice = Counter(
+        dict(
+            session.execute(
+                select(Incident.prejudice_type, func.count())
+                .join(IncidentCategory, IncidentCategory.incident_id == Incident.id)
+                .where(
+                    in_period,
+                    IncidentCategory.category == Category.PREJUDICE_BASED,
+                    Incident.prejudice_type.is_not(None),
+                )
+                .group_by(Incident.prejudice_type)
+            ).all()
+        )
+    )
     platforms = Counter(
         dict(
             session.execute(
@@ -266,6 +281,7 @@ def build_report(
         escalations_open=escalations_open,
         commentary=(commentary if commentary is not None else latest_commentary(session, term.key)),
         checkpoint=str(current_checkpoint(session) or ""),
+        by_prejudice_type=[Row(t.label, prejudice[t]) for t in PrejudiceType if prejudice[t]],
     )
 
 
