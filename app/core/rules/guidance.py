@@ -542,8 +542,7 @@ def _register_steps(
 ) -> list[Step]:
     """What the exceptions register says about the pupils and adults on the incident."""
     why = (
-        f"{POLICY_PRESENCE}: exceptions (such as family links) must be approved by the "
-        "headteacher."
+        f"{POLICY_PRESENCE}: exceptions (such as family links) must be approved by the headteacher."
     )
     if facts.links is None:
         return [Step("Ask the DSL to check the exceptions register for an approved link.", why)]
@@ -556,8 +555,7 @@ def _register_steps(
             link = links.get((pupil.person_id, adult.person_id))
             if link is None:
                 advice = (
-                    f"The exceptions register has no link between {pupil.name} and "
-                    f"{adult.name}."
+                    f"The exceptions register has no link between {pupil.name} and {adult.name}."
                 )
             elif link.approved:
                 since = f", approved {format_date(link.approved_on)}" if link.approved_on else ""

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.clock import LONDON
 from app.core.models import DeletionRequest, Escalation, Incident, Person
 from app.core.permissions import Permission, may, requires, visible_incidents
-from app.core.services.contact_exceptions import reviews_due
-from app.core.clock import LONDON
 from app.core.rules.guidance import ico_deadline
+from app.core.services.contact_exceptions import reviews_due
 from app.core.timefmt import format_datetime
 from app.core.vocab import DeletionOutcome, EscalationKind, EscalationStatus, IncidentStatus
 
@@ -196,7 +196,13 @@ def _breach_clocks(session: Session) -> list[DueItem]:
     becoming aware (the earlier of when it was reported and seen), where there is a risk
     to people. Listed until the escalation is closed with what the DPO decided."""
     rows = session.execute(
-        select(Escalation.id, Incident.id, Incident.reference, Incident.seen_at, Incident.reported_at)
+        select(
+            Escalation.id,
+            Incident.id,
+            Incident.reference,
+            Incident.seen_at,
+            Incident.reported_at,
+        )
         .join(Incident, Incident.id == Escalation.incident_id)
         .where(
             Escalation.withdrawn_at.is_(None),

@@ -75,13 +75,7 @@ class IncidentEditor(QDialog):
         self.evidence = EvidencePanel(context, self.pending)
         self.timeline = TimelinePanel(self.pending)
         self.casework = CaseworkPanel(context)
-        self.form.categories.itemChanged.connect(
-            lambda _item: setattr(
-                self.evidence,
-                "files_refused",
-                Category.NUDE_IMAGE in self.form.checked_categories(),
-            )
-        )
+        self.form.categories.itemChanged.connect(self._categories_changed)
         self.letters = LettersList(context, whole_log=False)
         self.tabs = QTabWidget()
         self._tab_titles: list[tuple[QWidget, str]] = [
@@ -221,6 +215,11 @@ class IncidentEditor(QDialog):
         f.status.set_value(d.status)
         f.outcome.set_value(d.outcome)
         f.outcome_rationale.setPlainText(d.outcome_rationale)
+
+    def _categories_changed(self) -> None:
+        """A nude or semi-nude image is described, never stored: the Evidence tab refuses
+        files while that category is ticked (the service refuses them too)."""
+        self.evidence.files_refused = Category.NUDE_IMAGE in self.form.checked_categories()
 
     # -- the form ------------------------------------------------------------------
     def collect(self) -> IncidentDetails:
