@@ -39,6 +39,8 @@ from app.core.vocab import (
     Category,
     EscalationKind,
     EscalationStatus,
+    IncidentOutcome,
+    IncidentStatus,
     InvolvementRole,
     PersonKind,
     PrejudiceType,
@@ -247,3 +249,38 @@ def test_a_data_breach_shows_the_icos_72_hours_as_a_due_item(
             s, actor, breach.id, status=EscalationStatus.CLOSED_NFA, outcome="DPO: reported."
         )
         assert [i for i in due_items(s, now.date()) if i.kind == "ico"] == []
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        EscalationKind.CEOP,
+        EscalationKind.IWF_REPORT_REMOVE,
+        EscalationKind.ACT,
+        EscalationKind.TRUE_VISION,
+        EscalationKind.EARLY_HELP_MASH,
+    ],
+)
+def test_the_new_outside_routes_count_as_escalating_a_safeguarding_concern(
+    database: Database, actor: User, kind: EscalationKind
+) -> None:
+    with database.write(actor) as s:
+        incident = make_incident(s, actor, safeguarding_concern=True)
+        escalation = create_escalation(
+            s, actor, incident.id, kind=kind, escalated_at=datetime.now(UTC)
+        )
+        update_escalation(
+            s, actor, escalation.id, status=EscalationStatus.CLOSED_NFA, outcome="Done."
+        )
+        incident_id = incident.id
+    with database.write(actor) as s:
+        incident = s.get(Incident, incident_id)
+        assert incident is not None
+        closed = replace(
+            details_of(incident),
+            status=IncidentStatus.CLOSED,
+            outcome=IncidentOutcome.HANDED_TO_OTHER_AGENCY,
+            outcome_rationale=f"Reported to {kind.label}.",
+        )
+        # No "why was this never escalated?" question: it was.
+        update_incident(s, actor, incident_id, closed, expected_version=incident.version)
