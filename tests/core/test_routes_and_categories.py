@@ -274,13 +274,13 @@ def test_the_new_outside_routes_count_as_escalating_a_safeguarding_concern(
         )
         incident_id = incident.id
     with database.write(actor) as s:
-        incident = s.get(Incident, incident_id)
-        assert incident is not None
+        stored = s.get(Incident, incident_id)
+        assert stored is not None
         closed = replace(
-            details_of(incident),
+            details_of(stored),
             status=IncidentStatus.CLOSED,
             outcome=IncidentOutcome.HANDED_TO_OTHER_AGENCY,
             outcome_rationale=f"Reported to {kind.label}.",
         )
         # No "why was this never escalated?" question: it was.
-        update_incident(s, actor, incident_id, closed, expected_version=incident.version)
+        update_incident(s, actor, incident_id, closed, expected_version=stored.version)
