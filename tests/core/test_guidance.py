@@ -483,6 +483,7 @@ def test_every_reason_names_its_source(category: Category) -> None:
             for step in _steps(_facts(category, posters=posters, **kw)):
                 assert step.why.endswith("."), step
                 assert any(source in step.why for source in SOURCES), step
+                assert "; The " not in step.why and ": The school" not in step.why, step
 
 
 @pytest.mark.parametrize("category", list(Category))

@@ -349,7 +349,7 @@ def _extremism_steps(facts: IncidentFacts, escalated: set[EscalationKind]) -> li
                 "If it is hate speech, report it to the police (101) or through True Vision, "
                 "the police's online hate-crime reporting site.",
                 "The Prevent duty guidance: hate speech is a matter for the police, not for "
-                f"Prevent; {POLICY_EXTREMISM} expects the school to act on hate speech.",
+                f"Prevent; {POLICY_EXTREMISM} names hate speech alongside extremism.",
                 StepAction.ESCALATE,
                 EscalationKind.TRUE_VISION,
             )
@@ -383,7 +383,7 @@ def _prejudice_steps(facts: IncidentFacts, escalated: set[EscalationKind]) -> li
             "If it may be a hate crime, report it to the police (101) or through True Vision, "
             "the police's online hate-crime reporting site.",
             "KCSIE treats prejudice-based abuse as a safeguarding matter, and hate crime is "
-            f"for the police; {POLICY_EXTREMISM} expects the school to act on hate speech.",
+            f"for the police; {POLICY_EXTREMISM} names hate speech alongside extremism.",
             StepAction.ESCALATE,
             EscalationKind.TRUE_VISION,
         )
@@ -405,7 +405,7 @@ def _evidence_step(categories: frozenset[Category]) -> Step:
     return Step(
         "Capture the evidence first (screenshots with the date, link and account), and "
         f"ask for the post to be deleted only once {who} agree.",
-        f"Deleting it now could destroy evidence: {POLICY_INCIDENTS} involves the police "
+        f"Deleting it now could destroy evidence: {_lc(POLICY_INCIDENTS)} involves the police "
         "where a post is potentially illegal or dangerous.",
     )
 
