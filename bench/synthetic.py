@@ -49,6 +49,7 @@ from app.core.vocab import (
     IncidentOutcome,
     IncidentStatus,
     Platform,
+    PrejudiceType,
     Severity,
 )
 
@@ -294,6 +295,8 @@ class _Writer:
                 "parent_informed": None,
                 "parent_informed_at": None,
                 "parent_not_informed_reason": "",
+                "parent_informed_by": "",
+                "prejudice_type": None,
                 "status": status,
                 "outcome": outcome,
                 "outcome_rationale": RATIONALES[outcome] if outcome is not None else "",
@@ -308,7 +311,12 @@ class _Writer:
                 "withdrawn_by_id": user if withdrawn else None,
             }
         )
-        for category in rng.sample(list(Category), rng.randint(1, 3)):
+        categories = rng.sample(list(Category), rng.randint(1, 3))
+        if Category.PREJUDICE_BASED in categories:  # its type is required (not from rng:
+            # the rest of the log stays as it was for a seed)
+            types = list(PrejudiceType)
+            out["incident"][-1]["prejudice_type"] = types[incident_id % len(types)]
+        for category in categories:
             out["category"].append(
                 {
                     "incident_id": incident_id,

@@ -80,6 +80,9 @@ class GovernorsReport:
     #: The audit trail's newest entry when the report was made ("1234:4f3a 9c12 0b7e
     #: 55d1"): the clerk's printed copy proves later that history before it is unchanged.
     checkpoint: str = ""
+    #: Prejudice-based incidents by the type of prejudice (Ofsted looks for this analysis);
+    #: an incident counts once, under its recorded type.
+    by_prejudice_type: list[Row] = field(default_factory=list)
 
     def show(self, count: int) -> str:
         return shown(count, self.suppress)

@@ -63,6 +63,11 @@ class Category(Vocabulary):
     UNDERAGE_USE = "underage_use"
     PUPIL_STAFF_CONTACT = "pupil_staff_contact"
     IMPERSONATION = "impersonation"
+    NUDE_IMAGE = "nude_image"
+    SEXTORTION = "sextortion"
+    GROOMING = "grooming"
+    SELF_HARM = "self_harm"
+    PREJUDICE_BASED = "prejudice_based"
     PRAISE = "praise"
 
 
@@ -78,7 +83,29 @@ _label(
         "pupil_staff_contact": "Pupil–staff contact or friend request",
         "impersonation": "Impersonation or fake account",
         "praise": "Praise or positive mention",
+        "nude_image": "Nude or semi-nude image (described, never stored)",
+        "sextortion": "Sextortion (sexual blackmail)",
+        "grooming": "Grooming or adult sexual contact",
+        "self_harm": "Self-harm or suicide content",
+        "prejudice_based": "Prejudice-based",
     },
+)
+
+
+class PrejudiceType(Vocabulary):
+    """What a prejudice-based incident was directed at (Ofsted looks for this analysis)."""
+
+    RACIST = "racist"
+    RELIGIOUS = "religious"
+    HOMOPHOBIC = "homophobic"
+    TRANSPHOBIC = "transphobic"
+    DISABILITY = "disability"
+    SEXIST = "sexist"
+
+
+_label(
+    PrejudiceType,
+    {"religious": "Religious or faith-based", "disability": "Disability (disablist)"},
 )
 
 
@@ -214,6 +241,13 @@ class EscalationKind(Vocabulary):
     COMPLAINTS_PROCEDURE = "complaints_procedure"
     HEADTEACHER = "headteacher"
     CHAIR_OF_GOVERNORS = "chair_of_governors"
+    CEOP = "ceop"
+    IWF_REPORT_REMOVE = "iwf_report_remove"
+    ACT = "act"
+    TRUE_VISION = "true_vision"
+    EARLY_HELP_MASH = "early_help_mash"
+    LOW_LEVEL_CONCERN = "low_level_concern"
+    DPO_DATA_BREACH = "dpo_data_breach"
 
 
 _label(
@@ -225,8 +259,15 @@ _label(
         "police_emergency": "Police (emergency, 999)",
         "police_non_emergency": "Police (non-emergency, 101)",
         "prevent": "Prevent referral",
-        "lado": "LADO",
+        "lado": "LADO consultation (harm test met)",
         "childrens_social_care": "Children's social care",
+        "ceop": "CEOP (National Crime Agency)",
+        "iwf_report_remove": "IWF / Report Remove",
+        "act": "ACT: terrorist content (Action Counters Terrorism)",
+        "true_vision": "True Vision (hate crime reporting)",
+        "early_help_mash": "Early Help / MASH (children's social care front door)",
+        "low_level_concern": "Low-level concern (below the harm test)",
+        "dpo_data_breach": "Data protection officer (data breach)",
     },
 )
 

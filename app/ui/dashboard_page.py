@@ -130,7 +130,9 @@ class DashboardPage(QWidget):
         self.due.clear()
         for index, due in enumerate(self.due_items):
             late = due.days_overdue(today)
-            lateness = "due today" if late == 0 else f"{late} day{'s' if late != 1 else ''}"
+            days = f"{abs(late)} day{'s' if abs(late) != 1 else ''}"
+            # A data breach's 72 hours are listed before they run out.
+            lateness = "due today" if late == 0 else (f"in {days}" if late < 0 else days)
             item = QTreeWidgetItem(
                 [format_date(due.due_on), lateness, due.reference or "Register", due.what]
             )

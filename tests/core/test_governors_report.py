@@ -30,7 +30,7 @@ from app.core.rules.suppression import Row
 from app.core.services.chronology import add_note
 from app.core.services.deletion_requests import create_request, record_outcome
 from app.core.services.escalations import create_escalation, update_escalation
-from app.core.services.evidence import add_evidence_file
+from app.core.services.evidence import add_evidence_description, add_evidence_file
 from app.core.services.governors import build_report, find_term, period_of
 from app.core.services.governors_commentary import (
     commentary_warnings,
@@ -52,6 +52,7 @@ from app.core.vocab import (
     InvolvementRole,
     PersonKind,
     Platform,
+    PrejudiceType,
     Severity,
 )
 from app.documents.governors import GovernorsReportDocument
@@ -78,6 +79,7 @@ class Seeded:
     incidents: int = 0
     safeguarding: int = 0
     categories: Counter[str] = field(default_factory=Counter)
+    prejudice: Counter[str] = field(default_factory=Counter)
     platforms: Counter[str] = field(default_factory=Counter)
     posters: Counter[str] = field(default_factory=Counter)
     severities: Counter[str] = field(default_factory=Counter)
@@ -136,6 +138,9 @@ def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Se
             )
             severity = rng.choice(list(Severity))
             concern = rng.random() < 0.3
+            prejudice = (
+                rng.choice(list(PrejudiceType)) if Category.PREJUDICE_BASED in categories else None
+            )
             incident = make_incident(
                 s,
                 actor,
@@ -148,13 +153,19 @@ def _seed(database: Database, actor: User, count: int = 36, seed: int = 7) -> Se
                 platform_other=f"Forum{canary}" if platform is Platform.OTHER else "",
                 severity=severity,
                 categories=categories,
+                prejudice_type=prejudice,
                 safeguarding_concern=concern,
             )
             add_note(s, actor, incident.id, f"Note {canary}")
-            add_evidence_file(s, actor, incident.id, f"screenshot-{canary}.png", PNG)
+            if Category.NUDE_IMAGE in categories:  # described, never stored
+                add_evidence_description(s, actor, incident.id, f"Described {canary}")
+            else:
+                add_evidence_file(s, actor, incident.id, f"screenshot-{canary}.png", PNG)
             if categories == {Category.PRAISE}:
                 seeded.mentions += 1  # a mention of the school, not an incident
                 continue
+            if prejudice is not None:
+                seeded.prejudice[prejudice.label] += 1
             kind = kinds[n % len(kinds)]
             seeded.incidents += 1
             seeded.safeguarding += concern
@@ -429,6 +440,18 @@ def test_no_suppressed_figure_can_be_worked_out_from_a_total(
     # TikTok (1) can't stand alone beside Facebook (9) either.
     assert "Combined: Facebook, TikTok 10" in flat and "Facebook 9" not in flat
     assert "Rows with small numbers are combined" in flat
+
+
+def test_prejudice_based_incidents_are_counted_by_type(database: Database, seeded: Seeded) -> None:
+    """Ofsted looks for this analysis: the report's data carries it (the layout is not
+    this test's concern)."""
+    assert sum(seeded.prejudice.values()) > 0, "the seed should include prejudice-based incidents"
+    with database.read(SYSTEM) as s:
+        report = build_report(s, seeded.term)
+    assert {row.label: row.count for row in report.by_prejudice_type} == dict(seeded.prejudice)
+    order = [t.label for t in PrejudiceType]
+    labels = [row.label for row in report.by_prejudice_type]
+    assert labels == sorted(labels, key=order.index)
 
 
 def test_an_incident_with_two_posters_of_one_group_counts_once(

@@ -45,10 +45,18 @@ _CONTACTS: dict[EscalationKind, str] = {
     K.COMPLAINTS_PROCEDURE: "Complaints procedure, stage 1",
     K.HEADTEACHER: "Headteacher",
     K.CHAIR_OF_GOVERNORS: "Chair of governors",
+    K.CEOP: "CEOP online reporting",
+    K.IWF_REPORT_REMOVE: "Report Remove (Childline and the IWF)",
+    K.ACT: "ACT online reporting",
+    K.TRUE_VISION: "True Vision online reporting",
+    K.EARLY_HELP_MASH: "Children's services front door (MASH)",
+    K.LOW_LEVEL_CONCERN: "Headteacher (low-level concerns record)",
+    K.DPO_DATA_BREACH: "Data protection officer",
 }
 #: Escalations to outside bodies, which can take the case over.
 AGENCIES = frozenset(
     {K.POLICE_EMERGENCY, K.POLICE_NON_EMERGENCY, K.PREVENT, K.LADO, K.CHILDRENS_SOCIAL_CARE}
+    | {K.CEOP, K.IWF_REPORT_REMOVE, K.ACT, K.TRUE_VISION, K.EARLY_HELP_MASH}
 )
 _REPLIES: dict[DeletionOutcome, tuple[str, ...]] = {
     DeletionOutcome.REMOVED: (

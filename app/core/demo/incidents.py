@@ -170,6 +170,9 @@ class IncidentBuilder:
             severity=severity,
             categories=frozenset(categories),
             safeguarding_concern=rng.random() < sc.safeguarding or severity is Severity.CRITICAL,
+            prejudice_type=(
+                rng.choice(sc.prejudice) if Category.PREJUDICE_BASED in categories else None
+            ),
         )
         with clock_at(recorded):
             incident = create_incident(self.session, self.actor, details)

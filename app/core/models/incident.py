@@ -16,6 +16,7 @@ from app.core.vocab import (
     IncidentStatus,
     InvolvementRole,
     Platform,
+    PrejudiceType,
     Severity,
 )
 
@@ -60,6 +61,10 @@ class Incident(Created, Updated, Withdrawable, Base):
     parent_informed: Mapped[bool | None] = mapped_column(Boolean)
     parent_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     parent_not_informed_reason: Mapped[str] = mapped_column(default="")
+    # Who told the parents (a name, as the DSL types it).
+    parent_informed_by: Mapped[str] = mapped_column(default="", server_default="")
+    # For a prejudice-based incident: what the prejudice was directed at.
+    prejudice_type: Mapped[PrejudiceType | None] = mapped_column(VocabType(PrejudiceType))
     status: Mapped[IncidentStatus] = mapped_column(
         VocabType(IncidentStatus), default=IncidentStatus.NEW
     )

@@ -41,7 +41,10 @@ EXTERNAL_REFERRALS: frozenset[str] = frozenset(
         EscalationKind.PREVENT,
         EscalationKind.LADO,
         EscalationKind.CHILDRENS_SOCIAL_CARE,
-        # Add here: CEOP, True Vision, Early Help / MASH, LADO consultation.
+        EscalationKind.CEOP,
+        EscalationKind.TRUE_VISION,  # the police's hate-crime reporting
+        EscalationKind.ACT,  # counter-terrorism policing's reporting of terrorist content
+        EscalationKind.EARLY_HELP_MASH,
     }
 )
 
@@ -51,7 +54,7 @@ ONLINE_REPORTS: frozenset[str] = frozenset(
         EscalationKind.PLATFORM_REPORT,
         EscalationKind.REPORT_HARMFUL_CONTENT,
         EscalationKind.POSH,
-        # Add here: IWF / Report Remove, ACT (terrorist content).
+        EscalationKind.IWF_REPORT_REMOVE,
     }
 )
 
@@ -63,7 +66,8 @@ SCHOOL_PROCEDURES: frozenset[str] = frozenset(
         EscalationKind.COMPLAINTS_PROCEDURE,
         EscalationKind.HEADTEACHER,
         EscalationKind.CHAIR_OF_GOVERNORS,
-        # Add here: low-level concern, DPO / data breach.
+        EscalationKind.LOW_LEVEL_CONCERN,  # kept in the school's own record
+        EscalationKind.DPO_DATA_BREACH,  # the school's data protection officer
     }
 )
 

@@ -25,6 +25,11 @@ SAFEGUARDING_ESCALATIONS = frozenset(
         EscalationKind.CHILDRENS_SOCIAL_CARE,
         EscalationKind.LADO,
         EscalationKind.PREVENT,
+        EscalationKind.CEOP,
+        EscalationKind.IWF_REPORT_REMOVE,
+        EscalationKind.ACT,
+        EscalationKind.TRUE_VISION,
+        EscalationKind.EARLY_HELP_MASH,
     }
 )
 OPEN_ITEMS = "open_items"

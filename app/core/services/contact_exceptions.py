@@ -4,6 +4,7 @@ reviewed; withdrawn entries stay visible as withdrawn."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -210,6 +211,40 @@ def reviews_due(session: Session, *, on: date | None = None) -> list[ExceptionRo
         r
         for r in list_exceptions(session, include_withdrawn=False)
         if r.approved_at is not None and r.review_on is not None and r.review_on <= day
+    ]
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One open entry of the register between two people (for an incident's guidance)."""
+
+    id: int
+    pupil_id: int
+    adult_id: int
+    relationship_label: str
+    platforms: str
+    approved_at: datetime | None
+
+
+@requires(Permission.READ_EXCEPTIONS)
+def links_among(session: Session, person_ids: Iterable[int]) -> list[LinkRow]:
+    """The register's open (not withdrawn) entries whose pupil and adult are both among
+    `person_ids` — e.g. the people on one incident — oldest first."""
+    ids = set(person_ids)
+    if not ids:
+        return []
+    entries = session.scalars(
+        select(ContactException)
+        .where(
+            ContactException.withdrawn_at.is_(None),
+            ContactException.pupil_id.in_(ids),
+            ContactException.adult_id.in_(ids),
+        )
+        .order_by(ContactException.id)
+    )
+    return [
+        LinkRow(e.id, e.pupil_id, e.adult_id, e.relationship_label, e.platforms, e.approved_at)
+        for e in entries
     ]
 
 

@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.clock import LONDON
 from app.core.models import DeletionRequest, Escalation, Incident, Person
 from app.core.permissions import Permission, may, requires, visible_incidents
+from app.core.rules.guidance import ico_deadline
 from app.core.services.contact_exceptions import reviews_due
-from app.core.vocab import DeletionOutcome, EscalationStatus, IncidentStatus
+from app.core.timefmt import format_datetime
+from app.core.vocab import DeletionOutcome, EscalationKind, EscalationStatus, IncidentStatus
 
 
 def open_request() -> ColumnElement[bool]:
@@ -108,7 +111,7 @@ def next_action_due_for(session: Session, ids: list[int]) -> dict[int, date]:
 class DueItem:
     """Something due or overdue, for the dashboard (most urgent first)."""
 
-    kind: str  # "request", "follow_up" or "review"
+    kind: str  # "request", "follow_up", "review" or "ico" (a data breach's 72 hours)
     due_on: date
     what: str
     incident_id: int | None
@@ -122,7 +125,9 @@ class DueItem:
 
 @requires(Permission.READ_INCIDENTS)
 def due_items(session: Session, today: date) -> list[DueItem]:
-    """Requests past their deadline, follow-ups due, exception reviews due; oldest first."""
+    """Requests past their deadline, follow-ups due, exception reviews due, and the ICO's
+    72 hours for each data breach still open (shown from the start: it is that short);
+    oldest first."""
     late = session.execute(
         select(
             DeletionRequest.id,
@@ -169,6 +174,7 @@ def due_items(session: Session, today: date) -> list[DueItem]:
         assert follow_up is not None  # open_escalation() requires one
         what = f"Follow up: {kind.label}" + (f" ({number})" if number else "")
         items.append(DueItem("follow_up", follow_up, what, incident_id, reference, escalation_id))
+    items += _breach_clocks(session)
     reviews = reviews_due(session, on=today) if may(session, Permission.READ_EXCEPTIONS) else []
     items += [
         DueItem(
@@ -183,3 +189,38 @@ def due_items(session: Session, today: date) -> list[DueItem]:
         if row.review_on is not None
     ]
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.record_id))
+
+
+def _breach_clocks(session: Session) -> list[DueItem]:
+    """An open data-breach escalation: the ICO must be told within 72 hours of the school
+    becoming aware (the earlier of when it was reported and seen), where there is a risk
+    to people. Listed until the escalation is closed with what the DPO decided."""
+    rows = session.execute(
+        select(
+            Escalation.id,
+            Incident.id,
+            Incident.reference,
+            Incident.seen_at,
+            Incident.reported_at,
+        )
+        .join(Incident, Incident.id == Escalation.incident_id)
+        .where(
+            Escalation.withdrawn_at.is_(None),
+            Escalation.kind == EscalationKind.DPO_DATA_BREACH,
+            Escalation.status != EscalationStatus.CLOSED_NFA,
+            Incident.status != IncidentStatus.CLOSED,
+            Incident.withdrawn_at.is_(None),
+            visible_incidents(session),
+        )
+    )
+    items = []
+    for escalation_id, incident_id, reference, seen_at, reported_at in rows:
+        aware = min(t for t in (seen_at, reported_at) if t is not None)
+        deadline = ico_deadline(aware)
+        what = (
+            f"Data breach: tell the ICO by {format_datetime(deadline)} if it is a risk to "
+            "people (72 hours from when the school became aware)"
+        )
+        due_on = deadline.astimezone(LONDON).date()
+        items.append(DueItem("ico", due_on, what, incident_id, reference, escalation_id))
+    return items

@@ -18,9 +18,16 @@ from app.core.pictures import MAX_EVIDENCE_PIXELS, PictureRefused, check_picture
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_text
-from app.core.vocab import ChronologyKind, EvidenceKind
+from app.core.vocab import Category, ChronologyKind, EvidenceKind
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+#: Why a nude or semi-nude image is never stored (said whenever a file is refused for it).
+NUDE_IMAGE_RULE = (
+    "Images of this kind are never stored: the UKCIS guidance “Sharing nudes and "
+    "semi-nudes” (2024) says staff must not view, copy, print or store them. Record a "
+    "description of what was reported instead."
+)
 
 # The formats a screenshot or saved page arrives in, recognised by their opening bytes
 # (the formats' own signatures), never by the file name.
@@ -77,7 +84,14 @@ def add_evidence_file(
     description: str = "",
     captured_at: datetime | None = None,
 ) -> Evidence:
-    """Store a screenshot or file with its SHA-256."""
+    """Store a screenshot or file with its SHA-256 (never for a nude or semi-nude image:
+    refused before the content is looked at)."""
+    if Category.NUDE_IMAGE in get_incident(session, incident_id).category_set:
+        raise ValidationError(
+            "file",
+            "No file can be stored for an incident about a nude or semi-nude image. "
+            + NUDE_IMAGE_RULE,
+        )
     check_text("filename", filename, label="The file name", max_length=255)
     check_text(
         "description", description, label="The description", max_length=2_000, multiline=True

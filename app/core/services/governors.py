@@ -44,6 +44,7 @@ from app.core.vocab import (
     InvolvementRole,
     PersonKind,
     Platform,
+    PrejudiceType,
     Severity,
 )
 
@@ -172,6 +173,20 @@ def build_report(
             ).all()
         )
     )
+    prejudice = Counter(
+        dict(
+            session.execute(
+                select(Incident.prejudice_type, func.count())
+                .join(IncidentCategory, IncidentCategory.incident_id == Incident.id)
+                .where(
+                    in_period,
+                    IncidentCategory.category == Category.PREJUDICE_BASED,
+                    Incident.prejudice_type.is_not(None),
+                )
+                .group_by(Incident.prejudice_type)
+            ).all()
+        )
+    )
     platforms = Counter(
         dict(
             session.execute(
@@ -282,6 +297,7 @@ def build_report(
         mentions=mentions,
         commentary=(commentary if commentary is not None else latest_commentary(session, term.key)),
         checkpoint=str(current_checkpoint(session) or ""),
+        by_prejudice_type=[Row(t.label, prejudice[t]) for t in PrejudiceType if prejudice[t]],
     )
 
 

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
-from app.core.models import Incident, IncidentCategory, Person, User
+from app.core.models import Evidence, Incident, IncidentCategory, Person, User
 from app.core.permissions import Permission, may_see, requires
 from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.closing import CloseDecisions, check_and_record_closing
+from app.core.services.evidence import NUDE_IMAGE_RULE
 from app.core.services.lookups import get_incident
 from app.core.services.references import next_reference
 from app.core.services.validation import (
@@ -30,9 +31,11 @@ from app.core.vocab import (
     Audience,
     Category,
     ChronologyKind,
+    EvidenceKind,
     IncidentOutcome,
     IncidentStatus,
     Platform,
+    PrejudiceType,
     Severity,
     UserRole,
 )
@@ -66,6 +69,9 @@ class IncidentDetails:
     status: IncidentStatus = IncidentStatus.NEW
     outcome: IncidentOutcome | None = None
     outcome_rationale: str = ""
+    parent_informed_by: str = ""
+    # Only with the "prejudice-based" category, and then required.
+    prejudice_type: PrejudiceType | None = None
 
 
 _FIELD_LABELS = {
@@ -90,6 +96,8 @@ _FIELD_LABELS = {
     "outcome": "Outcome",
     "outcome_rationale": "Rationale",
     "categories": "Categories",
+    "parent_informed_by": "Who told the parent",
+    "prejudice_type": "Type of prejudice",
 }
 
 
@@ -106,6 +114,7 @@ def validate_details(session: Session, details: IncidentDetails) -> None:
         raise ValidationError("categories", "Choose at least one category.")
     for category in details.categories:
         check_choice("categories", Category, category, label="Category")
+    _check_prejudice(details)
     check_text(
         "summary",
         details.summary,
@@ -152,6 +161,16 @@ def validate_details(session: Session, details: IncidentDetails) -> None:
     if details.parent_informed is not True and details.parent_informed_at is not None:
         raise ValidationError(
             "parent_informed_at", "Only give a date when the parent has been informed."
+        )
+    check_text(
+        "parent_informed_by",
+        details.parent_informed_by,
+        label="Who told the parent",
+        max_length=200,
+    )
+    if details.parent_informed is not True and details.parent_informed_by.strip():
+        raise ValidationError(
+            "parent_informed_by", "Only say who told the parent when the parent has been informed."
         )
     if details.parent_informed is False and not details.parent_not_informed_reason.strip():
         raise ValidationError(
@@ -229,6 +248,8 @@ def update_incident(
                 "still in the form: copy them, reopen the incident and enter them again."
             )
         _check_dsl_only(actor, details.dsl_only, incident.dsl_only)
+        if Category.NUDE_IMAGE in details.categories - incident.category_set:
+            _refuse_nude_image_with_files(session, incident)
         changes = describe_changes(session, incident, details)
         if not changes:
             return incident
@@ -339,6 +360,45 @@ def _show(name: str, value: object) -> str:
         return ", ".join(sorted(c.label for c in value))
     label = getattr(value, "label", None)
     return str(label if label is not None else value)
+
+
+def _check_prejudice(details: IncidentDetails) -> None:
+    if details.prejudice_type is not None:
+        check_choice("prejudice_type", PrejudiceType, details.prejudice_type, label="The type")
+    prejudice = Category.PREJUDICE_BASED in details.categories
+    if prejudice and details.prejudice_type is None:
+        raise ValidationError(
+            "prejudice_type",
+            "Choose the type of prejudice (racist, religious, homophobic, transphobic, "
+            "disability or sexist).",
+        )
+    if not prejudice and details.prejudice_type is not None:
+        raise ValidationError(
+            "prejudice_type", "Only choose a type of prejudice for a prejudice-based incident."
+        )
+
+
+def _refuse_nude_image_with_files(session: Session, incident: Incident) -> None:
+    """A nude or semi-nude image must never be stored, so the category can't be added while
+    the incident still holds a file: the DSL destroys each one first (a deliberate act,
+    recorded with its reason), rather than Footprint erasing evidence as a side effect."""
+    stored = session.scalars(
+        select(Evidence.original_filename).where(
+            Evidence.incident_id == incident.id,
+            Evidence.kind == EvidenceKind.FILE,
+            Evidence.withdrawn_at.is_(None),
+            Evidence.content_destroyed_at.is_(None),
+        )
+    ).all()
+    if stored:
+        names = ", ".join(name or "pasted image" for name in stored)
+        raise ValidationError(
+            "categories",
+            f"This incident still holds {len(stored)} stored file"
+            f"{'s' if len(stored) != 1 else ''} ({names}). {NUDE_IMAGE_RULE} Destroy the "
+            "stored files on the Evidence tab first, then tick “"
+            f"{Category.NUDE_IMAGE.label}”.",
+        )
 
 
 def _check_dsl_only(actor: User, wanted: bool, current: bool) -> None:

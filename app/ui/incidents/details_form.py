@@ -21,7 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.vocab import Audience, Category, IncidentOutcome, IncidentStatus, Platform, Severity
+from app.core.vocab import (
+    Audience,
+    Category,
+    IncidentOutcome,
+    IncidentStatus,
+    Platform,
+    PrejudiceType,
+    Severity,
+)
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.dates import DateTimeField
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
@@ -88,11 +96,17 @@ class DetailsForm(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.categories.addItem(item)
+        # Only with "prejudice-based" ticked, and then it must be chosen.
+        self.prejudice_type = VocabCombo(
+            list(PrejudiceType), blank="Choose the type…", accessible_name="Type of prejudice"
+        )
         self.severity = VocabCombo(list(Severity))
         self.safeguarding_concern = QCheckBox("This is a safeguarding concern")
         self.dsl_only = QCheckBox("DSL only (hidden from everyone but the DSL and deputies)")
         self.parent_informed = TriState("Not yet decided")
         self.parent_informed_at = DateTimeField(optional=True)
+        self.parent_informed_by = QLineEdit()
+        self.parent_informed_by.setPlaceholderText("Who told the parent")
         self.parent_not_informed_reason = QLineEdit()
         self.parent_not_informed_reason.setPlaceholderText("Why the parent has not been told")
         # Outcome
@@ -127,8 +141,10 @@ class DetailsForm(QWidget):
 
         right = QFormLayout()
         self._row(right, "categories", "Categories", self.categories)
+        self._row(right, "prejudice_type", "Type of prejudice", self.prejudice_type)
         self._row(right, "parent_informed", "Parent informed?", self.parent_informed)
         self._row(right, "parent_informed_at", "When", self.parent_informed_at)
+        self._row(right, "parent_informed_by", "Told by", self.parent_informed_by)
         self._row(right, "parent_not_informed_reason", "Why not", self.parent_not_informed_reason)
         self._row(right, "status", "Status", self.status)
         self._row(right, "outcome", "Outcome", self.outcome)
@@ -158,8 +174,10 @@ class DetailsForm(QWidget):
         self._set_tab_order()
         self.platform.currentIndexChanged.connect(self._platform_changed)
         self.parent_informed.currentIndexChanged.connect(self._parent_changed)
+        self.categories.itemChanged.connect(self._categories_changed)
         self._platform_changed()
         self._parent_changed()
+        self._categories_changed()
 
     def _row(
         self,
@@ -190,8 +208,10 @@ class DetailsForm(QWidget):
             self.safeguarding_concern,
             self.dsl_only,
             self.categories,
+            self.prejudice_type,
             self.parent_informed,
             *self.parent_informed_at.focus_chain(),
+            self.parent_informed_by,
             self.parent_not_informed_reason,
             self.status,
             self.outcome,
@@ -210,7 +230,15 @@ class DetailsForm(QWidget):
     def _parent_changed(self) -> None:
         informed = self.parent_informed.value()
         self.parent_informed_at.setEnabled(informed is True)
+        self.parent_informed_by.setEnabled(informed is True)
         self.parent_not_informed_reason.setEnabled(informed is False)
+
+    def _categories_changed(self) -> None:
+        """The type of prejudice is asked for only when "prejudice-based" is ticked."""
+        prejudice = Category.PREJUDICE_BASED in self.checked_categories()
+        self.prejudice_type.setEnabled(prejudice)
+        if not prejudice:
+            self.prejudice_type.set_value(None)
 
     def checked_categories(self) -> frozenset[Category]:
         """The ticked categories."""

@@ -32,7 +32,7 @@ from app.core.services.incident_form import (
     save_incident_form,
 )
 from app.core.services.incidents import IncidentDetails, withdraw_incident
-from app.core.vocab import IncidentStatus, Platform, Severity
+from app.core.vocab import Category, IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
 from app.ui.incidents.casework_panel import CaseworkPanel
 from app.ui.incidents.details_form import DetailsForm
@@ -75,6 +75,7 @@ class IncidentEditor(QDialog):
         self.evidence = EvidencePanel(context, self.pending)
         self.timeline = TimelinePanel(self.pending)
         self.casework = CaseworkPanel(context)
+        self.form.categories.itemChanged.connect(self._categories_changed)
         self.letters = LettersList(context, whole_log=False)
         self.tabs = QTabWidget()
         self._tab_titles: list[tuple[QWidget, str]] = [
@@ -209,9 +210,16 @@ class IncidentEditor(QDialog):
         f.parent_informed.set_value(d.parent_informed)
         f.parent_informed_at.set_value(d.parent_informed_at)
         f.parent_not_informed_reason.setText(d.parent_not_informed_reason)
+        f.parent_informed_by.setText(d.parent_informed_by)
+        f.prejudice_type.set_value(d.prejudice_type)
         f.status.set_value(d.status)
         f.outcome.set_value(d.outcome)
         f.outcome_rationale.setPlainText(d.outcome_rationale)
+
+    def _categories_changed(self) -> None:
+        """A nude or semi-nude image is described, never stored: the Evidence tab refuses
+        files while that category is ticked (the service refuses them too)."""
+        self.evidence.files_refused = Category.NUDE_IMAGE in self.form.checked_categories()
 
     # -- the form ------------------------------------------------------------------
     def collect(self) -> IncidentDetails:
@@ -242,6 +250,12 @@ class IncidentEditor(QDialog):
             status=f.status.value() or IncidentStatus.NEW,
             outcome=f.outcome.value(),
             outcome_rationale=f.outcome_rationale.toPlainText().strip(),
+            parent_informed_by=f.parent_informed_by.text().strip() if informed else "",
+            prejudice_type=(
+                f.prejudice_type.value()
+                if Category.PREJUDICE_BASED in f.checked_categories()
+                else None
+            ),
         )
 
     def is_dirty(self) -> bool:

@@ -38,6 +38,7 @@ from app.core.files import StagedFile, publish_after, safe_filename
 from app.core.services.evidence import (
     EXTENSIONS,
     MAX_EVIDENCE_BYTES,
+    NUDE_IMAGE_RULE,
     EvidenceRow,
     destroy_evidence_content,
     detect_media_type,
@@ -76,6 +77,8 @@ class EvidencePanel(QWidget):
         self.context = context
         self.pending = pending
         self.reference = ""
+        #: Files are refused (a nude or semi-nude image: described, never stored).
+        self.files_refused = False
         self.saved: list[EvidenceRow] = []
         self._thumbs: dict[int, bytes] = {}
         self._damaged: set[int] = set()
@@ -266,6 +269,11 @@ class EvidencePanel(QWidget):
 
     def add_bytes(self, name: str, content: bytes) -> bool:
         """Stage bytes (from a file, a drop or the clipboard) after checking them."""
+        if self.files_refused:
+            return self._refuse(
+                "No file can be stored for a nude or semi-nude image: use “Describe only…”. "
+                + NUDE_IMAGE_RULE
+            )
         if not content:
             return self._refuse(f"“{name}” is empty.")
         if len(content) > MAX_EVIDENCE_BYTES:

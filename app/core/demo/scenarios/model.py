@@ -14,6 +14,7 @@ from app.core.vocab import (
     EscalationKind,
     IncidentOutcome,
     Platform,
+    PrejudiceType,
     Severity,
 )
 
@@ -54,6 +55,8 @@ class Scenario:
     image: bool = False
     safeguarding: float = 0.0
     min_year: int = 3
+    #: For a prejudice-based scenario: the types of prejudice it is recorded under.
+    prejudice: tuple[PrejudiceType, ...] = ()
 
 
 #: Outcomes when the school can ask the poster to delete (most agree).

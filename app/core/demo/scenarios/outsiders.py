@@ -36,7 +36,7 @@ OUTSIDER_SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "stranger_contact",
         5,
-        (C.POTENTIALLY_ILLEGAL,),
+        (C.POTENTIALLY_ILLEGAL, C.GROOMING),
         "tp:stranger",
         "pupil",
         (
@@ -59,11 +59,35 @@ OUTSIDER_SCENARIOS: tuple[Scenario, ...] = (
         ),
         "parent",
         (Out.HANDED_TO_OTHER_AGENCY, Out.POST_REMOVED),
-        (E.POLICE_NON_EMERGENCY, E.CHILDRENS_SOCIAL_CARE, E.PLATFORM_REPORT),
+        (E.CEOP, E.POLICE_NON_EMERGENCY, E.CHILDRENS_SOCIAL_CARE, E.PLATFORM_REPORT),
         removal=False,
         extra_categories=(C.UNDERAGE_USE,),
         safeguarding=1.0,
         min_year=2,
+    ),
+    Scenario(
+        "sextortion",
+        1,
+        (C.SEXTORTION,),
+        "tp:stranger",
+        "pupil",
+        (Where(P.INSTAGRAM, A.DIRECT_MESSAGE), Where(P.SNAPCHAT, A.DIRECT_MESSAGE)),
+        (S.CRITICAL,),
+        (
+            "{year} pupil told a teacher that an unknown account was threatening to share a "
+            "picture of them unless they paid. Staff did not view any image.",
+        ),
+        (
+            "Pupil told not to pay or reply, and that they were right to tell.",
+            "Report Remove information given to the pupil and their parent.",
+            "CEOP report made; the police contacted the family.",
+        ),
+        "target",
+        (Out.HANDED_TO_OTHER_AGENCY,),
+        (E.CEOP, E.IWF_REPORT_REMOVE, E.POLICE_NON_EMERGENCY),
+        removal=False,
+        safeguarding=1.0,
+        min_year=5,
     ),
     Scenario(
         "fake_school_account",

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from app.core.demo.scenarios.model import REMOVED, Scenario, Where
-from app.core.vocab import Audience, Category, EscalationKind, IncidentOutcome, Platform, Severity
+from app.core.vocab import (
+    Audience,
+    Category,
+    EscalationKind,
+    IncidentOutcome,
+    Platform,
+    PrejudiceType,
+    Severity,
+)
 
 A, C, E, Out, P, S = Audience, Category, EscalationKind, IncidentOutcome, Platform, Severity
 
@@ -163,7 +171,7 @@ PUPIL_SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "shared_image",
         2,
-        (C.POTENTIALLY_ILLEGAL, C.IMAGE_WITHOUT_CONSENT),
+        (C.NUDE_IMAGE,),
         "pupil",
         "pupil",
         (Where(P.SNAPCHAT, A.PRIVATE_GROUP), Where(P.WHATSAPP, A.PRIVATE_GROUP)),
@@ -180,10 +188,68 @@ PUPIL_SCENARIOS: tuple[Scenario, ...] = (
         ),
         "pupil",
         (Out.HANDED_TO_OTHER_AGENCY,),
-        (E.CHILDRENS_SOCIAL_CARE, E.POLICE_NON_EMERGENCY),
+        (E.IWF_REPORT_REMOVE, E.CHILDRENS_SOCIAL_CARE, E.POLICE_NON_EMERGENCY),
         removal=False,
         extra_categories=(C.UNDERAGE_USE,),
         image=True,
+        safeguarding=1.0,
+        min_year=5,
+    ),
+    Scenario(
+        "prejudice_comment",
+        3,
+        (C.PREJUDICE_BASED, C.BULLYING),
+        "pupil",
+        "pupil",
+        (Where(P.WHATSAPP, A.PRIVATE_GROUP), Where(P.ROBLOX, A.DIRECT_MESSAGE)),
+        (S.MEDIUM, S.HIGH),
+        (
+            "{year} pupil posted a prejudice-based comment about a classmate in a group chat; "
+            "the classmate's parent reported it.",
+            "{year} pupil sent a classmate messages targeting who they are; a friend showed "
+            "the class teacher.",
+        ),
+        (
+            "Spoke to the pupil who posted, with their parent; restorative conversation held.",
+            "Classmate and their family offered support; check-ins arranged with the class "
+            "teacher.",
+            "Recorded for the school's analysis of prejudice-based incidents.",
+        ),
+        "parent",
+        REMOVED,
+        (E.BEHAVIOUR_POLICY,),
+        safeguarding=0.2,
+        min_year=4,
+        prejudice=(
+            PrejudiceType.RACIST,
+            PrejudiceType.RELIGIOUS,
+            PrejudiceType.HOMOPHOBIC,
+            PrejudiceType.TRANSPHOBIC,
+            PrejudiceType.DISABILITY,
+            PrejudiceType.SEXIST,
+        ),
+    ),
+    Scenario(
+        "self_harm_post",
+        1,
+        (C.SELF_HARM,),
+        "pupil",
+        "school",
+        (Where(P.INSTAGRAM, A.PRIVATE_GROUP), Where(P.TIKTOK, A.PUBLIC_PAGE)),
+        (S.HIGH, S.CRITICAL),
+        (
+            "{year} pupil posted a story on their own account suggesting they wanted to hurt "
+            "themselves; a friend told a teacher the next morning.",
+        ),
+        (
+            "DSL spoke with the pupil the same morning; their parent was told and came in.",
+            "Early help discussed with the parent; school nurse referral made.",
+            "Pupil has a named adult to check in with each day.",
+        ),
+        "pupil",
+        (Out.RESOLVED_WITHOUT_REMOVAL, Out.HANDED_TO_OTHER_AGENCY),
+        (E.EARLY_HELP_MASH, E.CHILDRENS_SOCIAL_CARE),
+        removal=False,
         safeguarding=1.0,
         min_year=5,
     ),
