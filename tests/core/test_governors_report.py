@@ -677,7 +677,10 @@ def test_a_police_referral_is_never_combined_with_the_schools_own_procedures(
         labels = set(_split_labels(row))
         assert not (labels & EXTERNAL_LABELS and labels & SCHOOL_LABELS), row
     assert "Referrals to the police and safeguarding agencies 4" in flat
-    assert "Combined: Police (non-emergency, 101), Prevent referral, LADO 4" in flat
+    assert (
+        "Combined: Police (non-emergency, 101), Prevent referral, "
+        "LADO consultation (harm test met) 4" in flat
+    )
     assert "The school's own procedures 4" in flat
     assert "Combined: Complaints procedure, Headteacher 4" in flat
     assert "Escalations to other bodies or procedures 8" in flat
@@ -704,7 +707,8 @@ def test_a_group_too_small_to_stand_alone_is_not_broken_down(
     assert "Not broken down: fewer than 3 escalations went by one kind of route" in flat
     assert "LADO" not in flat and "Headteacher 5" not in flat
     _, exact = _pdf(database, term, suppress=False)
-    assert "LADO 2" in " ".join(exact.split()) and "Headteacher 5" in " ".join(exact.split())
+    exact_flat = " ".join(exact.split())
+    assert "LADO consultation (harm test met) 2" in exact_flat and "Headteacher 5" in exact_flat
 
 
 def test_merge_small_within_never_crosses_groups() -> None:
