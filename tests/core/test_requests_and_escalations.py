@@ -328,7 +328,7 @@ def test_every_escalation_status_step(
             update_escalation(s, actor, escalation_id, status=target, outcome=outcome)
     else:
         with (
-            pytest.raises(NotAllowed, match="can't become|isn't an outcome"),
+            pytest.raises(NotAllowed, match=r"can't become|isn't an outcome"),
             database.write(actor) as s,
         ):
             update_escalation(s, actor, escalation_id, status=target, outcome=outcome)

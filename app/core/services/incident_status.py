@@ -7,10 +7,12 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import utc_now
 from app.core.models import DeletionRequest, Escalation, Incident, User
+from app.core.permissions import Permission, requires
 from app.core.rules.incident_status import WorkDone, status_from_work
 from app.core.rules.transitions import OPEN_ESCALATION_STATUSES
 from app.core.services.chronology import record
-from app.core.vocab import ChronologyKind, DeletionOutcome
+from app.core.services.lookups import get_incident
+from app.core.vocab import ChronologyKind, DeletionOutcome, IncidentStatus
 
 
 def work_done(session: Session, incident_id: int) -> WorkDone:
@@ -60,3 +62,11 @@ def follow_the_work(session: Session, actor: User, incident: Incident) -> None:
         ChronologyKind.STATUS_CHANGED,
         f"Status changed from {old.label} to {status.label}: {why}.",
     )
+
+
+@requires(Permission.READ_INCIDENTS, incident="incident_id")
+def incident_state(session: Session, incident_id: int) -> tuple[IncidentStatus, int]:
+    """An incident's status and version as stored now (for a window that has it open and
+    has just sent a request or made an escalation, which may have moved the status on)."""
+    incident = get_incident(session, incident_id)
+    return incident.status, incident.version
