@@ -119,14 +119,15 @@ def list_chronology(session: Session, incident_id: int) -> list[ChronologyRow]:
     """The timeline, newest first (by when things happened, to the second, then by when
     written; see `moment`)."""
     author = aliased(User)
-    rows = session.execute(
-        select(ChronologyEntry, author.display_name)
-        .join(author, author.id == ChronologyEntry.created_by_id)
-        .where(ChronologyEntry.incident_id == incident_id)
-        .order_by(ChronologyEntry.occurred_at.desc(), ChronologyEntry.id.desc())
-    ).all()
-    rows.sort(key=lambda row: (moment(row[0].occurred_at, row[0].created_at), row[0].id))
-    rows.reverse()
+    rows = sorted(
+        session.execute(
+            select(ChronologyEntry, author.display_name)
+            .join(author, author.id == ChronologyEntry.created_by_id)
+            .where(ChronologyEntry.incident_id == incident_id)
+        ).all(),
+        key=lambda row: (moment(row[0].occurred_at, row[0].created_at), row[0].id),
+        reverse=True,
+    )
     amended_by: dict[int, list[int]] = {}
     for entry, _ in rows:
         if entry.amends_id is not None:
