@@ -122,6 +122,24 @@ def test_marking_the_second_request_removed_keeps_the_first_as_recorded(
     assert rows[first].superseded_by_id == second
     assert rows[second].outcome is DeletionOutcome.REMOVED
     assert rows[second].superseded_by_id is None
+    statuses = [e.text for e in reversed(timeline) if e.kind is ChronologyKind.STATUS_CHANGED]
+    waiting = (
+        "Status changed from New to Awaiting removal: a request to delete the post is "
+        "waiting for a reply."
+    )
+    done = (
+        "Status changed from Awaiting removal to In progress: action has been taken and "
+        "nothing is waiting."
+    )
+    if first_outcome is DeletionOutcome.NO_REPLY:  # nothing between "no reply" and the second
+        assert statuses == [waiting, done]
+    else:  # refused: nothing waited until the second request went
+        assert statuses == [
+            waiting,
+            done,
+            waiting.replace("from New", "from In progress"),
+            done,
+        ]
     [closing] = [e for e in timeline if "superseded" in e.text]
     assert closing.text == (
         "Other requests to Siobhán O'Neill closed as superseded (the post was removed after "

@@ -212,6 +212,23 @@ def record_outcome(
     note: str = "",
 ) -> DeletionRequest:
     """Close (or move on) a request: removed, partly removed, refused, no reply, withdrawn."""
+    with atomic(session):
+        request = _record_outcome(
+            session, actor, request_id, outcome, verified_at=verified_at, note=note
+        )
+        follow_the_work(session, actor, get_incident(session, request.incident_id))
+    return request
+
+
+def _record_outcome(
+    session: Session,
+    actor: User,
+    request_id: int,
+    outcome: DeletionOutcome,
+    *,
+    verified_at: datetime | None,
+    note: str,
+) -> DeletionRequest:
     outcome = check_choice("outcome", DeletionOutcome, outcome, label="Outcome")
     check_aware("verified_at", verified_at, label="When the removal was checked")
     check_text("notes", note, label="The note", max_length=2_000, multiline=True)
@@ -272,7 +289,6 @@ def record_outcome(
         )
         if outcome is DeletionOutcome.REMOVED:
             _close_others_after_removal(session, actor, incident, request, verified_at)
-        follow_the_work(session, actor, incident)
     return request
 
 
@@ -365,7 +381,10 @@ def send_second_request(
         first, incident = _request(session, request_id)
         _refuse_if_superseded(first)
         if first.outcome is DeletionOutcome.PENDING:
-            record_outcome(session, actor, first.id, DeletionOutcome.NO_REPLY)
+            # (the status follows once the second request is sent, not in between)
+            _record_outcome(
+                session, actor, first.id, DeletionOutcome.NO_REPLY, verified_at=None, note=""
+            )
         elif first.outcome not in (
             DeletionOutcome.NO_REPLY,
             DeletionOutcome.REFUSED,
