@@ -194,6 +194,7 @@ class ChronologyKind(Vocabulary):
     WITHDRAWN = "withdrawn"
     NO_ESCALATION_DECISION = "no_escalation_decision"
     CLOSED_WITH_OPEN_ITEMS = "closed_with_open_items"
+    REFERENCE_ADDED = "reference_added"
 
 
 _label(
@@ -203,6 +204,7 @@ _label(
         "person_removed": "Person removed",
         "no_escalation_decision": "Decision not to escalate",
         "closed_with_open_items": "Closed with items open",
+        "reference_added": "Reference added",
     },
 )
 
@@ -225,6 +227,14 @@ class DeletionOutcome(Vocabulary):
     REFUSED = "refused"
     NO_REPLY = "no_reply"
     WITHDRAWN = "withdrawn"
+    #: Closed without an outcome of its own: the post came down after another request.
+    SUPERSEDED = "superseded"
+
+
+_label(
+    DeletionOutcome,
+    {"superseded": "Superseded — the post was removed after another request"},
+)
 
 
 class EscalationKind(Vocabulary):
@@ -277,9 +287,25 @@ class EscalationStatus(Vocabulary):
     ACKNOWLEDGED = "acknowledged"
     ACTIONED = "actioned"
     CLOSED_NFA = "closed_nfa"
+    NOT_ACTIONED = "not_actioned"
+    ADVISED = "advised"
+    POLICE_NFA = "police_nfa"
+    REFERRAL_ACCEPTED = "referral_accepted"
+    REFERRAL_NOT_ACCEPTED = "referral_not_accepted"
 
 
-_label(EscalationStatus, {"closed_nfa": "Closed — no further action"})
+_label(
+    EscalationStatus,
+    {
+        "closed_nfa": "Closed — no further action",
+        "actioned": "Actioned",
+        "not_actioned": "Not actioned (declined)",
+        "advised": "Advised",
+        "police_nfa": "Police took no further action",
+        "referral_accepted": "Referral accepted",
+        "referral_not_accepted": "Referral not accepted",
+    },
+)
 
 
 class EvidenceKind(Vocabulary):

@@ -5,7 +5,7 @@ homophobic, transphobic, disability, sexist) for the governors' analysis; and wh
 the pupil's parents is recorded beside whether and when they were told.
 
 Revision ID: 9136dc832d0b
-Revises: a7c3e19d54b2
+Revises: 13c106f28e60
 Create Date: 2026-12-02 09:15:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9136dc832d0b"
-down_revision: str | None = "a7c3e19d54b2"
+down_revision: str | None = "13c106f28e60"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

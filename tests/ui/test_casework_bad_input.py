@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -13,14 +15,30 @@ from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.models import DeletionRequest, Escalation, User
+from app.core.services.chronology import list_chronology
 from app.core.services.deletion_requests import create_request, list_requests
+from app.core.services.escalations import create_escalation, list_escalations
 from app.core.services.involvements import add_involvement
 from app.core.services.terms import ensure_default_terms, list_terms
-from app.core.vocab import DeletionMethod, EscalationKind, InvolvementRole, TermName
+from app.core.vocab import (
+    ChronologyKind,
+    DeletionMethod,
+    EscalationKind,
+    EscalationStatus,
+    InvolvementRole,
+    TermName,
+)
 from app.ui.context import AppContext
-from app.ui.incidents.casework_dialogs import EscalationDialog, ReplyDialog
+from app.ui.incidents.casework_dialogs import (
+    AddReferenceDialog,
+    EscalationDialog,
+    EscalationUpdateDialog,
+    ReplyDialog,
+)
+from app.ui.incidents.casework_panel import CaseworkPanel
 from app.ui.terms_editor import TermDialog
 from tests.factories import make_incident, make_person
+from tests.ui.helpers import when_modal
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -51,18 +69,77 @@ def _count(database: Database, model: type[Escalation]) -> int:
         return int(s.scalar(select(func.count(model.id))) or 0)
 
 
-def test_a_required_reference_left_empty(
+def test_a_reference_not_given_yet_is_added_later(
     qtbot: QtBot, database: Database, actor: User, incident_id: int
 ) -> None:
-    dialog = EscalationDialog(AppContext(database, actor.id), incident_id, kind=EscalationKind.POSH)
+    context = AppContext(database, actor.id)
+    dialog = EscalationDialog(context, incident_id, kind=EscalationKind.POSH)
     qtbot.addWidget(dialog)
+    assert "add it later" in dialog.reference.placeholderText()
     qtbot.keyClicks(dialog.contact, "Helpline adviser, Tuesday call")
+    qtbot.keyClicks(dialog.notes, "Adviser will ask the platform; case number to follow")
     dialog.save()
-    assert dialog.errors.message_for("reference_number") == (
-        "Give the helpline case number: it is how the school follows this up."
-    )
-    assert dialog.result() == 0 and dialog.contact.text() == "Helpline adviser, Tuesday call"
-    assert _count(database, Escalation) == 0
+    assert dialog.result() == 1  # saved: no case number is made up
+    with database.read(actor) as s:
+        [row] = list_escalations(s, incident_id)
+    assert (row.reference_number, row.reference_due_on) == ("", date(2026, 11, 25))
+    assert row.notes == "Adviser will ask the platform; case number to follow"
+    assert row.outcome == ""  # notes are notes, not what came back
+
+    panel = CaseworkPanel(context)
+    qtbot.addWidget(panel)
+    panel.show_incident(incident_id)
+    item = panel.escalation_list.topLevelItem(0)
+    assert item is not None
+    assert item.text(2) == "Not given yet (add by 25/11/2026)"
+    assert item.text(5) == "" and item.text(6).startswith("Adviser will ask")
+    assert panel.add_reference.isEnabled()
+
+    def add(dialog: QWidget) -> None:
+        assert isinstance(dialog, AddReferenceDialog)
+        qtbot.keyClicks(dialog.reference, "POSH-2026-0412")
+        dialog.save()
+
+    when_modal(add, kind=AddReferenceDialog)
+    qtbot.mouseClick(panel.add_reference, Qt.MouseButton.LeftButton)
+    item = panel.escalation_list.topLevelItem(0)
+    assert item is not None and item.text(2) == "POSH-2026-0412"
+    assert not panel.add_reference.isEnabled()
+    with database.read(actor) as s:
+        entries = list_chronology(s, incident_id)
+    added = [e for e in entries if e.kind is ChronologyKind.REFERENCE_ADDED]
+    assert len(added) == 1 and "helpline case number POSH-2026-0412 added" in added[0].text
+    first = next(e for e in entries if e.kind is ChronologyKind.ESCALATION)
+    assert "not given yet" in first.text  # the entry of the time stays as it was
+
+
+def test_an_escalation_outcome_is_offered_as_it_exists_for_that_route(
+    qtbot: QtBot, database: Database, actor: User, incident_id: int
+) -> None:
+    with database.write(actor) as s:
+        create_escalation(
+            s,
+            actor,
+            incident_id,
+            kind=EscalationKind.PLATFORM_REPORT,
+            escalated_at=MONDAY,
+            next_follow_up_on=date(2026, 11, 30),
+        )
+        [row] = list_escalations(s, incident_id)
+    dialog = EscalationUpdateDialog(AppContext(database, actor.id), row)
+    qtbot.addWidget(dialog)
+    offered = [dialog.status.itemText(i) for i in range(dialog.status.count())]
+    assert "Actioned" in offered and "Not actioned (declined)" in offered
+    assert "Police took no further action" not in offered
+    assert not dialog.follow_up_row.isHidden()
+    dialog.status.set_value(EscalationStatus.ACTIONED)
+    assert dialog.follow_up_row.isHidden()  # an outcome needs no follow-up
+    qtbot.keyClicks(dialog.outcome, "Account suspended by the platform")
+    dialog.save()
+    assert dialog.result() == 1
+    with database.read(actor) as s:
+        [row] = list_escalations(s, incident_id)
+    assert row.status is EscalationStatus.ACTIONED and not row.is_open
 
 
 def test_a_follow_up_date_in_the_past(
@@ -128,7 +205,6 @@ def test_term_dates_are_changed_in_settings(
 def test_a_drafted_request_is_marked_sent_and_then_counts(
     qtbot: QtBot, database: Database, actor: User, incident_id: int
 ) -> None:
-    from PySide6.QtWidgets import QWidget
 
     from app.ui.incidents.casework_dialogs import MarkSentDialog
     from app.ui.incidents.casework_panel import CaseworkPanel

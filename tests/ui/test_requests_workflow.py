@@ -94,6 +94,9 @@ def test_request_overdue_escalate_removed_closed(
         request = s.scalars(select(DeletionRequest)).one()
         assert (request.deadline, request.outcome) == (date(2026, 11, 25), DeletionOutcome.PENDING)
     assert editor.casework.request_list.topLevelItemCount() == 1
+    # The request went: the incident is no longer "new", in the form as on record.
+    assert editor.form.status.value() is IncidentStatus.AWAITING_REMOVAL
+    assert not editor.is_dirty()
     editor.close()
 
     # -- Friday: the deadline has passed ---------------------------------------------------
@@ -126,6 +129,8 @@ def test_request_overdue_escalate_removed_closed(
     with database.read(actor) as s:
         escalation = s.scalars(select(Escalation)).one()
         assert escalation.reference_number == "FB-5531-2207"
+        assert s.get(Incident, incident_id).status is IncidentStatus.ESCALATED  # type: ignore[union-attr]
+    assert editor.form.status.value() is IncidentStatus.ESCALATED
 
     # -- the post comes down: mark the request removed -----------------------------------
     def removed(dialog: QWidget) -> None:
@@ -161,7 +166,9 @@ def test_request_overdue_escalate_removed_closed(
         ChronologyKind.CREATED,
         ChronologyKind.PERSON_ADDED,
         ChronologyKind.DELETION_REQUEST,
+        ChronologyKind.STATUS_CHANGED,  # new → awaiting removal: the request was sent
         ChronologyKind.ESCALATION,
+        ChronologyKind.STATUS_CHANGED,  # → escalated: the platform report is open
         ChronologyKind.DELETION_REQUEST,
         ChronologyKind.CLOSED_WITH_OPEN_ITEMS,
         ChronologyKind.STATUS_CHANGED,
@@ -171,6 +178,13 @@ def test_request_overdue_escalate_removed_closed(
     assert any("deadline 25/11/2026" in t for t in texts)
     assert any("FB-5531-2207" in t for t in texts)
     assert any("pending → removed" in t for t in texts)
+    changes = [t for t in texts if t.startswith("Status changed")]
+    assert changes == [
+        "Status changed from New to Awaiting removal: a request to delete the post is "
+        "waiting for a reply.",
+        "Status changed from Awaiting removal to Escalated: an escalation is open.",
+        "Status changed from Escalated to Closed.",
+    ]
 
 
 def test_overdue_work_is_announced_at_start(

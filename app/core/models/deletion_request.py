@@ -36,5 +36,8 @@ class DeletionRequest(Created, Updated, Withdrawable, Base):
     removal_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notes: Mapped[str] = mapped_column(default="")
     follow_up_of_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("deletion_request.id"))
+    # The request marked "removed" after which this one needed nothing more; this one's
+    # own outcome (no reply, refused…) stays as it was recorded.
+    superseded_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("deletion_request.id"))
 
     addressee: Mapped[Person] = relationship()

@@ -31,3 +31,7 @@ class Escalation(Created, Updated, Withdrawable, Base):
     )
     outcome: Mapped[str] = mapped_column(default="")
     next_follow_up_on: Mapped[date | None]
+    # What the DSL noted when escalating (the outcome is what came back).
+    notes: Mapped[str] = mapped_column(default="", server_default="")
+    # A reference expected but not given yet: the day a reminder to add it falls due.
+    reference_due_on: Mapped[date | None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -103,16 +103,31 @@ def amend_entry(session: Session, actor: User, entry_id: int, text: str) -> Chro
         )
 
 
+def moment(occurred_at: datetime, recorded_at: datetime) -> datetime:
+    """When an entry happened, for ordering. A time typed in a form has no seconds
+    (09:05); when it is the minute the entry was written in, the thing happened then, up
+    to the second the entry was written (09:05:40) — so it sorts after an entry written
+    at 09:05:10, not before it as a time rounded to the minute would."""
+    typed_to_the_minute = occurred_at.second == 0 and occurred_at.microsecond == 0
+    if typed_to_the_minute and occurred_at <= recorded_at < occurred_at + timedelta(minutes=1):
+        return recorded_at
+    return occurred_at
+
+
 @requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_chronology(session: Session, incident_id: int) -> list[ChronologyRow]:
-    """The timeline, newest first (by when things happened, then by when written)."""
+    """The timeline, newest first (by when things happened, to the second, then by when
+    written; see `moment`)."""
     author = aliased(User)
-    rows = session.execute(
-        select(ChronologyEntry, author.display_name)
-        .join(author, author.id == ChronologyEntry.created_by_id)
-        .where(ChronologyEntry.incident_id == incident_id)
-        .order_by(ChronologyEntry.occurred_at.desc(), ChronologyEntry.id.desc())
-    ).all()
+    rows = sorted(
+        session.execute(
+            select(ChronologyEntry, author.display_name)
+            .join(author, author.id == ChronologyEntry.created_by_id)
+            .where(ChronologyEntry.incident_id == incident_id)
+        ).all(),
+        key=lambda row: (moment(row[0].occurred_at, row[0].created_at), row[0].id),
+        reverse=True,
+    )
     amended_by: dict[int, list[int]] = {}
     for entry, _ in rows:
         if entry.amends_id is not None:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from app.core.errors import DecisionNeeded
 from app.core.models import ChronologyEntry, DeletionRequest, Escalation, Incident, Person, User
 from app.core.permissions import Permission, requires
+from app.core.rules.transitions import OPEN_ESCALATION_STATUSES
 from app.core.services.chronology import record
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_text
-from app.core.vocab import ChronologyKind, DeletionOutcome, EscalationKind, EscalationStatus
+from app.core.vocab import ChronologyKind, DeletionOutcome, EscalationKind
 
 #: The outside bodies that count as escalating a safeguarding concern (the school's own
 #: procedures, the platform or the complaints procedure do not).
@@ -46,7 +47,8 @@ class CloseDecisions:
 
 @requires(Permission.READ_INCIDENTS, incident="incident_id")
 def open_items(session: Session, incident_id: int) -> list[str]:
-    """Requests still waiting and escalations not closed, described for the DSL."""
+    """Requests still waiting and escalations without their outcome yet (open or
+    acknowledged: actioned, advised, accepted and the like are outcomes), for the DSL."""
     items = [
         f"request to {name} ({'sent' if sent else 'not sent'})"
         for sent, name in session.execute(
@@ -65,7 +67,7 @@ def open_items(session: Session, incident_id: int) -> list[str]:
             select(Escalation.kind, Escalation.status).where(
                 Escalation.incident_id == incident_id,
                 Escalation.withdrawn_at.is_(None),
-                Escalation.status != EscalationStatus.CLOSED_NFA,
+                Escalation.status.in_(OPEN_ESCALATION_STATUSES),
             )
         )
     ]

@@ -15,6 +15,7 @@ from app.core.models import DeletionRequest, Incident, Involvement, Person, User
 from app.core.permissions import Permission, requires
 from app.core.rules.transitions import REMOVAL_OUTCOMES, REQUEST_OUTCOMES
 from app.core.services.chronology import record
+from app.core.services.incident_status import follow_the_work
 from app.core.services.lookups import get_incident
 from app.core.services.school import find_settings
 from app.core.services.terms import school_calendar
@@ -47,6 +48,9 @@ class RequestRow:
     removal_verified_at: datetime | None
     notes: str
     follow_up_of_id: int | None
+    #: The request marked removed after which this one needed nothing more (its own
+    #: outcome stays as recorded).
+    superseded_by_id: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -120,6 +124,7 @@ def create_request(
                 f"({method.label.lower()}); deadline {format_date(deadline)}."
             )
         record(session, actor, incident, ChronologyKind.DELETION_REQUEST, text, occurred_at=sent_at)
+        follow_the_work(session, actor, incident)
     return request
 
 
@@ -155,6 +160,7 @@ def mark_sent(
             f"{format_date(request.deadline)}.",
             occurred_at=sent_at,
         )
+        follow_the_work(session, actor, incident)
     return request
 
 
@@ -206,11 +212,29 @@ def record_outcome(
     note: str = "",
 ) -> DeletionRequest:
     """Close (or move on) a request: removed, partly removed, refused, no reply, withdrawn."""
+    with atomic(session):
+        request = _record_outcome(
+            session, actor, request_id, outcome, verified_at=verified_at, note=note
+        )
+        follow_the_work(session, actor, get_incident(session, request.incident_id))
+    return request
+
+
+def _record_outcome(
+    session: Session,
+    actor: User,
+    request_id: int,
+    outcome: DeletionOutcome,
+    *,
+    verified_at: datetime | None,
+    note: str,
+) -> DeletionRequest:
     outcome = check_choice("outcome", DeletionOutcome, outcome, label="Outcome")
     check_aware("verified_at", verified_at, label="When the removal was checked")
     check_text("notes", note, label="The note", max_length=2_000, multiline=True)
     with atomic(session):
         request, incident = _request(session, request_id)
+        _refuse_if_superseded(request)
         allowed = REQUEST_OUTCOMES[request.outcome]
         if outcome not in allowed:
             raise NotAllowed(
@@ -275,13 +299,17 @@ def _close_others_after_removal(
     removed: DeletionRequest,
     verified_at: datetime | None,
 ) -> None:
-    """The post is down: that person's other open requests on this incident are moot."""
+    """The post is down: that person's other requests on this incident need nothing more.
+    They are closed as superseded by the request marked removed; an outcome already
+    recorded on one (no reply, refused, partly removed) stays as it was recorded."""
     others = session.scalars(
-        select(DeletionRequest).where(
+        select(DeletionRequest)
+        .where(
             DeletionRequest.incident_id == incident.id,
             DeletionRequest.addressee_id == removed.addressee_id,
             DeletionRequest.id != removed.id,
             DeletionRequest.withdrawn_at.is_(None),
+            DeletionRequest.superseded_by_id.is_(None),
             DeletionRequest.outcome.in_(
                 [
                     DeletionOutcome.PENDING,
@@ -291,22 +319,49 @@ def _close_others_after_removal(
                 ]
             ),
         )
+        .order_by(DeletionRequest.id)
     ).all()
+    if not others:
+        return
+    described = []
     for other in others:
-        sent = other.sent_at is not None
-        other.outcome = DeletionOutcome.REMOVED if sent else DeletionOutcome.WITHDRAWN
-        other.removal_verified_at = verified_at if sent else None
+        when = (
+            f"sent {format_date(other.sent_at.astimezone(LONDON).date())}"
+            if other.sent_at is not None
+            else "drafted, not sent"
+        )
+        if other.outcome is DeletionOutcome.PENDING:
+            other.outcome = DeletionOutcome.SUPERSEDED
+            described.append(f"the request {when} (was still open)")
+        else:
+            described.append(
+                f"the request {when} (its outcome stays “{other.outcome.label.lower()}”)"
+            )
+        other.superseded_by_id = removed.id
         other.updated_by_id = actor.id
-    if others:
-        session.flush()
-        record(
-            session,
-            actor,
-            incident,
-            ChronologyKind.DELETION_REQUEST,
-            f"{len(others)} other request(s) to {removed.addressee.full_name} closed: "
-            "the post is down.",
-            occurred_at=verified_at,
+    session.flush()
+    record(
+        session,
+        actor,
+        incident,
+        ChronologyKind.DELETION_REQUEST,
+        f"Other requests to {removed.addressee.full_name} closed as superseded (the post "
+        f"was removed after the request {_sent_on(removed)}): " + "; ".join(described) + ".",
+        occurred_at=verified_at,
+    )
+
+
+def _sent_on(request: DeletionRequest) -> str:
+    if request.sent_at is None:
+        return "drafted"
+    return f"sent {format_date(request.sent_at.astimezone(LONDON).date())}"
+
+
+def _refuse_if_superseded(request: DeletionRequest) -> None:
+    if request.superseded_by_id is not None:
+        raise NotAllowed(
+            "This request was closed as superseded: the post was removed after another "
+            "request. Its outcome stays as recorded."
         )
 
 
@@ -324,8 +379,12 @@ def send_second_request(
     open, and send a second request linked to it."""
     with atomic(session):
         first, incident = _request(session, request_id)
+        _refuse_if_superseded(first)
         if first.outcome is DeletionOutcome.PENDING:
-            record_outcome(session, actor, first.id, DeletionOutcome.NO_REPLY)
+            # (the status follows once the second request is sent, not in between)
+            _record_outcome(
+                session, actor, first.id, DeletionOutcome.NO_REPLY, verified_at=None, note=""
+            )
         elif first.outcome not in (
             DeletionOutcome.NO_REPLY,
             DeletionOutcome.REFUSED,
@@ -367,6 +426,7 @@ def withdraw_request(
             ChronologyKind.DELETION_REQUEST,
             f"Request to {request.addressee.full_name} withdrawn (recorded in error): {reason}",
         )
+        follow_the_work(session, actor, incident)
     return request
 
 
@@ -393,6 +453,7 @@ def list_requests(session: Session, incident_id: int) -> list[RequestRow]:
             r.removal_verified_at,
             r.notes,
             r.follow_up_of_id,
+            r.superseded_by_id,
         )
         for r, p in rows
     ]

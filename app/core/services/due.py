@@ -14,9 +14,10 @@ from app.core.clock import LONDON
 from app.core.models import DeletionRequest, Escalation, Incident, Person
 from app.core.permissions import Permission, may, requires, visible_incidents
 from app.core.rules.guidance import ico_deadline
+from app.core.rules.transitions import OPEN_ESCALATION_STATUSES, REFERENCE_LABELS
 from app.core.services.contact_exceptions import reviews_due
-from app.core.timefmt import format_datetime
-from app.core.vocab import DeletionOutcome, EscalationKind, EscalationStatus, IncidentStatus
+from app.core.timefmt import format_date, format_datetime
+from app.core.vocab import DeletionOutcome, EscalationKind, IncidentStatus
 
 
 def open_request() -> ColumnElement[bool]:
@@ -33,8 +34,18 @@ def open_escalation() -> ColumnElement[bool]:
     """An escalation still being followed up."""
     return and_(
         Escalation.withdrawn_at.is_(None),
-        Escalation.status != EscalationStatus.CLOSED_NFA,
+        Escalation.status.in_(OPEN_ESCALATION_STATUSES),
         Escalation.next_follow_up_on.is_not(None),
+    )
+
+
+def awaiting_reference() -> ColumnElement[bool]:
+    """An open escalation whose reference was expected later and hasn't been added."""
+    return and_(
+        Escalation.withdrawn_at.is_(None),
+        Escalation.status.in_(OPEN_ESCALATION_STATUSES),
+        Escalation.reference_due_on.is_not(None),
+        Escalation.reference_number == "",
     )
 
 
@@ -51,13 +62,20 @@ def next_action_due_expr() -> ColumnElement[Any]:
         .where(Escalation.incident_id == Incident.id, open_escalation())
         .scalar_subquery()
     )
+    reference = (
+        select(func.min(Escalation.reference_due_on))
+        .where(Escalation.incident_id == Incident.id, awaiting_reference())
+        .scalar_subquery()
+    )
     return case(
         (Incident.status == IncidentStatus.CLOSED, None),
-        (request.is_(None), follow_up),
-        (follow_up.is_(None), request),
-        (request < follow_up, request),
-        else_=follow_up,
+        else_=_earliest(_earliest(request, follow_up), reference),
     )
+
+
+def _earliest(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The earlier of two dates, either of which may be NULL (NULL only if both are)."""
+    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
@@ -72,10 +90,17 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     due_follow_ups = select(Escalation.incident_id).where(
         open_escalation(), Escalation.next_follow_up_on <= today
     )
+    late_references = select(Escalation.incident_id).where(
+        awaiting_reference(), Escalation.reference_due_on <= today
+    )
     return and_(
         Incident.status != IncidentStatus.CLOSED,
         Incident.withdrawn_at.is_(None),
-        or_(Incident.id.in_(late_requests), Incident.id.in_(due_follow_ups)),
+        or_(
+            Incident.id.in_(late_requests),
+            Incident.id.in_(due_follow_ups),
+            Incident.id.in_(late_references),
+        ),
     )
 
 
@@ -99,6 +124,14 @@ def next_action_due_for(session: Session, ids: list[int]) -> dict[int, date]:
             Incident.status != IncidentStatus.CLOSED,
         )
         .group_by(Escalation.incident_id),
+        select(Escalation.incident_id, func.min(Escalation.reference_due_on))
+        .join(Incident, Incident.id == Escalation.incident_id)
+        .where(
+            Escalation.incident_id.in_(ids),
+            awaiting_reference(),
+            Incident.status != IncidentStatus.CLOSED,
+        )
+        .group_by(Escalation.incident_id),
     ]
     for query in queries:
         for incident_id, day in session.execute(query):
@@ -111,7 +144,7 @@ def next_action_due_for(session: Session, ids: list[int]) -> dict[int, date]:
 class DueItem:
     """Something due or overdue, for the dashboard (most urgent first)."""
 
-    kind: str  # "request", "follow_up", "review" or "ico" (a data breach's 72 hours)
+    kind: str  # "request", "follow_up", "reference", "review" or "ico" (a breach's 72 hours)
     due_on: date
     what: str
     incident_id: int | None
@@ -125,9 +158,9 @@ class DueItem:
 
 @requires(Permission.READ_INCIDENTS)
 def due_items(session: Session, today: date) -> list[DueItem]:
-    """Requests past their deadline, follow-ups due, exception reviews due, and the ICO's
-    72 hours for each data breach still open (shown from the start: it is that short);
-    oldest first."""
+    """Requests past their deadline, follow-ups due, references still to add, exception
+    reviews due, and the ICO's 72 hours for each data breach still open (shown from the
+    start: it is that short); oldest first."""
     late = session.execute(
         select(
             DeletionRequest.id,
@@ -174,6 +207,30 @@ def due_items(session: Session, today: date) -> list[DueItem]:
         assert follow_up is not None  # open_escalation() requires one
         what = f"Follow up: {kind.label}" + (f" ({number})" if number else "")
         items.append(DueItem("follow_up", follow_up, what, incident_id, reference, escalation_id))
+    references = session.execute(
+        select(
+            Escalation.id,
+            Escalation.reference_due_on,
+            Escalation.kind,
+            Escalation.escalated_at,
+            Incident.id,
+            Incident.reference,
+        )
+        .join(Incident, Incident.id == Escalation.incident_id)
+        .where(
+            awaiting_reference(),
+            Escalation.reference_due_on <= today,
+            Incident.status != IncidentStatus.CLOSED,
+            Incident.withdrawn_at.is_(None),
+            visible_incidents(session),
+        )
+    )
+    for escalation_id, due_on, kind, escalated_at, incident_id, reference in references:
+        assert due_on is not None  # awaiting_reference() requires one
+        label = REFERENCE_LABELS.get(kind, "reference")
+        contacted = format_date(escalated_at.astimezone(LONDON).date())
+        what = f"Add the {label}: {kind.label}, contacted {contacted}"
+        items.append(DueItem("reference", due_on, what, incident_id, reference, escalation_id))
     items += _breach_clocks(session)
     reviews = reviews_due(session, on=today) if may(session, Permission.READ_EXCEPTIONS) else []
     items += [
@@ -207,7 +264,7 @@ def _breach_clocks(session: Session) -> list[DueItem]:
         .where(
             Escalation.withdrawn_at.is_(None),
             Escalation.kind == EscalationKind.DPO_DATA_BREACH,
-            Escalation.status != EscalationStatus.CLOSED_NFA,
+            Escalation.status.in_(OPEN_ESCALATION_STATUSES),  # until the DPO decided
             Incident.status != IncidentStatus.CLOSED,
             Incident.withdrawn_at.is_(None),
             visible_incidents(session),

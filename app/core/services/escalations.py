@@ -10,17 +10,21 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.clock import today_london, utc_now
+from app.core.clock import LONDON, today_london, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import Escalation, Incident, User
 from app.core.permissions import Permission, requires
 from app.core.rules.transitions import (
-    ESCALATION_STATUSES,
+    FINAL_ESCALATION_STATUSES,
+    OPEN_ESCALATION_STATUSES,
     REFERENCE_LABELS,
-    REFERENCE_REQUIRED,
+    REFERENCE_REMINDED,
+    REFERENCE_REMINDER_DAYS,
     RHC_WAIT_HOURS,
+    statuses_for,
 )
 from app.core.services.chronology import record
+from app.core.services.incident_status import follow_the_work
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_choice, check_text
 from app.core.timefmt import format_date, format_datetime
@@ -39,10 +43,27 @@ class EscalationRow:
     status: EscalationStatus
     outcome: str
     next_follow_up_on: date | None
+    #: What the DSL noted when escalating (not the outcome).
+    notes: str = ""
+    #: A reference expected and not given yet: when the reminder to add it falls due.
+    reference_due_on: date | None = None
 
     @property
     def is_open(self) -> bool:
-        return self.status is not EscalationStatus.CLOSED_NFA
+        """Still being followed up: every other status is a final outcome."""
+        return self.status in OPEN_ESCALATION_STATUSES
+
+    @property
+    def awaiting_reference(self) -> bool:
+        """Open, with a reference expected that hasn't been added yet."""
+        return self.is_open and self.reference_due_on is not None and not self.reference_number
+
+    def reference_due(self, today: date) -> bool:
+        return (
+            self.awaiting_reference
+            and self.reference_due_on is not None
+            and self.reference_due_on <= today
+        )
 
     def follow_up_due(self, today: date) -> bool:
         return (
@@ -63,17 +84,15 @@ def create_escalation(
     next_follow_up_on: date | None = None,
     notes: str = "",
 ) -> Escalation:
-    """Record that the incident was escalated (with the other body's reference)."""
+    """Record that the incident was escalated. The other body's reference is given if it
+    is known; where one is expected later (a helpline case number, a crime reference), a
+    reminder to add it falls due a few days on — nobody is made to invent one."""
     kind = check_choice("kind", EscalationKind, kind, label="Who it went to")
     check_aware("escalated_at", escalated_at, label="The date escalated")
     check_text("reference_number", reference_number, label="The reference", max_length=100)
     check_text("contact", contact, label="The contact", max_length=300)
     check_text("notes", notes, label="The notes", max_length=5_000, multiline=True)
-    if kind in REFERENCE_REQUIRED and not reference_number.strip():
-        raise ValidationError(
-            "reference_number",
-            f"Give the {REFERENCE_LABELS[kind]}: it is how the school follows this up.",
-        )
+    reference_number = reference_number.strip()
     _check_follow_up(next_follow_up_on)
     with atomic(session):
         incident = get_incident(session, incident_id)
@@ -84,14 +103,20 @@ def create_escalation(
             )
         if kind is EscalationKind.REPORT_HARMFUL_CONTENT:
             _check_rhc_wait(session, incident, escalated_at)
+        reference_due_on = None
+        if not reference_number and kind in REFERENCE_REMINDED:
+            reference_due_on = escalated_at.astimezone(LONDON).date() + timedelta(
+                days=REFERENCE_REMINDER_DAYS
+            )
         escalation = Escalation(
             incident_id=incident.id,
             kind=kind,
             escalated_at=escalated_at,
             reference_number=reference_number,
             contact=contact,
-            outcome=notes,
+            notes=notes,
             next_follow_up_on=next_follow_up_on,
+            reference_due_on=reference_due_on,
             created_by_id=actor.id,
         )
         session.add(escalation)
@@ -103,15 +128,68 @@ def create_escalation(
             text += f", contact {contact}"
         if next_follow_up_on:
             text += f"; follow up by {format_date(next_follow_up_on)}"
+        if reference_due_on is not None:
+            text += (
+                f"; {REFERENCE_LABELS.get(kind, 'reference')} not given yet (a reminder to "
+                f"add it is due {format_date(reference_due_on)})"
+            )
         record(
             session,
             actor,
             incident,
             ChronologyKind.ESCALATION,
-            text + (f". {notes}" if notes else "."),
+            text + (f". Notes: {notes}" if notes else "."),
             occurred_at=escalated_at,
         )
+        follow_the_work(session, actor, incident)
     return escalation
+
+
+@requires(Permission.ESCALATE)
+def add_reference(
+    session: Session, actor: User, escalation_id: int, reference_number: str
+) -> Escalation:
+    """The other body's reference, given after the contact (POSH opens a case, the police
+    give a crime reference): a new timeline entry; the escalation's record is unchanged."""
+    check_text(
+        "reference_number",
+        reference_number,
+        label="The reference",
+        max_length=100,
+        required=True,
+    )
+    with atomic(session):
+        escalation = _escalation(session, escalation_id)
+        incident = get_incident(session, escalation.incident_id)
+        _refuse_if_not_open(incident)
+        if escalation.reference_number:
+            raise NotAllowed(
+                f"This escalation already has its reference ({escalation.reference_number})."
+            )
+        _add_reference(session, actor, incident, escalation, reference_number.strip())
+    return escalation
+
+
+def _add_reference(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    escalation: Escalation,
+    reference_number: str,
+) -> None:
+    escalation.reference_number = reference_number
+    escalation.reference_due_on = None
+    escalation.updated_by_id = actor.id
+    session.flush()
+    label = REFERENCE_LABELS.get(escalation.kind, "reference")
+    record(
+        session,
+        actor,
+        incident,
+        ChronologyKind.REFERENCE_ADDED,
+        f"{escalation.kind.label} (escalated {format_datetime(escalation.escalated_at)}): "
+        f"{label} {reference_number} added.",
+    )
 
 
 @requires(Permission.ESCALATE)
@@ -125,15 +203,14 @@ def update_escalation(
     next_follow_up_on: date | None = None,
     reference_number: str | None = None,
 ) -> Escalation:
-    """Move an escalation on (acknowledged, actioned, closed) or set its next follow-up."""
+    """Move an escalation on (acknowledged, or its outcome: actioned, advised, referral
+    accepted…), set its next follow-up, or add the reference that came later."""
     status = check_choice("status", EscalationStatus, status, label="Status")
     check_text("outcome", outcome, label="The outcome", max_length=5_000, multiline=True)
     if reference_number is not None:
         check_text("reference_number", reference_number, label="The reference", max_length=100)
     with atomic(session):
-        escalation = session.get(Escalation, escalation_id)
-        if escalation is None or escalation.withdrawn_at is not None:
-            raise NotFound("That escalation does not exist.")
+        escalation = _escalation(session, escalation_id)
         incident = get_incident(session, escalation.incident_id)
         _refuse_if_not_open(incident)
         if next_follow_up_on != escalation.next_follow_up_on:
@@ -141,30 +218,47 @@ def update_escalation(
         if (
             reference_number is not None
             and not reference_number.strip()
-            and escalation.kind in REFERENCE_REQUIRED
+            and escalation.reference_number
         ):
             raise ValidationError(
                 "reference_number",
-                f"Keep the {REFERENCE_LABELS[escalation.kind]}: it is how "
-                "the school follows this up.",
+                f"Keep the {REFERENCE_LABELS.get(escalation.kind, 'reference')}: it is how "
+                "the school follows this up (correct it if it was mistyped).",
             )
-        if status is not escalation.status and status not in ESCALATION_STATUSES[escalation.status]:
+        if status is not escalation.status and status not in statuses_for(
+            escalation.kind, escalation.status
+        ):
+            if (
+                status in FINAL_ESCALATION_STATUSES
+                and escalation.status in OPEN_ESCALATION_STATUSES
+            ):
+                raise NotAllowed(
+                    f"“{status.label}” isn't an outcome of an escalation to "
+                    f"{escalation.kind.label}."
+                )
             raise NotAllowed(
                 f"An escalation that is “{escalation.status.label.lower()}” can't become "
                 f"“{status.label.lower()}”."
             )
-        if status is EscalationStatus.CLOSED_NFA:
-            if not outcome.strip():
-                raise ValidationError("outcome", "Say what the outcome was before closing it.")
-            if next_follow_up_on is not None:
-                raise ValidationError(
-                    "next_follow_up_on", "A closed escalation needs no follow-up date."
-                )
+        if status is EscalationStatus.CLOSED_NFA and not outcome.strip():
+            raise ValidationError("outcome", "Say what the outcome was before closing it.")
+        if status in FINAL_ESCALATION_STATUSES and next_follow_up_on is not None:
+            raise ValidationError(
+                "next_follow_up_on", "An escalation with its outcome needs no follow-up date."
+            )
         changes = []
         if status is not escalation.status:
             changes.append(f"{escalation.status.label.lower()} → {status.label.lower()}")
-        if reference_number is not None and reference_number != escalation.reference_number:
-            changes.append(f"reference {reference_number}")
+        if reference_number is not None:
+            reference_number = reference_number.strip()
+        if (
+            reference_number is not None
+            and escalation.reference_number
+            and reference_number != escalation.reference_number
+        ):
+            changes.append(
+                f"reference corrected from {escalation.reference_number} to {reference_number}"
+            )
             escalation.reference_number = reference_number
         if next_follow_up_on != escalation.next_follow_up_on:
             changes.append(
@@ -174,6 +268,9 @@ def update_escalation(
             )
         if outcome:
             changes.append(f"outcome: {outcome}")
+        added = reference_number if reference_number and not escalation.reference_number else None
+        if added:
+            _add_reference(session, actor, incident, escalation, added)
         if not changes:
             return escalation
         escalation.status = status
@@ -189,6 +286,7 @@ def update_escalation(
             ChronologyKind.ESCALATION,
             f"{escalation.kind.label}: " + "; ".join(changes) + ".",
         )
+        follow_the_work(session, actor, incident)
     return escalation
 
 
@@ -201,20 +299,20 @@ def withdraw_escalation(
         "reason", reason, label="The reason", max_length=1_000, required=True, multiline=True
     )
     with atomic(session):
-        escalation = session.get(Escalation, escalation_id)
-        if escalation is None or escalation.withdrawn_at is not None:
-            raise NotFound("That escalation does not exist.")
+        escalation = _escalation(session, escalation_id)
         escalation.withdrawn_at = utc_now()
         escalation.withdrawn_by_id = actor.id
         escalation.withdrawn_reason = reason
         session.flush()
+        incident = get_incident(session, escalation.incident_id)
         record(
             session,
             actor,
-            get_incident(session, escalation.incident_id),
+            incident,
             ChronologyKind.ESCALATION,
             f"{escalation.kind.label} withdrawn (recorded in error): {reason}",
         )
+        follow_the_work(session, actor, incident)
     return escalation
 
 
@@ -236,9 +334,18 @@ def list_escalations(session: Session, incident_id: int) -> list[EscalationRow]:
             e.status,
             e.outcome,
             e.next_follow_up_on,
+            e.notes,
+            e.reference_due_on,
         )
         for e in rows
     ]
+
+
+def _escalation(session: Session, escalation_id: int) -> Escalation:
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None or escalation.withdrawn_at is not None:
+        raise NotFound("That escalation does not exist.")
+    return escalation
 
 
 def _refuse_if_not_open(incident: Incident) -> None:

@@ -72,6 +72,7 @@ REQUEST_ROWS = [
     (DeletionOutcome.REFUSED, "Refused"),
     (DeletionOutcome.NO_REPLY, "No reply"),
     (DeletionOutcome.PENDING, "Still waiting"),
+    (DeletionOutcome.SUPERSEDED, "Closed when another request brought removal"),
 ]
 
 
@@ -414,6 +415,17 @@ def _requests(
         outcomes[outcome] += 1
         if outcome is DeletionOutcome.REMOVED and sent_at and verified_at:
             removed.append((follow_up_of, sent_at, verified_at))
+    return outcomes, school_days_to_removal(session, calendar, removed)
+
+
+def school_days_to_removal(
+    session: Session,
+    calendar: SchoolCalendar,
+    removed: Sequence[tuple[int | None, datetime, datetime]],
+) -> list[int]:
+    """For each removal (the request marked removed: the request it follows up, when it
+    was sent, when the removal was checked), the school days from the first request of
+    its chain to the day the removal was checked. The report and its CSV both use this."""
     firsts = _first_sent(session, {f for f, _, _ in removed if f is not None})
     days = []
     for follow_up_of, sent_at, verified_at in removed:
@@ -423,7 +435,7 @@ def _requests(
                 started.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
             )
         )
-    return outcomes, days
+    return days
 
 
 def _first_sent(session: Session, ids: set[int]) -> dict[int, datetime]:

@@ -23,7 +23,13 @@ from app.core.models import (
 )
 from app.core.permissions import Permission, requires
 from app.core.rules.school_days import Term
-from app.core.services.governors import POSTER_GROUPS, POSTER_ORDER, incidents_in, term_context
+from app.core.services.governors import (
+    POSTER_GROUPS,
+    POSTER_ORDER,
+    incidents_in,
+    school_days_to_removal,
+    term_context,
+)
 from app.core.vocab import (
     DeletionOutcome,
     IncidentOutcome,
@@ -82,9 +88,10 @@ def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
     ):
         posters[incident_id].add(POSTER_GROUPS[kind])
     removal: dict[int, int] = {}
-    for request_incident, sent_at, verified_at in session.execute(
+    removals = session.execute(
         select(
             DeletionRequest.incident_id,
+            DeletionRequest.follow_up_of_id,
             DeletionRequest.sent_at,
             DeletionRequest.removal_verified_at,
         ).where(
@@ -94,12 +101,12 @@ def anonymised_rows(session: Session, term: Term) -> list[dict[str, str]]:
             DeletionRequest.sent_at.is_not(None),
             DeletionRequest.removal_verified_at.is_not(None),
         )
-    ):
-        if sent_at is None or verified_at is None:
-            continue
-        days = calendar.school_days_between(
-            sent_at.astimezone(LONDON).date(), verified_at.astimezone(LONDON).date()
-        )
+    ).all()
+    # Counted as the report counts them: from the first request of the chain (a second
+    # request follows on from the first) to the day the removal was checked.
+    timed = [(i, f, s, v) for i, f, s, v in removals if s is not None and v is not None]
+    days_each = school_days_to_removal(session, calendar, [(f, s, v) for _, f, s, v in timed])
+    for (request_incident, *_), days in zip(timed, days_each, strict=True):
         removal[request_incident] = min(days, removal.get(request_incident, days))
     escalations: dict[int, set[str]] = defaultdict(set)
     for escalated_incident, escalation_kind in session.execute(

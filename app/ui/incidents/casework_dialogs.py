@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
 from app.core.clock import utc_now
 from app.core.errors import ValidationError
 from app.core.rules.transitions import (
-    ESCALATION_STATUSES,
+    FINAL_ESCALATION_STATUSES,
     REFERENCE_LABELS,
-    REFERENCE_REQUIRED,
+    REFERENCE_REMINDED,
+    REFERENCE_REMINDER_DAYS,
     REMOVAL_OUTCOMES,
     REQUEST_OUTCOMES,
+    statuses_for,
 )
 from app.core.services.deletion_requests import (
     RequestRow,
@@ -30,8 +32,13 @@ from app.core.services.deletion_requests import (
     record_reply,
     send_second_request,
 )
-from app.core.services.escalations import EscalationRow, create_escalation, update_escalation
-from app.core.vocab import DeletionMethod, DeletionOutcome, EscalationKind, EscalationStatus
+from app.core.services.escalations import (
+    EscalationRow,
+    add_reference,
+    create_escalation,
+    update_escalation,
+)
+from app.core.vocab import DeletionMethod, DeletionOutcome, EscalationKind
 from app.ui.context import AppContext
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.dates import DateField, DateTimeField
@@ -251,6 +258,7 @@ class EscalationDialog(ServiceDialog):
         self.add_row("reference_number", "Reference", self.reference)
         self.add_row("contact", "Contact", self.contact)
         self.add_row("next_follow_up_on", "Follow-up", self.follow_up)
+        self.notes.setPlaceholderText("What was said or agreed (kept as notes, not as the outcome)")
         self.add_row("notes", "Notes", self.notes)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
@@ -258,8 +266,14 @@ class EscalationDialog(ServiceDialog):
     def _kind_changed(self) -> None:
         kind = self.kind.value()
         label = REFERENCE_LABELS.get(kind, "reference") if kind else "reference"
-        required = " (required)" if kind in REFERENCE_REQUIRED else ""
-        self.reference.setPlaceholderText(label[0].upper() + label[1:] + required)
+        later = " — if not given yet, add it later" if kind in REFERENCE_REMINDED else ""
+        self.reference.setPlaceholderText(label[0].upper() + label[1:] + later)
+        self.reference.setToolTip(
+            f"Leave it empty if they haven't given one yet: a reminder to add the {label} "
+            f"appears {REFERENCE_REMINDER_DAYS} days on. Never make one up."
+            if kind in REFERENCE_REMINDED
+            else ""
+        )
 
     def save(self) -> None:
         kind = self.kind.value()
@@ -285,32 +299,41 @@ class EscalationDialog(ServiceDialog):
 
 
 class EscalationUpdateDialog(ServiceDialog):
-    """Move an escalation on, or set its next follow-up."""
+    """Move an escalation on (acknowledged, or its outcome), or set its next follow-up."""
 
     def __init__(
         self, context: AppContext, escalation: EscalationRow, parent: QWidget | None = None
     ) -> None:
         super().__init__(context, f"Update: {escalation.kind.label}", parent)
         self.escalation = escalation
-        statuses = [
-            escalation.status,
-            *sorted(ESCALATION_STATUSES[escalation.status], key=list(EscalationStatus).index),
-        ]
+        statuses = [escalation.status, *statuses_for(escalation.kind, escalation.status)]
         self.status = VocabCombo(statuses)
         self.reference = QLineEdit(escalation.reference_number)
+        if not escalation.reference_number:
+            label = REFERENCE_LABELS.get(escalation.kind, "reference")
+            self.reference.setPlaceholderText(f"Not given yet: add the {label} when it comes")
         self.follow_up = DateField(optional=True, tick_text="Follow up by")
         self.follow_up.set_value(escalation.next_follow_up_on)
         self.outcome = _notes()
-        self.outcome.setPlaceholderText("What happened (needed to close)")
+        self.outcome.setPlaceholderText(
+            "What they did or said (needed for “closed — no further action”)"
+        )
         self.add_row("status", "Status", self.status)
         self.add_row("reference_number", "Reference", self.reference)
-        self.add_row("next_follow_up_on", "Follow-up", self.follow_up)
+        self.follow_up_row = self.add_row("next_follow_up_on", "Follow-up", self.follow_up)
         self.add_row("outcome", "Outcome", self.outcome)
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self._status_changed()
+
+    def _status_changed(self) -> None:
+        """An outcome needs no follow-up: the row goes while one is chosen."""
+        final = self.status.value() in FINAL_ESCALATION_STATUSES
+        self.form.setRowVisible(self.follow_up_row, not final)
 
     def save(self) -> None:
         status = self.status.value() or self.escalation.status
         escalation_id, reference = self.escalation.id, self.reference.text().strip()
-        follow_up = None if status is EscalationStatus.CLOSED_NFA else self.follow_up.value()
+        follow_up = None if status in FINAL_ESCALATION_STATUSES else self.follow_up.value()
         outcome = self.outcome.toPlainText().strip()
         self.run(
             lambda s, a: update_escalation(
@@ -323,3 +346,24 @@ class EscalationUpdateDialog(ServiceDialog):
                 reference_number=reference,
             )
         )
+
+
+class AddReferenceDialog(ServiceDialog):
+    """The other body's reference, given after the contact: added, on the timeline."""
+
+    def __init__(
+        self, context: AppContext, escalation: EscalationRow, parent: QWidget | None = None
+    ) -> None:
+        label = REFERENCE_LABELS.get(escalation.kind, "reference")
+        super().__init__(context, f"Add the {label}: {escalation.kind.label}", parent)
+        self.escalation = escalation
+        self.say(
+            f"The {label} they gave after the contact. It is added to the timeline as a new "
+            "entry; what was recorded at the time stays as it was."
+        )
+        self.reference = QLineEdit()
+        self.add_row("reference_number", label[0].upper() + label[1:], self.reference)
+
+    def save(self) -> None:
+        escalation_id, reference = self.escalation.id, self.reference.text().strip()
+        self.run(lambda s, a: add_reference(s, a, escalation_id, reference))

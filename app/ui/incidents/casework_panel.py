@@ -28,6 +28,7 @@ from app.core.timefmt import format_date, format_datetime
 from app.core.vocab import DeletionOutcome, IncidentStatus, InvolvementRole
 from app.ui.context import AppContext
 from app.ui.incidents.casework_dialogs import (
+    AddReferenceDialog,
     EscalationDialog,
     EscalationUpdateDialog,
     MarkSentDialog,
@@ -86,13 +87,15 @@ class CaseworkPanel(QWidget):
         self.escalation_list = QTreeWidget()
         self.escalation_list.setAccessibleName("Escalations")
         self.escalation_list.setHeaderLabels(
-            ["To", "When", "Reference", "Status", "Follow up by", "Outcome"]
+            ["To", "When", "Reference", "Status", "Follow up by", "Outcome", "Notes"]
         )
         self.escalation_list.setRootIsDecorated(False)
-        for column, width in enumerate((230, 120, 140, 120, 100)):
+        for column, width in enumerate((230, 120, 140, 120, 100, 200)):
             self.escalation_list.setColumnWidth(column, width)
         self.escalate = QPushButton("Escalate…")
         self.update_escalation = QPushButton("Update…")
+        self.add_reference = QPushButton("Add reference…")
+        self.add_reference.setToolTip("The reference they gave after the contact")
 
         request_buttons = QHBoxLayout()
         for button in (
@@ -109,6 +112,7 @@ class CaseworkPanel(QWidget):
         escalation_buttons = QHBoxLayout()
         escalation_buttons.addWidget(self.escalate)
         escalation_buttons.addWidget(self.update_escalation)
+        escalation_buttons.addWidget(self.add_reference)
         escalation_buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.unsaved)
@@ -131,6 +135,7 @@ class CaseworkPanel(QWidget):
         self.letter.clicked.connect(self._letter_for_request)
         self.escalate.clicked.connect(lambda: self.escalate_to(None))
         self.update_escalation.clicked.connect(self._update_escalation)
+        self.add_reference.clicked.connect(self._add_reference)
         self.request_list.currentItemChanged.connect(lambda *_: self._enable())
         self.escalation_list.currentItemChanged.connect(lambda *_: self._enable())
         self.open = False
@@ -173,6 +178,8 @@ class CaseworkPanel(QWidget):
     def _enable(self) -> None:
         """Each action only where the selected record's state allows it."""
         request = self._current_request()
+        escalation = self._current_escalation()
+        live = request is not None and request.superseded_by_id is None
         for button, allowed in (
             (self.new_request, True),
             (
@@ -184,14 +191,19 @@ class CaseworkPanel(QWidget):
             (self.reply, request is not None and request.sent_at is not None),
             (
                 self.removed,
-                request is not None
+                live
+                and request is not None
                 and request.sent_at is not None
                 and DeletionOutcome.REMOVED in REQUEST_OUTCOMES[request.outcome],
             ),
-            (self.outcome, request is not None and bool(REQUEST_OUTCOMES[request.outcome])),
+            (
+                self.outcome,
+                live and request is not None and bool(REQUEST_OUTCOMES[request.outcome]),
+            ),
             (
                 self.second,
-                request is not None
+                live
+                and request is not None
                 and request.sent_at is not None
                 and request.outcome
                 in (
@@ -203,7 +215,11 @@ class CaseworkPanel(QWidget):
             ),
             (self.letter, request is not None and request.outcome is DeletionOutcome.PENDING),
             (self.escalate, True),
-            (self.update_escalation, self.escalation_list.currentItem() is not None),
+            (self.update_escalation, escalation is not None),
+            (
+                self.add_reference,
+                escalation is not None and escalation.is_open and not escalation.reference_number,
+            ),
         ):
             button.setEnabled(self.open and allowed)
         self.guidance_box.setEnabled(self.open)
@@ -223,8 +239,10 @@ class CaseworkPanel(QWidget):
             outcome = row.outcome.label
             if row.removal_verified_at:
                 outcome += f", checked {format_datetime(row.removal_verified_at)}"
-            if row.sent_at is None:
+            if row.sent_at is None and row.outcome is DeletionOutcome.PENDING:
                 outcome = "Not sent yet"
+            if row.superseded_by_id is not None and row.outcome is not DeletionOutcome.SUPERSEDED:
+                outcome += " — superseded: the post was removed after another request"
             item = QTreeWidgetItem(
                 [
                     row.addressee_name + (" (2nd)" if row.follow_up_of_id else ""),
@@ -248,14 +266,20 @@ class CaseworkPanel(QWidget):
             follow = format_date(row.next_follow_up_on)
             if row.follow_up_due(today):
                 follow += " (due)"
+            reference = row.reference_number
+            if row.awaiting_reference:
+                reference = f"Not given yet (add by {format_date(row.reference_due_on)})"
+                if row.reference_due(today):
+                    reference += " (due)"
             item = QTreeWidgetItem(
                 [
                     row.kind.label,
                     format_datetime(row.escalated_at),
-                    row.reference_number,
+                    reference,
                     row.status.label,
                     follow,
                     row.outcome.replace("\n", " "),
+                    row.notes.replace("\n", " "),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.id)
@@ -338,18 +362,22 @@ class CaseworkPanel(QWidget):
         if row is not None:
             self._open(dialog_class(self.context, row, parent=self, **options))
 
-    def _update_escalation(self) -> None:
+    def _current_escalation(self) -> EscalationRow | None:
         item = self.escalation_list.currentItem()
-        row = next(
-            (
-                r
-                for r in self.escalations
-                if item is not None and r.id == item.data(0, Qt.ItemDataRole.UserRole)
-            ),
-            None,
-        )
+        if item is None:
+            return None
+        chosen = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((r for r in self.escalations if r.id == chosen), None)
+
+    def _update_escalation(self) -> None:
+        row = self._current_escalation()
         if row is not None:
             self._open(EscalationUpdateDialog(self.context, row, self))
+
+    def _add_reference(self) -> None:
+        row = self._current_escalation()
+        if row is not None:
+            self._open(AddReferenceDialog(self.context, row, self))
 
     def _open(self, dialog: QDialog) -> None:
         if dialog.exec():

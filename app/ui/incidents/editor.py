@@ -31,6 +31,7 @@ from app.core.services.incident_form import (
     load_incident_form,
     save_incident_form,
 )
+from app.core.services.incident_status import incident_state
 from app.core.services.incidents import IncidentDetails, withdraw_incident
 from app.core.vocab import Category, IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
@@ -410,10 +411,29 @@ class IncidentEditor(QDialog):
 
     def _casework_saved(self) -> None:
         """A request or escalation was saved from its dialog: show the new timeline
-        entries (the form and anything staged are left as they are)."""
+        entries (the form and anything staged are left as they are) and the status the
+        work moved the incident to, if it did."""
         assert self.incident_id is not None
         incident_id = self.incident_id
-        self.timeline.show_rows(self.context.read(lambda s: list_chronology(s, incident_id)))
+        timeline, (status, version) = self.context.read(
+            lambda s: (list_chronology(s, incident_id), incident_state(s, incident_id))
+        )
+        self.timeline.show_rows(timeline)
+        self._follow_status(status, version)
+
+    def _follow_status(self, status: IncidentStatus, version: int) -> None:
+        """The work moved the status on (one change to the incident, on the timeline):
+        show it, unless the DSL has chosen a status in the form, and take the new
+        version. Any other change since opening is left for Save to report."""
+        baseline = self._baseline
+        if baseline is None or self.version is None or version != self.version + 1:
+            return
+        if status is baseline.status:
+            return
+        if self.form.status.value() is baseline.status:
+            self.form.status.set_value(status)
+        self._baseline = replace(baseline, status=status)
+        self.version = version
 
     def open_letters(self, template_key: str | None = None, request_id: int | None = None) -> None:
         """Make a letter (Ctrl+P): from the saved incident, so unsaved changes are saved

@@ -61,7 +61,11 @@ def hide_what_the_role_may_not_use(editor: IncidentEditor) -> None:
         hidden.append(editor.casework.letter)
         editor.tabs.setTabVisible(editor.tabs.indexOf(editor.letters), False)
     if not may(Permission.ESCALATE):
-        hidden += [editor.casework.escalate, editor.casework.update_escalation]
+        hidden += [
+            editor.casework.escalate,
+            editor.casework.update_escalation,
+            editor.casework.add_reference,
+        ]
     if not (may(Permission.DELETION_REQUESTS) or may(Permission.ESCALATE)):
         editor.tabs.setTabVisible(editor.tabs.indexOf(editor.casework), False)
     for widget in hidden:
