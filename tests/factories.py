@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import utc_now
 from app.core.models import Incident, Person, User
+from app.core.services.accounts import add_account
 from app.core.services.incidents import IncidentDetails, create_incident
 from app.core.services.people import PersonDetails, create_person
-from app.core.vocab import Category, PersonKind, Platform, Severity
+from app.core.vocab import Category, PersonKind, Platform, Severity, UserRole
 
 
 def person_details(**overrides: Any) -> PersonDetails:
@@ -43,3 +44,15 @@ def make_person(session: Session, actor: User, **overrides: Any) -> Person:
 def make_incident(session: Session, actor: User, **overrides: Any) -> Incident:
     """Create an incident through the service."""
     return create_incident(session, actor, incident_details(**overrides))
+
+
+def make_account(
+    session: Session, actor: User, role: UserRole, username: str, name: str = ""
+) -> User:
+    """An account in a role (made by the DSL `actor`), ready to use: no forced change."""
+    user = add_account(
+        session, actor, name or username.title(), username, role, "temporary harbour 42"
+    )
+    user.must_change_password = False
+    session.flush()
+    return user

@@ -319,6 +319,9 @@ class UserRole(Vocabulary):
     HEADTEACHER = "headteacher"
     OFFICE = "office"
     GOVERNOR = "governor"
+    # The case manager of a restricted incident that concerns the headteacher (KCSIE
+    # Part 4): sees only the incidents they are named on.
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
 
 
 _label(UserRole, {"dsl": "DSL", "deputy_dsl": "Deputy DSL", "office": "Office staff"})

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import FootprintError, ValidationError
+from app.core.permissions import DSL_TEAM
 from app.core.services.accounts import (
     AccountRow,
     add_account,
@@ -29,6 +30,7 @@ from app.core.services.accounts import (
     reset_password,
     set_active,
 )
+from app.core.services.dsl_headteacher import dsl_headteacher_id, set_dsl_headteacher
 from app.core.timefmt import format_datetime
 from app.core.vocab import UserRole
 from app.ui.accounts import PASSWORD_HELP
@@ -43,6 +45,8 @@ class AccountsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.rows: list[AccountRow] = []
+        #: The DSL's (or deputy's) account the school names as also the headteacher.
+        self.dsl_headteacher: int | None = None
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Accounts")
         self.tree.setHeaderLabels(["Name", "User name", "Role", "State", "Last signed in"])
@@ -53,6 +57,11 @@ class AccountsPage(QWidget):
         self.role_button = QPushButton("Change &role…")
         self.reset_button = QPushButton("&Reset password…")
         self.active_button = QPushButton("&Deactivate…")
+        self.headteacher_button = QPushButton("Also the &headteacher…")
+        self.headteacher_button.setToolTip(
+            "In a school whose headteacher is the DSL or a deputy: that account approves "
+            "exceptions, and each approval says so"
+        )
         self.recovery_button = QPushButton("New recovery &key…")
         self.recovery_button.setToolTip(
             "Make a new recovery key and print its sheet; the old sheet stops working"
@@ -63,7 +72,13 @@ class AccountsPage(QWidget):
         self.message = error_label()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.role_button, self.reset_button, self.active_button):
+        for button in (
+            self.add_button,
+            self.role_button,
+            self.reset_button,
+            self.active_button,
+            self.headteacher_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.recovery_button)
@@ -82,12 +97,15 @@ class AccountsPage(QWidget):
         self.role_button.clicked.connect(self.change_role)
         self.reset_button.clicked.connect(self.reset)
         self.active_button.clicked.connect(self.toggle_active)
+        self.headteacher_button.clicked.connect(self.toggle_headteacher)
         self.recovery_button.clicked.connect(self.new_recovery_key)
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         self.reload()
 
     def reload(self) -> None:
-        self.rows = self.context.read(list_accounts)
+        self.rows, self.dsl_headteacher = self.context.read(
+            lambda s: (list_accounts(s), dsl_headteacher_id(s))
+        )
         self.tree.clear()
         for row in self.rows:
             state = "Active" if row.is_active else "Deactivated"
@@ -99,7 +117,8 @@ class AccountsPage(QWidget):
                 [
                     row.display_name,
                     row.username,
-                    row.role.label,
+                    row.role.label
+                    + (", also the headteacher" if row.id == self.dsl_headteacher else ""),
                     state,
                     format_datetime(row.last_login_at),
                 ]
@@ -121,6 +140,13 @@ class AccountsPage(QWidget):
             button.setEnabled(row is not None)
         self.active_button.setText(
             "&Reactivate…" if row is not None and not row.is_active else "&Deactivate…"
+        )
+        named = row is not None and row.id == self.dsl_headteacher
+        self.headteacher_button.setEnabled(
+            row is not None and (named or (row.is_active and row.role in DSL_TEAM))
+        )
+        self.headteacher_button.setText(
+            "Not the &headteacher…" if named else "Also the &headteacher…"
         )
 
     def _run(self, work: object, done: str) -> bool:
@@ -212,6 +238,32 @@ class AccountsPage(QWidget):
             lambda s, a: set_active(s, a, row.id, active, password),
             f"{row.display_name}'s account is {'active' if active else 'deactivated'}.",
         )
+
+    def toggle_headteacher(self) -> None:
+        """Name (or stop naming) a DSL's account as also the school's headteacher."""
+        row = self.current()
+        if row is None:
+            return
+        named = row.id == self.dsl_headteacher
+        if named:
+            question = (
+                f"{row.display_name} will no longer approve exceptions: the headteacher's "
+                "own account does. Approvals already given stay as they are."
+            )
+            wanted: int | None = None
+            done = f"{row.display_name} is no longer named as the headteacher."
+        else:
+            question = (
+                f"Is {row.display_name} also the school's headteacher? Exceptions are "
+                "approved by the headteacher (the school's policy): their account will "
+                "approve them, and each approval will say it was given by the DSL as "
+                "headteacher."
+            )
+            wanted = row.id
+            done = f"{row.display_name} is named as also the headteacher."
+        answer = QMessageBox.question(self, "The headteacher", question)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(lambda s, a: set_dsl_headteacher(s, a, wanted), done)
 
     def new_recovery_key(self) -> None:
         """A new recovery key and its sheet; the old sheet stops opening the log."""

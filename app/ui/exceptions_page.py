@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today_london
 from app.core.errors import FootprintError, ValidationError
-from app.core.permissions import Permission
+from app.core.permissions import DSL_TEAM, Permission
 from app.core.services.contact_exceptions import (
     ExceptionDetails,
     ExceptionRow,
@@ -180,10 +180,12 @@ class ExceptionsPage(QWidget):
         context.data_changed.connect(self.refresh)
         for button in (self.add, self.review, self.withdraw):
             button.setVisible(context.may(Permission.MANAGE_EXCEPTIONS))
-        self.approve.setVisible(context.may(Permission.APPROVE_EXCEPTIONS))
         self.refresh()
 
     def refresh(self) -> None:
+        # The headteacher approves; a DSL only when the school names their account as also
+        # the headteacher (Settings → Accounts), which may change while the window is open.
+        self.approve.setVisible(self.context.may(Permission.APPROVE_EXCEPTIONS))
         rows = self.context.read(list_exceptions)
         self.list.clear()
         struck = QFont()
@@ -197,7 +199,7 @@ class ExceptionsPage(QWidget):
                     row.platforms,
                     format_date(row.declared_on),
                     row.status,
-                    row.approved_by or "",
+                    row.approval,
                     format_date(row.review_on),
                     (row.withdrawn_reason or row.notes).replace("\n", " "),
                 ]
@@ -230,7 +232,13 @@ class ExceptionsPage(QWidget):
         row = self._selected()
         if row is None:
             return
-        review_on = self._ask_date("Approve the link", "Approved. Review it by (DD/MM/YYYY):")
+        prompt = "Approved. Review it by (DD/MM/YYYY):"
+        if self.context.role in DSL_TEAM:
+            prompt = (
+                "You approve as the headteacher (the school's setting for a DSL who is also "
+                "the headteacher); the register says so. " + prompt
+            )
+        review_on = self._ask_date("Approve the link", prompt)
         if review_on is not None:
             self._try(
                 lambda: self.context.write(

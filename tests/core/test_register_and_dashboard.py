@@ -24,8 +24,8 @@ from app.core.services.dashboard import dashboard_figures
 from app.core.services.incident_queries import incidents_for_person
 from app.core.services.incidents import withdraw_incident
 from app.core.services.involvements import add_involvement
-from app.core.vocab import IncidentOutcome, IncidentStatus, InvolvementRole, PersonKind
-from tests.factories import make_incident, make_person
+from app.core.vocab import IncidentOutcome, IncidentStatus, InvolvementRole, PersonKind, UserRole
+from tests.factories import make_account, make_incident, make_person
 
 
 @pytest.fixture
@@ -52,12 +52,14 @@ def test_a_link_is_declared_approved_reviewed_and_withdrawn(
     with database.read(actor) as s:
         assert [r.status for r in list_exceptions(s)] == ["Awaiting approval"]
     with database.write(actor) as s:
-        approve_exception(s, actor, entry_id, review_on=date(2027, 9, 1))
+        head = make_account(s, actor, UserRole.HEADTEACHER, "head", "Ms Fairbairn")
+    with database.write(head) as s:
+        approve_exception(s, head, entry_id, review_on=date(2027, 9, 1))
         with pytest.raises(Conflict):
-            approve_exception(s, actor, entry_id, review_on=date(2027, 9, 1))
+            approve_exception(s, head, entry_id, review_on=date(2027, 9, 1))
     with database.read(actor) as s:
         [row] = list_exceptions(s)
-        assert row.status == "Approved" and row.approved_by == "DSL"
+        assert row.status == "Approved" and row.approval == "Ms Fairbairn"
         assert reviews_due(s) == []
         assert reviews_due(s, on=date(2027, 9, 1))[0].id == entry_id
     with database.write(actor) as s:

@@ -46,7 +46,7 @@ from app.core.vocab import (
     PrejudiceType,
     UserRole,
 )
-from tests.factories import incident_details, make_incident, make_person
+from tests.factories import incident_details, make_account, make_incident, make_person
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -194,7 +194,12 @@ def test_guidance_shows_the_approved_link_from_the_register(
             actor,
             ExceptionDetails(pupil_id, teacher_id, "aunt", date.today() - timedelta(days=30)),
         )
-        approve_exception(s, actor, entry.id, review_on=date.today() + timedelta(days=300))
+        head_id = make_account(s, actor, UserRole.HEADTEACHER, "head").id
+    with database.write(head_id) as s:  # the headteacher approves (the school's policy)
+        head = s.get(User, head_id)
+        assert head is not None
+        approve_exception(s, head, entry.id, review_on=date.today() + timedelta(days=300))
+    with database.write(actor) as s:
         assert [(r.pupil_id, r.adult_id) for r in links_among(s, [pupil_id, teacher_id])] == [
             (pupil_id, teacher_id)
         ]

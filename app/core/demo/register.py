@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import random
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.core.actors import ACTOR
 from app.core.clock import LONDON
+from app.core.demo import names
 from app.core.demo.community import Community
 from app.core.demo.replay import clock_at
 from app.core.models import User
+from app.core.services.accounts import add_account
 from app.core.services.contact_exceptions import (
     ExceptionDetails,
     add_exception,
     approve_exception,
 )
+from app.core.vocab import UserRole
 
 # (relationship, platforms, note, days before now declared, days to approval or None,
 # days from declaration to review)
@@ -31,6 +38,7 @@ def add_contact_exceptions(
 ) -> int:
     """Declare (and mostly approve) links between staff and their young relatives at school;
     the first is approved a year ago, so its review is due."""
+    head = _headteacher_account(session, actor)
     adults = community.assistants + community.contractors
     # Older pupils, so that a link declared a year ago is to a child already at school.
     pupils = [p for p in community.pupils if p.year_index >= 2]
@@ -54,11 +62,36 @@ def add_contact_exceptions(
             )
         if approve_after is not None:
             approved = declared + timedelta(days=approve_after)
-            with clock_at(approved):
+            # The headteacher approves links (the school's policy), not the DSL.
+            with clock_at(approved), _acting_as(session, head):
                 approve_exception(
                     session,
-                    actor,
+                    head,
                     entry.id,
                     review_on=declared_on + timedelta(days=review_after),
                 )
     return len(_LINKS)
+
+
+def _headteacher_account(session: Session, actor: User) -> User:
+    """The demonstration headteacher's account, with a password no one knows: the DSL
+    resets it (Settings → Accounts) to try Footprint as the headteacher."""
+    title, given, family, _job = names.KEY_STAFF[0]
+    password = "demo " + secrets.token_urlsafe(18)
+    return add_account(
+        session, actor, f"{title} {given} {family}", "head", UserRole.HEADTEACHER, password
+    )
+
+
+@contextmanager
+def _acting_as(session: Session, user: User) -> Iterator[None]:
+    """Run a step of the invented history as another account (the trail says who)."""
+    before = session.info[ACTOR], session.info.pop("footprint_actor", None)
+    session.info[ACTOR] = user.id
+    try:
+        yield
+    finally:
+        session.info[ACTOR] = before[0]
+        session.info.pop("footprint_actor", None)
+        if before[1] is not None:
+            session.info["footprint_actor"] = before[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models.base import Base, Created, Updated, UTCDateTime, Withdrawable
@@ -24,5 +24,10 @@ class ContactException(Created, Updated, Withdrawable, Base):
     declared_on: Mapped[date]
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("app_user.id"))
+    # Approved by a DSL who is also the headteacher (a school setting), not by a
+    # headteacher's account: the register says so.
+    approved_as_dsl_headteacher: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     review_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(default="")

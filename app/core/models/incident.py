@@ -58,6 +58,10 @@ class Incident(Created, Updated, Withdrawable, Base):
     safeguarding_concern: Mapped[bool] = mapped_column(Boolean, default=False)
     # Seen only by the DSL and deputies (e.g. an allegation about a member of staff).
     dsl_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A restricted incident's case manager (KCSIE Part 4): the headteacher for an
+    # allegation about staff, the chair of governors when it concerns the headteacher.
+    # They see it as well as the DSL and deputies.
+    case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     parent_informed: Mapped[bool | None] = mapped_column(Boolean)
     parent_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     parent_not_informed_reason: Mapped[str] = mapped_column(default="")

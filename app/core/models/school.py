@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.core.models.base import Base, Created, Updated, VocabType
@@ -34,6 +34,9 @@ class SchoolSettings(Created, Updated, Base):
     signature_image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     deletion_deadline_school_days: Mapped[int] = mapped_column(Integer, default=2)
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # A small school's DSL (or deputy) who is also the headteacher: that account may
+    # approve exceptions, and each approval it gives says so.
+    dsl_headteacher_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class SchoolTerm(Created, Base):

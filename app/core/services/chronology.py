@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.core.errors import NotFound, ValidationError
 from app.core.models import ChronologyEntry, Incident, User
-from app.core.permissions import Permission, requires
+from app.core.permissions import Permission, requires, visible_entries
 from app.core.services.lookups import get_incident
 from app.core.services.validation import atomic, check_aware, check_text
 from app.core.vocab import ChronologyKind
@@ -124,6 +124,7 @@ def list_chronology(session: Session, incident_id: int) -> list[ChronologyRow]:
             select(ChronologyEntry, author.display_name)
             .join(author, author.id == ChronologyEntry.created_by_id)
             .where(ChronologyEntry.incident_id == incident_id)
+            .where(visible_entries(session))  # office staff: only what they wrote
         ).all(),
         key=lambda row: (moment(row[0].occurred_at, row[0].created_at), row[0].id),
         reverse=True,

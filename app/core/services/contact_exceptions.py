@@ -1,6 +1,9 @@
 """The register of approved pupil–adult social media links (the policy's exceptions,
 e.g. a pupil whose aunt teaches at the school): declared, approved by the headteacher,
-reviewed; withdrawn entries stay visible as withdrawn."""
+reviewed; withdrawn entries stay visible as withdrawn. The DSL and deputies declare
+links; only the headteacher approves them (the policy: "approved by the
+Headteacher/Principal"), or a DSL the school has named as also the headteacher, whose
+approval says so."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from app.core.clock import today_london, utc_now
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.models import ContactException, Person, User
-from app.core.permissions import Permission, requires
+from app.core.permissions import DSL_TEAM, Permission, requires
 from app.core.services.people import get_person
 from app.core.services.validation import atomic, check_past_date, check_text
 from app.core.vocab import PersonKind
@@ -54,6 +57,17 @@ class ExceptionRow:
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
     notes: str
+    # Approved by a DSL the school named as also the headteacher (a setting).
+    approved_as_dsl_headteacher: bool = False
+
+    @property
+    def approval(self) -> str:
+        """Who approved it, as the register says it."""
+        if self.approved_by is None:
+            return ""
+        if self.approved_as_dsl_headteacher:
+            return f"{self.approved_by} (DSL and headteacher, a school setting)"
+        return self.approved_by
 
     @property
     def status(self) -> str:
@@ -114,7 +128,8 @@ def add_exception(session: Session, actor: User, details: ExceptionDetails) -> C
 def approve_exception(
     session: Session, actor: User, exception_id: int, *, review_on: date
 ) -> ContactException:
-    """Record the headteacher's approval, with the date it must be reviewed by."""
+    """Record the headteacher's approval, with the date it must be reviewed by. A DSL the
+    school has named as also the headteacher may approve too; the approval says so."""
     with atomic(session):
         entry = _get_open(session, exception_id)
         if entry.approved_at is not None:
@@ -123,6 +138,7 @@ def approve_exception(
             raise ValidationError("review_on", "The review date must be in the future.")
         entry.approved_at = utc_now()
         entry.approved_by_id = actor.id
+        entry.approved_as_dsl_headteacher = actor.role in DSL_TEAM
         entry.review_on = review_on
         entry.updated_by_id = actor.id
         session.flush()
@@ -194,6 +210,7 @@ def list_exceptions(session: Session, *, include_withdrawn: bool = True) -> list
             e.withdrawn_at,
             e.withdrawn_reason,
             e.notes,
+            e.approved_as_dsl_headteacher,
         )
         for e, p, a, name in session.execute(query)
     ]

@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.core.models import ChronologyEntry, Incident, User
-from app.core.permissions import Permission, may, requires, visible_incidents
+from app.core.permissions import (
+    Permission,
+    may,
+    requires,
+    visible_entries,
+    visible_incidents,
+)
 from app.core.services.contact_exceptions import reviews_due
 from app.core.vocab import ChronologyKind, IncidentStatus
 
@@ -75,6 +81,7 @@ def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardF
             .join(Incident, Incident.id == ChronologyEntry.incident_id)
             .join(author, author.id == ChronologyEntry.created_by_id)
             .where(Incident.withdrawn_at.is_(None), visible_incidents(session))
+            .where(visible_entries(session))
             .order_by(ChronologyEntry.id.desc())
             .limit(recent_limit)
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import LONDON, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import Evidence, Incident, IncidentCategory, Person, User
-from app.core.permissions import Permission, may_see, requires
+from app.core.permissions import CASE_MANAGER_ROLES, DSL_TEAM, Permission, may_see, requires
 from app.core.services import search_index
 from app.core.services.chronology import record
 from app.core.services.closing import CloseDecisions, check_and_record_closing
@@ -37,7 +37,6 @@ from app.core.vocab import (
     Platform,
     PrejudiceType,
     Severity,
-    UserRole,
 )
 
 SUMMARY_MAX = 10_000
@@ -61,7 +60,8 @@ class IncidentDetails:
     account_handle: str = ""
     still_live: bool | None = None
     safeguarding_concern: bool = False
-    # Seen only by the DSL and deputies (the DSL or a deputy sets it).
+    # Restricted: seen only by the DSL and deputies and the case manager named below
+    # (the DSL or a deputy sets both).
     dsl_only: bool = False
     parent_informed: bool | None = None
     parent_informed_at: datetime | None = None
@@ -72,6 +72,8 @@ class IncidentDetails:
     parent_informed_by: str = ""
     # Only with the "prejudice-based" category, and then required.
     prejudice_type: PrejudiceType | None = None
+    # A restricted incident's case manager: a headteacher's or chair of governors' account.
+    case_manager_id: int | None = None
 
 
 _FIELD_LABELS = {
@@ -88,7 +90,7 @@ _FIELD_LABELS = {
     "summary": "Summary",
     "severity": "Severity",
     "safeguarding_concern": "Safeguarding concern",
-    "dsl_only": "DSL only",
+    "dsl_only": "Restricted",
     "parent_informed": "Parent informed",
     "parent_informed_at": "When parent informed",
     "parent_not_informed_reason": "Why parent not informed",
@@ -98,6 +100,7 @@ _FIELD_LABELS = {
     "categories": "Categories",
     "parent_informed_by": "Who told the parent",
     "prejudice_type": "Type of prejudice",
+    "case_manager_id": "Case manager",
 }
 
 
@@ -183,6 +186,20 @@ def validate_details(session: Session, details: IncidentDetails) -> None:
         max_length=SUMMARY_MAX,
         multiline=True,
     )
+    if details.case_manager_id is not None:
+        if not details.dsl_only:
+            raise ValidationError(
+                "case_manager_id",
+                "A case manager is named only for a restricted incident: tick “Restricted” "
+                "or leave the case manager blank.",
+            )
+        manager = session.get(User, details.case_manager_id)
+        if manager is None or not manager.is_active or manager.role not in CASE_MANAGER_ROLES:
+            raise ValidationError(
+                "case_manager_id",
+                "The case manager must be an active headteacher's or chair of governors' "
+                "account (Settings → Accounts).",
+            )
     if status == IncidentStatus.CLOSED:
         if details.outcome is None:
             raise ValidationError("outcome", "Choose the outcome before closing the incident.")
@@ -202,7 +219,7 @@ def create_incident(
 ) -> Incident:
     """Record a new incident with the next reference number for the year it was seen."""
     validate_details(session, details)
-    _check_dsl_only(actor, details.dsl_only, False)
+    _check_dsl_only(actor, details, None)
     with atomic(session):
         year = details.seen_at.astimezone(LONDON).year
         incident = Incident(reference=next_reference(session, year), created_by_id=actor.id)
@@ -247,7 +264,7 @@ def update_incident(
                 "Someone else saved this incident while you were editing. Your changes are "
                 "still in the form: copy them, reopen the incident and enter them again."
             )
-        _check_dsl_only(actor, details.dsl_only, incident.dsl_only)
+        _check_dsl_only(actor, details, incident)
         if Category.NUDE_IMAGE in details.categories - incident.category_set:
             _refuse_nude_image_with_files(session, incident)
         changes = describe_changes(session, incident, details)
@@ -332,9 +349,16 @@ def describe_changes(session: Session, incident: Incident, details: IncidentDeta
         new = getattr(details, f.name)
         if old != new and f.name == "reported_by_id":
             old, new = _person_name(session, old), _person_name(session, new)
+        if old != new and f.name == "case_manager_id":
+            old, new = _account_name(session, old), _account_name(session, new)
         if old != new:
             changes.append(f"{_FIELD_LABELS[f.name]}: {_show(f.name, old)} → {_show(f.name, new)}")
     return changes
+
+
+def _account_name(session: Session, user_id: object) -> str:
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    return f"{user.display_name} ({user.role.label})" if user is not None else ""
 
 
 def _person_name(session: Session, person_id: object) -> str:
@@ -401,9 +425,13 @@ def _refuse_nude_image_with_files(session: Session, incident: Incident) -> None:
         )
 
 
-def _check_dsl_only(actor: User, wanted: bool, current: bool) -> None:
-    if wanted != current and actor.role not in (UserRole.DSL, UserRole.DEPUTY_DSL):
-        raise NotAllowed("Only the DSL and deputies can mark an incident “DSL only”.")
+def _check_dsl_only(actor: User, details: IncidentDetails, incident: Incident | None) -> None:
+    """Only the DSL and deputies restrict an incident and name its case manager."""
+    current = (incident.dsl_only, incident.case_manager_id) if incident else (False, None)
+    if (details.dsl_only, details.case_manager_id) != current and actor.role not in DSL_TEAM:
+        raise NotAllowed(
+            "Only the DSL and deputies can restrict an incident or name its case manager."
+        )
 
 
 def _apply(incident: Incident, details: IncidentDetails) -> None:

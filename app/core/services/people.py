@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -141,7 +142,7 @@ def withdraw_person(session: Session, actor: User, person_id: int, reason: str) 
     return person
 
 
-@requires(Permission.READ_PEOPLE)
+@requires(Permission.READ_PERSON_DETAILS)
 def open_person(session: Session, person_id: int) -> Person:
     """A person the actor is opening to read, with the look on the audit trail."""
     person = get_person(session, person_id)
@@ -149,13 +150,46 @@ def open_person(session: Session, person_id: int) -> Person:
     return person
 
 
-@requires(Permission.READ_PEOPLE)
+@requires(Permission.READ_PERSON_DETAILS)
 def get_person(session: Session, person_id: int) -> Person:
     """A person by id (withdrawn ones included: history needs them)."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("That person is not in the directory.")
     return person
+
+
+_ROW_COLUMNS = (
+    Person.id,
+    Person.kind,
+    Person.given_name,
+    Person.family_name,
+    Person.year_group,
+    Person.class_name,
+    Person.withdrawn_at,
+)
+
+
+def _person_row(r: Any) -> PersonRow:
+    return PersonRow(
+        r.id,
+        r.kind,
+        r.given_name,
+        r.family_name,
+        r.year_group,
+        r.class_name,
+        r.withdrawn_at is not None,
+    )
+
+
+@requires(Permission.READ_PEOPLE)
+def person_row(session: Session, person_id: int) -> PersonRow:
+    """A person as the directory lists them (name, kind, year and class): what anyone who
+    picks people may see, office staff included; their details need `get_person`."""
+    row = session.execute(select(*_ROW_COLUMNS).where(Person.id == person_id)).first()
+    if row is None:
+        raise NotFound("That person is not in the directory.")
+    return _person_row(row)
 
 
 @requires(Permission.READ_PEOPLE)
@@ -174,15 +208,7 @@ def find_people(
     `search_words`), and text with no words in it finds everyone. The search is on the
     audit trail (that one was made and how many it found; never what was typed) unless
     it only re-shows, after a save, a search already recorded (`record=False`)."""
-    query = select(
-        Person.id,
-        Person.kind,
-        Person.given_name,
-        Person.family_name,
-        Person.year_group,
-        Person.class_name,
-        Person.withdrawn_at,
-    )
+    query = select(*_ROW_COLUMNS)
     for word in search_words(text):
         query = query.where(Person.search_name.like(f"% {word}%"))
     if kind is not None:
@@ -193,18 +219,7 @@ def find_people(
     rows = session.execute(query.limit(limit).offset(offset)).all()
     if record:
         record_look(session, Action.SEARCH, Record.PERSON, None, results=len(rows))
-    return [
-        PersonRow(
-            r.id,
-            r.kind,
-            r.given_name,
-            r.family_name,
-            r.year_group,
-            r.class_name,
-            r.withdrawn_at is not None,
-        )
-        for r in rows
-    ]
+    return [_person_row(r) for r in rows]
 
 
 @requires(Permission.MANAGE_PEOPLE)
@@ -264,7 +279,7 @@ def unlink_parent(session: Session, actor: User, link_id: int, reason: str) -> P
     return link
 
 
-@requires(Permission.READ_PEOPLE)
+@requires(Permission.READ_PERSON_DETAILS)
 def parents_of(session: Session, child_id: int) -> list[Person]:
     """A pupil's current parents/carers."""
     return list(
@@ -277,7 +292,7 @@ def parents_of(session: Session, child_id: int) -> list[Person]:
     )
 
 
-@requires(Permission.READ_PEOPLE)
+@requires(Permission.READ_PERSON_DETAILS)
 def children_of(session: Session, parent_id: int) -> list[Person]:
     """A parent/carer's current linked pupils."""
     return list(
@@ -310,7 +325,7 @@ class FamilyLink:
     relationship_label: str
 
 
-@requires(Permission.READ_PEOPLE)
+@requires(Permission.READ_PERSON_DETAILS)
 def family_links(session: Session, person_id: int) -> list[FamilyLink]:
     """A person's current links: their children if a parent, their parents if a pupil."""
     links = session.scalars(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -102,7 +103,21 @@ class DetailsForm(QWidget):
         )
         self.severity = VocabCombo(list(Severity))
         self.safeguarding_concern = QCheckBox("This is a safeguarding concern")
-        self.dsl_only = QCheckBox("DSL only (hidden from everyone but the DSL and deputies)")
+        # Restricted: the DSL team and the case manager named here (KCSIE Part 4).
+        self.dsl_only = QCheckBox(
+            "Restricted (e.g. an allegation about staff): only the DSL team and the case manager"
+        )
+        self.case_manager = QComboBox()
+        self.case_manager.setAccessibleName("Case manager")
+        self.case_manager.setToolTip(
+            "The headteacher for an allegation about staff; the chair of governors when it "
+            "concerns the headteacher. They can open this incident."
+        )
+        self.case_manager.addItem("None named", None)
+        self.access = QLabel()
+        self.access.setWordWrap(True)
+        self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.access.setAccessibleName("Who can see this incident")
         self.parent_informed = TriState("Not yet decided")
         self.parent_informed_at = DateTimeField(optional=True)
         self.parent_informed_by = QLineEdit()
@@ -138,6 +153,11 @@ class DetailsForm(QWidget):
         self._row(left, "severity", "Severity", self.severity)
         self._row(left, "safeguarding_concern", "", self.safeguarding_concern)
         self._row(left, "dsl_only", "", self.dsl_only)
+        self._case_manager_row = add_field_row(
+            left, self.errors, "case_manager_id", "Case manager", self.case_manager
+        )
+        self._left = left
+        left.addRow("Who can see it", self.access)
 
         right = QFormLayout()
         self._row(right, "categories", "Categories", self.categories)
@@ -175,9 +195,11 @@ class DetailsForm(QWidget):
         self.platform.currentIndexChanged.connect(self._platform_changed)
         self.parent_informed.currentIndexChanged.connect(self._parent_changed)
         self.categories.itemChanged.connect(self._categories_changed)
+        self.dsl_only.toggled.connect(self._restricted_changed)
         self._platform_changed()
         self._parent_changed()
         self._categories_changed()
+        self._restricted_changed()
 
     def _row(
         self,
@@ -207,6 +229,7 @@ class DetailsForm(QWidget):
             self.severity,
             self.safeguarding_concern,
             self.dsl_only,
+            self.case_manager,
             self.categories,
             self.prejudice_type,
             self.parent_informed,
@@ -226,6 +249,32 @@ class DetailsForm(QWidget):
         self.platform_other.setEnabled(other)
         if not other:
             self.platform_other.clear()
+
+    def hide_restriction(self) -> None:
+        """For a role that can't restrict an incident: only who can see it stays."""
+        self.dsl_only.hide()
+        self._left.setRowVisible(self._case_manager_row, False)
+
+    def _restricted_changed(self) -> None:
+        self.case_manager.setEnabled(self.dsl_only.isChecked())
+
+    def set_case_manager_choices(self, choices: list[tuple[int, str]]) -> None:
+        """The accounts that may be named (id, "Name (Role)"), after "None named"."""
+        for user_id, text in choices:
+            if self.case_manager.findData(user_id) < 0:
+                self.case_manager.addItem(text, user_id)
+
+    def set_case_manager(self, user_id: int | None, text: str = "") -> None:
+        """Show the named case manager (added to the list if it isn't a choice now, e.g.
+        an account since deactivated: the DSL then names another)."""
+        if user_id is not None and self.case_manager.findData(user_id) < 0:
+            self.case_manager.addItem(text or "An account no longer listed", user_id)
+        self.case_manager.setCurrentIndex(max(self.case_manager.findData(user_id), 0))
+
+    def case_manager_id(self) -> int | None:
+        """The case manager chosen, for a restricted incident only."""
+        data = self.case_manager.currentData()
+        return data if self.dsl_only.isChecked() and isinstance(data, int) else None
 
     def _parent_changed(self) -> None:
         informed = self.parent_informed.value()

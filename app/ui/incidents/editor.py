@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import utc_now
 from app.core.errors import DecisionNeeded, FootprintError, ValidationError
-from app.core.permissions import Permission
+from app.core.permissions import DSL_TEAM, Permission
 from app.core.services.chronology import list_chronology
 from app.core.services.closing import OPEN_ITEMS, CloseDecisions
 from app.core.services.evidence import list_evidence
+from app.core.services.incident_access import case_manager_candidates, who_can_see
 from app.core.services.incident_form import (
     PendingChanges,
     load_incident_form,
@@ -72,6 +73,10 @@ class IncidentEditor(QDialog):
         self.letter_dialog: LetterDialog | None = None
 
         self.form = DetailsForm()
+        if context.role in DSL_TEAM:
+            self.form.set_case_manager_choices(
+                [(a.id, a.described) for a in context.read(case_manager_candidates)]
+            )
         self.people = PeoplePanel(context, self.pending)
         self.evidence = EvidencePanel(context, self.pending)
         self.timeline = TimelinePanel(self.pending)
@@ -158,6 +163,7 @@ class IncidentEditor(QDialog):
         self.form.platform.set_value(Platform.FACEBOOK)
         self.form.severity.set_value(Severity.MEDIUM)
         self.form.status.set_value(IncidentStatus.NEW)
+        self.form.access.setText("Once saved, the DSL team can open it.")
         self._baseline = self.collect()
         for panel in (self.people, self.evidence, self.timeline):
             panel.show_rows([])
@@ -172,7 +178,13 @@ class IncidentEditor(QDialog):
         loaded = self.context.read(lambda s: load_incident_form(s, incident_id))
         self.version, self.reference = loaded.version, loaded.reference
         self.setWindowTitle(f"{loaded.reference} — Footprint")
+        access = self.context.read(lambda s: who_can_see(s, incident_id))
         self._show_details(loaded.details, loaded.reporter_name)
+        manager = access.case_manager
+        self.form.set_case_manager(
+            loaded.details.case_manager_id, manager.described if manager else ""
+        )
+        self.form.access.setText(access.summary)
         self._baseline = self.collect()
         self.people.show_rows(loaded.people)
         self.evidence.show_rows(loaded.evidence, loaded.reference)
@@ -243,6 +255,7 @@ class IncidentEditor(QDialog):
             severity=f.severity.value() or Severity.MEDIUM,
             safeguarding_concern=f.safeguarding_concern.isChecked(),
             dsl_only=f.dsl_only.isChecked(),
+            case_manager_id=f.case_manager_id(),
             parent_informed=informed,
             parent_informed_at=f.parent_informed_at.value() if informed else None,
             parent_not_informed_reason=(

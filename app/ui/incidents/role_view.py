@@ -40,7 +40,8 @@ def hide_what_the_role_may_not_use(editor: IncidentEditor) -> None:
             editor.timeline.correct,
         ]
     if editor.context.role not in (UserRole.DSL, UserRole.DEPUTY_DSL):
-        hidden.append(editor.form.dsl_only)
+        # Who can see it stays in view (editor.form.access): the case manager is named there.
+        editor.form.hide_restriction()
     if not (editing and may(Permission.ADD_INVOLVEMENT)):
         hidden.append(editor.people.add_button)
     if not (editing and may(Permission.ADD_EVIDENCE)):

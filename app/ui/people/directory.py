@@ -29,6 +29,7 @@ from app.core.services.people import (
     get_person,
     link_parent,
     open_person,
+    person_row,
     unlink_parent,
     withdraw_person,
 )
@@ -108,7 +109,8 @@ class PeoplePage(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         right.addLayout(actions)
-        right.addWidget(QLabel("Family links"))
+        self.links_heading = QLabel("Family links")
+        right.addWidget(self.links_heading)
         right.addWidget(self.links)
         link_actions = QHBoxLayout()
         link_actions.addWidget(self.add_link)
@@ -158,6 +160,9 @@ class PeoplePage(QWidget):
         self.add.setVisible(context.may(Permission.ADD_PERSON))
         for button in (self.edit, self.withdraw, self.add_link, self.remove_link):
             button.setVisible(context.may(Permission.MANAGE_PEOPLE))
+        # Office staff see names (to pick people), not family links or other details.
+        for widget in (self.links_heading, self.links):
+            widget.setVisible(context.may(Permission.READ_PERSON_DETAILS))
         self.refresh()
 
     def refresh(self, asked: bool = True) -> None:
@@ -192,6 +197,10 @@ class PeoplePage(QWidget):
 
     def show_person(self, person_id: int | None) -> None:
         """Fill the person's page (or empty it); the look is on the audit trail."""
+        details = self.context.may(Permission.READ_PERSON_DETAILS)
+        if not details:  # office staff: the name, to pick the right person, and no more
+            self._show_name_only(person_id)
+            return
         if person_id is not None and person_id != getattr(self, "person_id", None):
             chosen = person_id
             try:
@@ -259,6 +268,40 @@ class PeoplePage(QWidget):
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.incident_id)
+            self.incidents.addTopLevelItem(item)
+
+    def _show_name_only(self, person_id: int | None) -> None:
+        """What office staff see of a person: the directory's line (name, kind, year and
+        class), and the incidents they recorded — no details, no family links."""
+        self.person_id = person_id
+        self.list_incidents.setEnabled(person_id is not None)
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        self.links.clear()
+        self.incidents.clear()
+        if person_id is None:
+            self.name.setText("Choose a person")
+            return
+        row, incidents = self.context.read(
+            lambda s: (person_row(s, person_id), incidents_for_person(s, person_id))
+        )
+        self.name.setText(row.full_name + (" (withdrawn)" if row.withdrawn else ""))
+        facts = [("Kind", row.kind.label), ("Year group", row.year_group or "")]
+        facts.append(("Class", row.class_name or ""))
+        for label, value in facts:
+            if value:
+                self.facts.addRow(label, QLabel(value))
+        for incident in incidents:
+            item = QTreeWidgetItem(
+                [
+                    format_date(incident.seen_at),
+                    incident.reference,
+                    incident.role.label,
+                    "Withdrawn" if incident.withdrawn else incident.status.label,
+                    incident.summary.replace("\n", " ")[:200],
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, incident.incident_id)
             self.incidents.addTopLevelItem(item)
 
     def add_person(self) -> None:

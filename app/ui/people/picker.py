@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import FootprintError
-from app.core.services.people import PersonRow, find_people, get_person
+from app.core.services.people import PersonRow, find_people, person_row
 from app.core.vocab import InvolvementRole, PersonKind
 from app.ui.context import AppContext
 from app.ui.people.person_dialog import PersonDialog
@@ -137,7 +137,7 @@ class PersonPicker(QDialog):
         dialog = PersonDialog(self.context, kind=self.kind.value(), parent=self)
         if dialog.exec() and dialog.saved_id is not None:
             person_id = dialog.saved_id
-            person = self.context.read(lambda s: get_person(s, person_id))
+            person = self.context.read(lambda s: person_row(s, person_id))
             self.chosen = PickedPerson(
                 person.id,
                 person.full_name,
