@@ -15,6 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Image, KeepTogether, P
 
 from app.documents.base import (
     FONT,
+    FONT_BOLD,
     MARGIN,
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -32,6 +33,10 @@ ADDRESS_WIDTH = 85 * mm
 ADDRESS_HEIGHT = 36 * mm
 
 
+#: On every letter, above the addressee: only they should open it.
+CONFIDENTIAL = "Private and confidential — addressee only"
+
+
 @dataclass(frozen=True)
 class LetterContent:
     """Everything printed on one letter (plain text; escaping happens here)."""
@@ -47,6 +52,12 @@ class LetterContent:
     signatory_title: str
     closing: str = "Yours sincerely,"
     signature_image: bytes | None = None
+    #: The PDF's title (no names: it is the template's title, never the subject line).
+    title: str = "Letter"
+    #: Printed in the window in place of an address ("By hand"), when not posted.
+    delivery_note: str = ""
+    #: Printed above the addressee, so it shows through the envelope's window.
+    marking: str = CONFIDENTIAL
 
 
 #: Lines that fit the window at 10.5 pt: the name and up to six address lines.
@@ -56,11 +67,12 @@ WINDOW_LINES = 7
 def fit_address(name: str, address: Sequence[str]) -> list[str]:
     """The address block's lines, never more than the window holds: long lines wrap, and
     if there are still too many, middle lines are joined with commas, so the name and the
-    postcode (the last line) always show."""
+    postcode (the last line) always show. Without an address, the name alone (a letter
+    that is posted is refused before it gets here when there is no address)."""
     register_fonts()
     given = [line.strip() for line in address if line.strip()]
     if not given:
-        given = ["(no postal address on record)"]
+        return simpleSplit(name, FONT, 10.5, ADDRESS_WIDTH)[:WINDOW_LINES] or [""]
     while True:
         lines = [
             part
@@ -81,9 +93,11 @@ class LetterDocument(FootprintDocument):
     def __init__(self, letterhead: Letterhead, content: LetterContent) -> None:
         super().__init__(
             letterhead,
+            # No names in the metadata: a file's properties are shown by every viewer and
+            # mail client, and the subject line names the child.
             DocumentInfo(
-                title=content.subject,
-                subject=content.subject,
+                title=content.title,
+                subject=f"Our reference {content.reference}",
                 footer=f"{letterhead.school_name} · Our reference {content.reference}",
             ),
         )
@@ -93,9 +107,14 @@ class LetterDocument(FootprintDocument):
         super().draw_first_page(canvas, doc)
         c = self.content
         canvas.saveState()
+        if c.marking:
+            canvas.setFont(FONT_BOLD, 8.5)
+            canvas.drawString(MARGIN, PAGE_HEIGHT - ADDRESS_TOP, c.marking)
         canvas.setFont(FONT, 10.5)
         y = PAGE_HEIGHT - ADDRESS_TOP - 5 * mm
         lines = fit_address(c.addressee_name, c.address_lines)
+        if c.delivery_note:
+            lines = [*lines[: WINDOW_LINES - 1], c.delivery_note]
         for line in lines:
             canvas.drawString(MARGIN, y, line)  # drawn as text: nothing is interpreted
             y -= 4.6 * mm

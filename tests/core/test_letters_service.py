@@ -44,6 +44,7 @@ from app.core.vocab import (
     DeletionMethod,
     DeletionOutcome,
     InvolvementRole,
+    LetterDelivery,
     PersonKind,
     Platform,
 )
@@ -186,7 +187,9 @@ def test_every_template_prints_every_filled_field(
         "{child_class}": "Year 5",
         "{platform}": "WhatsApp",
         "{date_seen}": "20 November 2026",
-        "{deadline}": "25 November 2026",
+        # Posted on Monday 23rd, delivered by Thursday 26th (three working days), then
+        # two school days to act.
+        "{deadline}": "30 November 2026",
         "{incident_reference}": "SM-2026-0001",
         "{complaints_url}": "https://kestrelvale.example.org/complaints",
         "{dsl_names}": "Mr Ł. Nowak (DSL)",
@@ -208,19 +211,20 @@ def test_every_template_prints_every_filled_field(
     for key in templates:
         if key != "second_request":
             check(key)
-    # The second request: the first's deadline passed on Wednesday; on Thursday a second
-    # request is sent, due two school days later, and its letter gives that deadline.
-    set_clock(lambda: MONDAY + timedelta(days=3))
+    # The second request: the first's deadline passed on Monday 30th; on Tuesday a second
+    # request is posted, delivered by Friday, due two school days later, and its letter
+    # gives that deadline.
+    set_clock(lambda: MONDAY + timedelta(days=8))
     with database.write(actor) as s:
         send_second_request(
             s,
             actor,
             case["request"],
             method=DeletionMethod.LETTER,
-            sent_at=MONDAY + timedelta(days=3),
+            sent_at=MONDAY + timedelta(days=8),
         )
-    expected_everywhere[5] = "26 November 2026"
-    by_placeholder["{deadline}"] = "30 November 2026"
+    expected_everywhere[5] = "1 December 2026"
+    by_placeholder["{deadline}"] = "8 December 2026"
     check("second_request")
 
 
@@ -244,13 +248,21 @@ def test_a_deadline_letter_needs_a_recorded_request(
     assert "1 Elm Row" in _text(letter.pdf) and not letter.warnings
 
 
-def test_a_missing_address_is_a_warning_and_a_visible_gap(
+def test_a_letter_without_an_address_is_refused_by_post_and_can_be_handed_over(
     database: Database, case: dict[str, int]
 ) -> None:
+    no_address = "no postal address for Siobhán O'Neill.*Hand delivered"
+    with pytest.raises(ValidationError, match=no_address), database.write(SYSTEM) as s:
+        prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
     with database.write(SYSTEM) as s:
-        [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
-    assert letter.warnings == ("There is no postal address for Siobhán O'Neill.",)
-    assert "(no postal address on record)" in _text(letter.pdf)
+        [letter] = prepare_letters(
+            s, case["incident"], "child_involved", [case["carer"]], delivery=LetterDelivery.HAND
+        )
+    text = _text(letter.pdf)
+    assert not letter.warnings
+    assert "Siobhán O'Neill\nBy hand" in text
+    assert "no postal address" not in text and "on record" not in text
+    assert "Private and confidential — addressee only" in text
 
 
 def test_letters_are_kept_on_record_and_reprint_identically(
@@ -276,7 +288,10 @@ def test_letters_are_kept_on_record_and_reprint_identically(
     assert [r.addressee_name for r in rows] == ["Mr Şükrü Nguyễn", "Mrs Ольга Nguyễn"]
     assert rows[0].made_by == actor.display_name
     assert kinds.count(ChronologyKind.LETTER) == 2
-    assert "Letter “Request to remove a post” to Mrs Ольга Nguyễn (1 page)." in timeline
+    assert (
+        "Letter “Request to remove a post” to Mrs Ольга Nguyễn (1 page; signed by "
+        "Ms Harriet Fairbairn)." in timeline
+    )
 
     # A week later, with a new headteacher and new wording, the reprint is unchanged.
     set_clock(lambda: MONDAY + timedelta(days=7))
@@ -310,7 +325,9 @@ def test_the_school_edits_a_template_and_can_restore_the_default(
         )
     with database.write(actor) as s:
         assert current_templates(s)["child_involved"].subject == "A note about {child_name}"
-        [letter] = prepare_letters(s, case["incident"], "child_involved", [case["carer"]])
+        [letter] = prepare_letters(
+            s, case["incident"], "child_involved", [case["carer"]], delivery=LetterDelivery.HAND
+        )
         row = next(r for r in template_rows(s) if r.key == "child_involved")
     assert "A note about Łukasz Byrne" in _text(letter.pdf)
     assert row.customised and row.changed_by == actor.display_name
@@ -382,7 +399,9 @@ def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
     with database.write(actor) as s:
         step = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Alpha", year_group="3")
         sibling = make_person(s, actor, kind=PersonKind.PUPIL, given_name="Beta", year_group="1")
-        parent = make_person(s, actor, title="Ms", given_name="Pat", family_name="Quinn")
+        parent = make_person(
+            s, actor, title="Ms", given_name="Pat", family_name="Quinn", address="3 Elm Row"
+        )
         link_parent(s, actor, parent.id, step.id, receives_letters=False)
         link_parent(s, actor, parent.id, sibling.id)
         add_involvement(s, actor, case["incident"], step.id, InvolvementRole.POSTER)
@@ -435,12 +454,12 @@ def test_a_deadline_letter_needs_an_open_request_with_a_deadline_ahead(
     with database.write(actor) as s:
         [letter] = prepare_letters(s, case["incident"], "request_removal", [case["adult"]])
     assert letter.deletion_request_id == draft.id
-    assert any("not marked as sent" in w and "25 November 2026" in w for w in letter.warnings)
-    assert "by 25 November 2026" in _flat(letter.pdf)
+    assert any("not marked as sent" in w and "30 November 2026" in w for w in letter.warnings)
+    assert "by 30 November 2026" in _flat(letter.pdf)
 
-    set_clock(lambda: MONDAY + timedelta(days=3))  # Thursday: the pupil's deadline has passed
+    set_clock(lambda: MONDAY + timedelta(days=7))  # Monday 30th: the pupil's deadline is today
     with (
-        pytest.raises(ValidationError, match=r"\(25 November 2026\) has passed"),
+        pytest.raises(ValidationError, match=r"\(30 November 2026\) is today or has passed"),
         database.read(actor) as s,
     ):
         prepare_letters(s, case["incident"], "request_removal", [case["mother"]])
