@@ -34,7 +34,7 @@ PLACEHOLDERS: dict[str, str] = {
         "The post, identified without quoting it: the request's description, "
         "else “a post {where} on {date_posted}”"
     ),
-    "poster": "Who posted it: “you”, or “your child, Sam Example” to a pupil's parents",
+    "poster": "Who posted it: “you”, or “your child Sam Example” to a pupil's parents",
     "child_involvement": (
         "The pupil's part, in a sentence or two (target, poster, pictured, witness, "
         "reported it), with support for a child who was targeted"

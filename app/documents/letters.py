@@ -27,7 +27,9 @@ from app.documents.base import (
 )
 
 # A DL window envelope's window sits about 20 mm from the left and 45–90 mm from the top
-# of an A4 sheet folded in three; the address block is drawn inside that box.
+# of an A4 sheet folded in three; the address block is drawn inside that box, under the
+# "Private and confidential" marking (the first address line 59 mm down, the seventh by
+# 87 mm).
 ADDRESS_TOP = 50 * mm
 ADDRESS_WIDTH = 85 * mm
 ADDRESS_HEIGHT = 36 * mm
@@ -107,11 +109,12 @@ class LetterDocument(FootprintDocument):
         super().draw_first_page(canvas, doc)
         c = self.content
         canvas.saveState()
-        if c.marking:
+        if c.marking:  # below the letterhead's rule, inside the window
             canvas.setFont(FONT_BOLD, 8.5)
-            canvas.drawString(MARGIN, PAGE_HEIGHT - ADDRESS_TOP, c.marking)
+            canvas.drawString(MARGIN, PAGE_HEIGHT - ADDRESS_TOP - 4 * mm, c.marking)
         canvas.setFont(FONT, 10.5)
-        y = PAGE_HEIGHT - ADDRESS_TOP - 5 * mm
+        first_line = PAGE_HEIGHT - ADDRESS_TOP - 9 * mm
+        y = first_line
         lines = fit_address(c.addressee_name, c.address_lines)
         if c.delivery_note:
             lines = [*lines[: WINDOW_LINES - 1], c.delivery_note]
@@ -119,13 +122,9 @@ class LetterDocument(FootprintDocument):
             canvas.drawString(MARGIN, y, line)  # drawn as text: nothing is interpreted
             y -= 4.6 * mm
         right = PAGE_WIDTH - MARGIN
-        canvas.drawRightString(
-            right, PAGE_HEIGHT - ADDRESS_TOP - 5 * mm, f"{c.letter_date.day} {c.letter_date:%B %Y}"
-        )
+        canvas.drawRightString(right, first_line, f"{c.letter_date.day} {c.letter_date:%B %Y}")
         canvas.setFont(FONT, 9)
-        canvas.drawRightString(
-            right, PAGE_HEIGHT - ADDRESS_TOP - 10 * mm, f"Our reference: {c.reference}"
-        )
+        canvas.drawRightString(right, first_line - 5 * mm, f"Our reference: {c.reference}")
         canvas.restoreState()
 
     def story(self) -> list[Flowable]:

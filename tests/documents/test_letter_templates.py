@@ -31,7 +31,7 @@ VALUES = {
     "deadline": "26/11/2026",
     "where": "in a parents' chat on Facebook",
     "post_description": "a message in the Year 4 parents' group on 14 November",
-    "poster": "your child, Zoë Nguyễn",
+    "poster": "your child Zoë Nguyễn",
     "child_involvement": "It was aimed at Zoë.",
     "reply_so_far": "We have not received a reply, and the post has not been removed.",
     "age_rule": "Facebook's terms set a minimum age of 13 for users in the UK.",

@@ -136,13 +136,13 @@ def describe_post(incident: Incident, request: DeletionRequest | None) -> str:
 
 
 def poster_phrase(addressee: Person, child: Person | None, posters: Iterable[int]) -> str:
-    """Who posted, as the letter says it: "you" to the poster, "your child, Sam Example"
+    """Who posted, as the letter says it: "you" to the poster, "your child Sam Example"
     to a parent of the pupil who posted; blank otherwise (no one else is named)."""
     posted = set(posters)
     if addressee.id in posted:
         return "you"
     if child is not None and child.id in posted:
-        return f"your child, {child.full_name}"
+        return f"your child {child.full_name}"
     return ""
 
 

@@ -160,7 +160,7 @@ SAMPLE_VALUES = {
     "platform": "Facebook",
     "where": "in a private group on Facebook",
     "post_description": "a message in the Year 4 parents' Facebook group on 14 November",
-    "poster": "your child, Sam Example",
+    "poster": "your child Sam Example",
     "child_involvement": "It was aimed at Sam. [What is said depends on the pupil's part.]",
     "reply_so_far": "[What was recorded: no reply, refused, or partly removed.]",
     "age_rule": "Facebook's terms set a minimum age of 13 for users in the UK.",
