@@ -55,7 +55,6 @@ def test_every_template_identifies_the_post_without_quoting_it() -> None:
     assert "{child_involvement}" in templates["child_involved"].body
 
 
-
 @pytest.mark.parametrize("key", sorted(default_templates()))
 def test_each_template_prints_every_field_it_uses(key: str) -> None:
     template = default_templates()[key]
