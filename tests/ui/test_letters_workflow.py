@@ -149,7 +149,7 @@ def test_both_parents_letters_print_as_one_job_and_go_on_record(
         "Mrs Ольга Şükrü",
         "Dear Mrs Şükrü,",
         "Mrs Siobhán O'Neill",
-        "25 November 2026",  # the request's deadline
+        "30 November 2026",  # the request's deadline (posted: from delivery)
     ):
         assert expected in text, expected
     assert [e.kind for e in timeline].count(ChronologyKind.LETTER) == 2

@@ -197,13 +197,6 @@ def _prepare(
             person_request: DeletionRequest | None = request
         else:
             person_request = _request_for(session, incident, person, child, template_key)
-        lines = address_lines(person)
-        if not lines and delivery is LetterDelivery.POST:
-            problems.append(
-                f"There is no postal address for {addressee_name(person)}: add it in People, "
-                "or choose “Hand delivered” or “By email”."
-            )
-            continue
         roles = [i.role for i in involvements if child is not None and i.person_id == child.id]
         try:
             values, warnings = _fill_values(
@@ -223,6 +216,13 @@ def _prepare(
             subject, paragraphs = fill(chosen, values)
         except ValidationError as exc:
             problems.append(exc.message)
+            continue
+        lines = address_lines(person)
+        if not lines and delivery is LetterDelivery.POST:
+            problems.append(
+                f"There is no postal address for {addressee_name(person)}: add it in People, "
+                "or choose “Hand delivered” or “By email”."
+            )
             continue
         if delivery is not LetterDelivery.POST:
             lines = []
