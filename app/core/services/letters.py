@@ -176,6 +176,13 @@ def _prepare(
         if person is None or person.withdrawn_at is not None:
             problems.append("One of the people chosen is no longer in the log.")
             continue
+        restricted = no_contact_children(session, person.id) & pupils_in_incident
+        if restricted:
+            problems.append(
+                f"{addressee_name(person)} is recorded as having no contact with a pupil in "
+                "this incident, so no letter about it can go to them."
+            )
+            continue
         candidate = candidates.get(person_id)
         if candidate is None:
             problems.append(
@@ -186,13 +193,6 @@ def _prepare(
         child = session.get(Person, candidate.child_id) if candidate.child_id else None
         if person.kind is PersonKind.PUPIL:
             child = person
-        restricted = no_contact_children(session, person.id) & pupils_in_incident
-        if restricted:
-            problems.append(
-                f"{addressee_name(person)} is recorded as having no contact with a pupil in "
-                "this incident, so no letter about it can go to them."
-            )
-            continue
         if request is not None and request.addressee_id in (person.id, candidate.child_id):
             person_request: DeletionRequest | None = request
         else:
