@@ -393,8 +393,14 @@ def test_the_command_line_makes_and_records_a_letter(
     assert main(["--database", db_url, "letter", "--list-templates"]) == 0
     listed = capsys.readouterr().out
     assert "request_removal" in listed and "Underage use of a platform" in listed
-    with database.read(SYSTEM) as s:
-        assert len(list_letters(s, case["incident"])) == 1
+    # A parent with no address on record: refused by post, made by hand.
+    carer = ["--template", "child_involved", "--to", "Siobhán", "--out", str(out)]
+    assert main([*args, *carer]) == 2
+    assert "no postal address for Siobhán O'Neill" in capsys.readouterr().err
+    assert main([*args, *carer, "--delivery", "hand", "--signer", "headteacher"]) == 0
+    assert "Siobhán O'Neill\nBy hand" in _text(out.read_bytes())
+    with database.read(SYSTEM) as s:  # the refused ones left nothing on record
+        assert len(list_letters(s, case["incident"])) == 2
 
 
 def test_a_parent_is_written_to_only_about_a_child_they_receive_letters_for(
