@@ -59,7 +59,9 @@ def signatory(settings: SchoolSettings, signer: LetterSigner) -> tuple[str, str,
     else:
         name, title = settings.headteacher_name, settings.signatory_title
         image, where = settings.signature_image, "The headteacher's name"
-    if not name.strip():
+    if not name.strip() and signer is not LetterSigner.HEADTEACHER:
+        # The headteacher's letters may be signed by hand under the title alone (as
+        # before); a deputy or chair chosen for this letter must be named.
         raise ValidationError("signer", f"{where} is not set (Settings → School).")
     return name.strip(), (title.strip() or signer.label), image
 
