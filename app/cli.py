@@ -53,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the addressee: their name as in the log, or the number shown for them",
     )
     letter.add_argument("--out", metavar="FILE.pdf", help="where to write the letter")
+    letter.add_argument(
+        "--delivery",
+        choices=["post", "hand", "email"],
+        default="post",
+        help="how it reaches them (post needs an address; default post)",
+    )
+    letter.add_argument(
+        "--signer",
+        choices=["headteacher", "deputy", "chair_of_governors"],
+        default="headteacher",
+        help="who signs (the deputy or the chair when the letter concerns the headteacher)",
+    )
     letter.add_argument("--user", metavar="NAME", help="your user name (in a log with accounts)")
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit", metavar="ACTION", required=True)

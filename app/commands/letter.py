@@ -14,6 +14,7 @@ from app.core.errors import FootprintError
 from app.core.files import StagedFile
 from app.core.folding import tokens
 from app.core.letter_templates import LetterTemplate, default_templates
+from app.core.vocab import LetterDelivery, LetterSigner
 
 EXIT_USAGE = 2
 
@@ -67,10 +68,22 @@ def run_letter(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             user = get_user(session, user_id)
             person_id = matches[0].person_id
-            (prepared,) = prepare_letters(session, incident.id, args.template, [person_id])
+            delivery = LetterDelivery(getattr(args, "delivery", "post"))
+            signer = LetterSigner(getattr(args, "signer", "headteacher"))
+            (prepared,) = prepare_letters(
+                session, incident.id, args.template, [person_id], delivery=delivery, signer=signer
+            )
             for warning in prepared.warnings:
                 _say(f"note: {warning}")
-            (letter,) = make_letters(session, user, incident.id, args.template, [person_id])
+            (letter,) = make_letters(
+                session,
+                user,
+                incident.id,
+                args.template,
+                [person_id],
+                delivery=delivery,
+                signer=signer,
+            )
             pdf = letter_pdf(session, letter.id)
             # Staged inside the transaction: if the file can't be written, the letter is
             # not kept on record either (so running the command again makes one letter);

@@ -29,6 +29,20 @@ PLACEHOLDERS: dict[str, str] = {
     "platform": "Where it was posted (Facebook, WhatsApp …)",
     "date_seen": "When the school saw the post, e.g. 24 November 2026",
     "date_posted": "When it was posted, if known",
+    "where": "Where it was posted, e.g. “in a parents' chat on WhatsApp”",
+    "post_description": (
+        "The post, identified without quoting it: the request's description, "
+        "else “a post {where} on {date_posted}”"
+    ),
+    "poster": "Who posted it: “you”, or “your child Sam Example” to a pupil's parents",
+    "child_involvement": (
+        "The pupil's part, in a sentence or two (target, poster, pictured, witness, "
+        "reported it), with support for a child who was targeted"
+    ),
+    "reply_so_far": (
+        "What was recorded about the first request: no reply, refused, or partly removed"
+    ),
+    "age_rule": "The platform's minimum age, as a sentence (or that it sets its own rules)",
     "deadline": "The deadline for deleting the post (from the deletion request)",
     "letter_date": "The letter's date",
 }

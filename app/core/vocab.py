@@ -335,3 +335,26 @@ class TermName(Vocabulary):
 
 #: Year groups from nursery and reception up; secondary years for all-through schools.
 YEAR_GROUPS = ("N", "R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")
+
+
+class LetterDelivery(Vocabulary):
+    """How a letter reaches its addressee (a posted letter's deadline counts from
+    delivery; a letter handed over or emailed has no address window to fill)."""
+
+    POST = "post"
+    HAND = "hand"
+    EMAIL = "email"
+
+
+_label(LetterDelivery, {"post": "By post", "hand": "Hand delivered", "email": "By email"})
+
+
+class LetterSigner(Vocabulary):
+    """Who signs a letter: the headteacher, unless the letter concerns them."""
+
+    HEADTEACHER = "headteacher"
+    DEPUTY = "deputy"
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
+
+
+_label(LetterSigner, {"deputy": "Deputy headteacher", "chair_of_governors": "Chair of governors"})

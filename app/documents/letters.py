@@ -15,6 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Image, KeepTogether, P
 
 from app.documents.base import (
     FONT,
+    FONT_BOLD,
     MARGIN,
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -26,10 +27,16 @@ from app.documents.base import (
 )
 
 # A DL window envelope's window sits about 20 mm from the left and 45–90 mm from the top
-# of an A4 sheet folded in three; the address block is drawn inside that box.
+# of an A4 sheet folded in three; the address block is drawn inside that box, under the
+# "Private and confidential" marking (the first address line 59 mm down, the seventh by
+# 87 mm).
 ADDRESS_TOP = 50 * mm
 ADDRESS_WIDTH = 85 * mm
 ADDRESS_HEIGHT = 36 * mm
+
+
+#: On every letter, above the addressee: only they should open it.
+CONFIDENTIAL = "Private and confidential — addressee only"
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,12 @@ class LetterContent:
     signatory_title: str
     closing: str = "Yours sincerely,"
     signature_image: bytes | None = None
+    #: The PDF's title (no names: it is the template's title, never the subject line).
+    title: str = "Letter"
+    #: Printed in the window in place of an address ("By hand"), when not posted.
+    delivery_note: str = ""
+    #: Printed above the addressee, so it shows through the envelope's window.
+    marking: str = CONFIDENTIAL
 
 
 #: Lines that fit the window at 10.5 pt: the name and up to six address lines.
@@ -56,11 +69,12 @@ WINDOW_LINES = 7
 def fit_address(name: str, address: Sequence[str]) -> list[str]:
     """The address block's lines, never more than the window holds: long lines wrap, and
     if there are still too many, middle lines are joined with commas, so the name and the
-    postcode (the last line) always show."""
+    postcode (the last line) always show. Without an address, the name alone (a letter
+    that is posted is refused before it gets here when there is no address)."""
     register_fonts()
     given = [line.strip() for line in address if line.strip()]
     if not given:
-        given = ["(no postal address on record)"]
+        return simpleSplit(name, FONT, 10.5, ADDRESS_WIDTH)[:WINDOW_LINES] or [""]
     while True:
         lines = [
             part
@@ -81,9 +95,11 @@ class LetterDocument(FootprintDocument):
     def __init__(self, letterhead: Letterhead, content: LetterContent) -> None:
         super().__init__(
             letterhead,
+            # No names in the metadata: a file's properties are shown by every viewer and
+            # mail client, and the subject line names the child.
             DocumentInfo(
-                title=content.subject,
-                subject=content.subject,
+                title=content.title,
+                subject=f"Our reference {content.reference}",
                 footer=f"{letterhead.school_name} · Our reference {content.reference}",
             ),
         )
@@ -93,20 +109,22 @@ class LetterDocument(FootprintDocument):
         super().draw_first_page(canvas, doc)
         c = self.content
         canvas.saveState()
+        if c.marking:  # below the letterhead's rule, inside the window
+            canvas.setFont(FONT_BOLD, 8.5)
+            canvas.drawString(MARGIN, PAGE_HEIGHT - ADDRESS_TOP - 4 * mm, c.marking)
         canvas.setFont(FONT, 10.5)
-        y = PAGE_HEIGHT - ADDRESS_TOP - 5 * mm
+        first_line = PAGE_HEIGHT - ADDRESS_TOP - 9 * mm
+        y = first_line
         lines = fit_address(c.addressee_name, c.address_lines)
+        if c.delivery_note:
+            lines = [*lines[: WINDOW_LINES - 1], c.delivery_note]
         for line in lines:
             canvas.drawString(MARGIN, y, line)  # drawn as text: nothing is interpreted
             y -= 4.6 * mm
         right = PAGE_WIDTH - MARGIN
-        canvas.drawRightString(
-            right, PAGE_HEIGHT - ADDRESS_TOP - 5 * mm, f"{c.letter_date.day} {c.letter_date:%B %Y}"
-        )
+        canvas.drawRightString(right, first_line, f"{c.letter_date.day} {c.letter_date:%B %Y}")
         canvas.setFont(FONT, 9)
-        canvas.drawRightString(
-            right, PAGE_HEIGHT - ADDRESS_TOP - 10 * mm, f"Our reference: {c.reference}"
-        )
+        canvas.drawRightString(right, first_line - 5 * mm, f"Our reference: {c.reference}")
         canvas.restoreState()
 
     def story(self) -> list[Flowable]:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTabWidget,
@@ -28,6 +29,7 @@ from app.ui.backups_page import BackupsPage
 from app.ui.context import AppContext
 from app.ui.image_setting import ImageSetting
 from app.ui.letters.templates_editor import TemplatesEditor
+from app.ui.platform_ages import PlatformAgesEditor
 from app.ui.terms_editor import TermsEditor
 from app.ui.widgets.field_errors import FieldErrors, add_field_row, error_label
 
@@ -50,6 +52,18 @@ class SchoolForm(QWidget):
         self.headteacher_name = QLineEdit()
         self.signatory_title = QLineEdit()
         self.signatory_title.setPlaceholderText("Headteacher")
+        self.deputy_name = QLineEdit()
+        self.deputy_name.setPlaceholderText("Signs when a letter concerns the headteacher")
+        self.deputy_title = QLineEdit()
+        self.deputy_title.setPlaceholderText("Deputy Headteacher")
+        self.chair_of_governors_name = QLineEdit()
+        self.chair_of_governors_name.setPlaceholderText(
+            "Signs when a letter concerns the headteacher"
+        )
+        self.postal_days = QSpinBox()
+        self.postal_days.setRange(1, 10)
+        self.postal_days.setValue(3)
+        self.postal_days.setSuffix(" working days (second class)")
         self.dsl_names = QLineEdit()
         self.dsl_names.setPlaceholderText("e.g. Ms A. Okafor (DSL), Mr Ł. Nowak (deputy DSL)")
         self.complaints_url = QLineEdit()
@@ -73,9 +87,13 @@ class SchoolForm(QWidget):
             ("website", "Website", self.website),
             ("headteacher_name", "Headteacher (signs letters)", self.headteacher_name),
             ("signatory_title", "Title under the signature", self.signatory_title),
+            ("deputy_name", "Deputy headteacher", self.deputy_name),
+            ("deputy_title", "Deputy's title", self.deputy_title),
+            ("chair_of_governors_name", "Chair of governors", self.chair_of_governors_name),
             ("dsl_names", "DSL and deputies", self.dsl_names),
             ("complaints_url", "Complaints procedure", self.complaints_url),
             ("deletion_deadline_school_days", "Deadline for deleting a post", self.deadline_days),
+            ("postal_delivery_days", "A posted letter arrives after", self.postal_days),
             ("idle_lock_minutes", "Lock Footprint after", self.idle_minutes),
         ]:
             add_field_row(form, self.errors, field, text, widget)
@@ -103,6 +121,10 @@ class SchoolForm(QWidget):
         self.website.setText(settings.website)
         self.headteacher_name.setText(settings.headteacher_name)
         self.signatory_title.setText(settings.signatory_title)
+        self.deputy_name.setText(settings.deputy_name)
+        self.deputy_title.setText(settings.deputy_title)
+        self.chair_of_governors_name.setText(settings.chair_of_governors_name)
+        self.postal_days.setValue(settings.postal_delivery_days)
         self.dsl_names.setText(settings.dsl_names)
         self.complaints_url.setText(settings.complaints_url)
         self.deadline_days.setValue(settings.deletion_deadline_school_days)
@@ -117,6 +139,10 @@ class SchoolForm(QWidget):
             website=self.website.text().strip(),
             headteacher_name=self.headteacher_name.text().strip(),
             signatory_title=self.signatory_title.text().strip() or "Headteacher",
+            deputy_name=self.deputy_name.text().strip(),
+            deputy_title=self.deputy_title.text().strip() or "Deputy Headteacher",
+            chair_of_governors_name=self.chair_of_governors_name.text().strip(),
+            postal_delivery_days=self.postal_days.value(),
             dsl_names=self.dsl_names.text().strip(),
             complaints_url=self.complaints_url.text().strip(),
             deletion_deadline_school_days=self.deadline_days.value(),
@@ -182,8 +208,13 @@ class SettingsPage(QWidget):
         QVBoxLayout(pictures).addWidget(self.letterhead)
         school_column.addWidget(pictures)
         school_column.addStretch(1)
-        tabs.addTab(school_tab, "School")
+        school_scroll = QScrollArea()
+        school_scroll.setWidgetResizable(True)
+        school_scroll.setWidget(school_tab)
+        tabs.addTab(school_scroll, "School")
         tabs.addTab(self.letters, "Letters")
+        self.platforms = PlatformAgesEditor(context)
+        tabs.addTab(self.platforms, "Platforms")
         tabs.addTab(self.terms, "Term dates")
         self.accounts: AccountsPage | None = None
         self.audit: AuditPage | None = None

@@ -65,6 +65,10 @@ def test_demo_school_is_complete_repeatable_and_refuses_a_second_time(
         assert _incident_list(session) == first_list
     assert summary == first_summary
     assert "300 pupils" in summary and "200 seen" in summary
+    with database.read(actor) as session:  # its first start still makes the DSL's account
+        from app.core.services.accounts import needs_first_account
+
+        assert needs_first_account(session)
 
     with database.read(actor) as session:
         kinds = dict(session.execute(select(Person.kind, func.count()).group_by(Person.kind)).all())

@@ -17,6 +17,7 @@ from app.core.services.chronology import list_chronology
 from app.core.services.closing import CloseDecisions, record_no_escalation_decision
 from app.core.services.deletion_requests import (
     create_request,
+    delivery_date,
     list_requests,
     mark_sent,
     record_outcome,
@@ -63,7 +64,9 @@ def _request(database: Database, actor: User, ids: dict[str, int], **kw: Any) ->
             actor,
             ids["incident"],
             addressee_id=ids["poster"],
-            method=kw.pop("method", DeletionMethod.LETTER),
+            # Email: delivered the day it is sent (a posted letter's deadline counts from
+            # delivery, tested on its own).
+            method=kw.pop("method", DeletionMethod.EMAIL),
             sent_at=kw.pop("sent_at", MONDAY),
             **kw,
         ).id
@@ -83,6 +86,25 @@ def test_a_request_gets_a_deadline_two_school_days_on(
             if e.kind is ChronologyKind.DELETION_REQUEST
         )
         assert "deadline 25/11/2026" in entry.text
+
+
+def test_a_posted_request_counts_its_deadline_from_delivery(
+    database: Database, actor: User, setup: dict[str, int]
+) -> None:
+    # Posted on Monday 23rd: second class arrives by Thursday 26th (three working days,
+    # the school's setting), then two school days: Monday 30th.
+    request_id = _request(database, actor, setup, method=DeletionMethod.LETTER)
+    with database.read(actor) as s:
+        row = next(r for r in list_requests(s, setup["incident"]) if r.id == request_id)
+        assert row.deadline == date(2026, 11, 30)
+        assert delivery_date(s, date(2026, 11, 23)) == date(2026, 11, 26)
+        # Posted on a Friday: the weekend is not a delivery day.
+        assert delivery_date(s, date(2026, 11, 27)) == date(2026, 12, 2)
+    # A deadline typed by hand must fall after the letter arrives.
+    with pytest.raises(ValidationError, match="should arrive by 26/11/2026") as raised:
+        _request(database, actor, setup, method=DeletionMethod.LETTER, deadline=date(2026, 11, 26))
+    assert raised.value.field == "deadline"
+    _request(database, actor, setup, method=DeletionMethod.LETTER, deadline=date(2026, 11, 27))
 
 
 def test_a_request_goes_only_to_the_poster(

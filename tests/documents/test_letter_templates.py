@@ -29,7 +29,30 @@ VALUES = {
     "platform": "Facebook",
     "date_seen": "20/11/2026",
     "deadline": "26/11/2026",
+    "where": "in a parents' chat on Facebook",
+    "post_description": "a message in the Year 4 parents' group on 14 November",
+    "poster": "your child Zoë Nguyễn",
+    "child_involvement": "It was aimed at Zoë.",
+    "reply_so_far": "We have not received a reply, and the post has not been removed.",
+    "age_rule": "Facebook's terms set a minimum age of 13 for users in the UK.",
 }
+
+
+def test_every_template_identifies_the_post_without_quoting_it() -> None:
+    templates = default_templates()
+    assert len(templates) == 7 and "pupil_staff_contact" in templates
+    for key, template in templates.items():
+        # Where and when it was posted, through the request's neutral description (which
+        # falls back to "a post {where} on {date_posted}") or {where} itself.
+        assert "{post_description}" in template.body or "{where}" in template.body, key
+    for key in ("request_removal", "second_request", "images_without_consent"):
+        assert "{poster}" in templates[key].body, key  # never "you" to a pupil's parent
+        assert "We ask you to delete" not in templates[key].body, key
+    assert "{reply_so_far}" in templates["second_request"].body
+    assert "we have not received a reply" not in templates["second_request"].body.lower()
+    assert "{age_rule}" in templates["underage_use"].body
+    assert "minimum age of 13" not in templates["underage_use"].body
+    assert "{child_involvement}" in templates["child_involved"].body
 
 
 @pytest.mark.parametrize("key", sorted(default_templates()))

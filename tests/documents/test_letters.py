@@ -100,13 +100,29 @@ def test_long_names_shrink_to_fit_and_the_footer_keeps_the_page_number() -> None
     assert seen and min(seen) > 50  # nothing starts in the left margin or off the page
 
 
+def test_every_letter_is_marked_confidential_and_its_metadata_names_no_one() -> None:
+    named = replace(
+        CONTENT, subject="Use of TikTok by Zoë Nguyễn", title="Underage use of a platform"
+    )
+    pdf = LetterDocument(HEAD, named).render()
+    page = _pages(pdf)[0]
+    assert page.index("Private and confidential — addressee only") < page.index("Mrs A. Byrne")
+    assert "Use of TikTok by Zoë Nguyễn" in page  # the letter itself says who it is about
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta is not None
+    values = " ".join(str(v) for v in meta.values())
+    assert "Zoë" not in values and "Nguy" not in values and "Byrne" not in values
+    assert meta.title == "Underage use of a platform"
+
+
 def test_a_reprint_is_identical() -> None:
     assert LetterDocument(HEAD, CONTENT).render() == LetterDocument(HEAD, CONTENT).render()
 
 
 def test_missing_address_or_a_bad_logo_never_crash() -> None:
-    no_address = replace(CONTENT, address_lines=[])
-    assert "(no postal address on record)" in _pages(LetterDocument(HEAD, no_address).render())[0]
+    no_address = replace(CONTENT, address_lines=[], delivery_note="By hand")
+    page = _pages(LetterDocument(HEAD, no_address).render())[0]
+    assert "Mrs A. Byrne\nBy hand" in page and "no postal address" not in page
     broken = replace(HEAD, logo=b"\x89PNG\r\n\x1a\nnot really")
     assert "Page 1 of 1" in _pages(LetterDocument(broken, CONTENT).render())[0]
     image = QImage(120, 60, QImage.Format.Format_RGB32)

@@ -63,7 +63,9 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
         actor = get_user(s, log.user_id)
         save_settings(s, actor, SchoolDetails(name="Kestrel Vale Primary School"))
         incident = make_incident(s, actor)
-        poster = make_person(s, actor, title="Mr", given_name="Dara", family_name="Kelly")
+        poster = make_person(
+            s, actor, title="Mr", given_name="Dara", family_name="Kelly", address="1 Elm Row"
+        )
         add_involvement(s, actor, incident.id, poster.id, InvolvementRole.POSTER)
         reference = incident.reference
         started = [t for t in list_terms(s) if t.starts_on <= today_london()]

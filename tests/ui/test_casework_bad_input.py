@@ -217,7 +217,7 @@ def test_a_drafted_request_is_marked_sent_and_then_counts(
             actor,
             incident_id,
             addressee_id=existing.addressee_id,
-            method=DeletionMethod.LETTER,
+            method=DeletionMethod.EMAIL,  # two school days from sending
             sent_at=None,
         )
     panel = CaseworkPanel(AppContext(database, actor.id))

@@ -20,22 +20,35 @@ from app.core.actors import SYSTEM
 from app.core.clock import set_clock
 from app.core.db import Database
 from app.core.letter_templates import default_templates
-from app.core.models import Letter, LetterTemplateVersion, SchoolSettings, User
+from app.core.models import Letter, LetterTemplateVersion, Person, SchoolSettings, User
 from app.core.services.chronology import list_chronology
-from app.core.services.deletion_requests import create_request
+from app.core.services.deletion_requests import create_request, list_requests
 from app.core.services.incidents import withdraw_incident
 from app.core.services.involvements import add_involvement
+from app.core.services.letter_recipients import recipients
 from app.core.services.letter_records import letter_pdf, list_letters
 from app.core.services.letter_wording import current_templates
 from app.core.services.letters import make_letters
 from app.core.services.lookups import get_incident
 from app.core.services.people import link_parent
+from app.core.services.platforms import minimum_age
 from app.core.services.school import SchoolDetails, save_settings
 from app.core.services.terms import ensure_default_terms
-from app.core.vocab import ChronologyKind, DeletionMethod, InvolvementRole, PersonKind
+from app.core.vocab import (
+    ChronologyKind,
+    DeletionMethod,
+    InvolvementRole,
+    LetterDelivery,
+    LetterSigner,
+    PersonKind,
+    Platform,
+)
+from app.ui.context import AppContext
+from app.ui.incidents.casework_dialogs import RequestDialog
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.letters.letter_dialog import LetterDialog
 from app.ui.main_window import LETTERS, SETTINGS, MainWindow
+from app.ui.people.directory import PeoplePage
 from tests.factories import make_incident, make_person
 from tests.ui.helpers import press, type_text, when_modal
 
@@ -91,6 +104,10 @@ def case(database: Database, actor: User) -> dict[str, int]:
             "father": father.id,
             "request": request.id,
         }
+
+
+def window_context(database: Database, actor: User) -> AppContext:
+    return AppContext(database, actor.id)
 
 
 def _open(qtbot: QtBot, window: MainWindow, incident_id: int) -> IncidentEditor:
@@ -149,7 +166,7 @@ def test_both_parents_letters_print_as_one_job_and_go_on_record(
         "Mrs Ольга Şükrü",
         "Dear Mrs Şükrü,",
         "Mrs Siobhán O'Neill",
-        "25 November 2026",  # the request's deadline
+        "30 November 2026",  # the request's deadline (posted: from delivery)
     ):
         assert expected in text, expected
     assert [e.kind for e in timeline].count(ChronologyKind.LETTER) == 2
@@ -447,3 +464,84 @@ def test_a_withdrawn_incident_offers_no_new_letter_and_letters_can_be_withdrawn(
     with database.read(actor) as s:
         withdrawn = s.get(Letter, letter.id)
         assert withdrawn is not None and withdrawn.withdrawn_reason == "Sent to the wrong parent"
+
+
+def test_a_letter_without_an_address_is_handed_over_and_signed_by_the_chair(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.write(actor) as s:
+        settings = s.scalars(select(SchoolSettings)).one()
+        settings.chair_of_governors_name = "Dr Priya Shah"
+        mother = s.get(Person, case["mother"])
+        assert mother is not None
+        mother.address = ""
+    dialog = LetterDialog(window.context, case["incident"], "SM-2026-0001")
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findData("child_involved"))
+    for row in range(dialog.people.count()):
+        item = dialog.people.item(row)
+        wanted = item.data(Qt.ItemDataRole.UserRole) == case["mother"]
+        item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+    dialog.update_preview()
+    # By post (the default), a letter with no address is refused in plain words.
+    assert "There is no postal address for Mrs Ольга Şükrü" in dialog.message.text()
+    assert not dialog.print_button.isEnabled()
+    dialog.delivery.set_value(LetterDelivery.HAND)
+    dialog.signer.set_value(LetterSigner.CHAIR_OF_GOVERNORS)
+    dialog.update_preview()
+    assert dialog.message.isHidden() and dialog.save_button.isEnabled()
+    text = " ".join(PdfReader(io.BytesIO(dialog.letters[0])).pages[0].extract_text().split())
+    assert "Mrs Ольга Şükrü By hand" in text and "on record" not in text
+    assert "Dr Priya Shah Chair of Governors" in text
+
+
+def test_a_request_records_how_the_letter_describes_the_post(
+    qtbot: QtBot, database: Database, actor: User, case: dict[str, int]
+) -> None:
+    with database.read(actor) as s:
+        [row] = list_requests(s, case["incident"])
+    dialog = RequestDialog(
+        window_context(database, actor), case["incident"], [(row.addressee_id, "Zoë Şükrü")]
+    )
+    qtbot.addWidget(dialog)
+    dialog.post_description.setText("a comment under the Year 4 class video on 12 November")
+    dialog.method.set_value(DeletionMethod.EMAIL)
+    dialog.save()
+    with database.read(actor) as s:
+        newest = list_requests(s, case["incident"])[-1]
+    assert newest.post_description == "a comment under the Year 4 class video on 12 November"
+
+
+def test_the_school_corrects_a_platforms_minimum_age_in_settings(
+    qtbot: QtBot, window: MainWindow, database: Database, actor: User, case: dict[str, int]
+) -> None:
+    window.go(SETTINGS)
+    assert window.settings_page is not None
+    editor = window.settings_page.platforms
+    assert editor.ages[Platform.WHATSAPP].value() == 13
+    assert editor.ages[Platform.ROBLOX].text() == "None stated"
+    editor.ages[Platform.WHATSAPP].setValue(16)
+    editor.notes[Platform.WHATSAPP].setText("Checked with the platform")
+    assert editor.save()
+    with database.read(actor) as s:
+        assert minimum_age(s, Platform.WHATSAPP) == 16
+        assert minimum_age(s, Platform.ROBLOX) is None
+
+
+def test_people_records_a_no_contact_parent_and_no_letter_is_offered_to_them(
+    qtbot: QtBot, database: Database, actor: User, case: dict[str, int]
+) -> None:
+    page = PeoplePage(AppContext(database, actor.id))
+    qtbot.addWidget(page)
+    page.show_person(case["father"])
+    assert page.links.topLevelItemCount() == 1 and page.no_contact.isEnabled()
+    link = page.links.topLevelItem(0)
+    assert link is not None
+    page.links.setCurrentItem(link)
+    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), kind=QMessageBox)
+    page.no_contact.click()
+    item = page.links.topLevelItem(0)
+    assert item is not None and item.text(2) == "No contact — no letters"
+    with database.read(actor) as s:
+        offered = recipients(s, case["incident"], "request_removal")
+    assert {r.person_id for r in offered} == {case["mother"]}

@@ -20,6 +20,7 @@ from app.core.services.terms import ensure_default_terms
 from app.core.vocab import (
     Category,
     ChronologyKind,
+    DeletionMethod,
     DeletionOutcome,
     EscalationKind,
     IncidentOutcome,
@@ -85,7 +86,10 @@ def test_request_overdue_escalate_removed_closed(
     def send(dialog: QWidget) -> None:
         assert isinstance(dialog, RequestDialog)
         assert dialog.addressee.currentText() == "Siobhán O'Neill"
-        assert dialog.deadline.value() == date(2026, 11, 25)  # two school days
+        # A posted letter: delivered by Thursday (three working days), two school days on.
+        assert dialog.deadline.value() == date(2026, 11, 30)
+        dialog.method.set_value(DeletionMethod.EMAIL)  # emailed: two school days from today
+        assert dialog.deadline.value() == date(2026, 11, 25)
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
     when_modal(send, kind=RequestDialog)

@@ -40,7 +40,7 @@ def test_a_superseded_request_keeps_its_outcome_and_its_actions_go(
             actor,
             incident.id,
             addressee_id=poster.id,
-            method=DeletionMethod.LETTER,
+            method=DeletionMethod.EMAIL,
             sent_at=MONDAY,
         )
         second = send_second_request(

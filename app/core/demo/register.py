@@ -74,13 +74,18 @@ def add_contact_exceptions(
 
 
 def _headteacher_account(session: Session, actor: User) -> User:
-    """The demonstration headteacher's account, with a password no one knows: the DSL
-    resets it (Settings → Accounts) to try Footprint as the headteacher."""
+    """The demonstration headteacher's account, with no password yet: the DSL sets one
+    (Settings → Accounts → Reset password) to try Footprint as the headteacher. Having
+    none, it leaves the demo school's first start asking for the DSL's own account."""
     title, given, family, _job = names.KEY_STAFF[0]
     password = "demo " + secrets.token_urlsafe(18)
-    return add_account(
+    head = add_account(
         session, actor, f"{title} {given} {family}", "head", UserRole.HEADTEACHER, password
     )
+    head.password_hash = None
+    head.must_change_password = False
+    session.flush()
+    return head
 
 
 @contextmanager

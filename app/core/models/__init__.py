@@ -11,7 +11,7 @@ from app.core.models.incident import Incident, IncidentCategory, Involvement, Re
 from app.core.models.letter import Letter, LetterTemplateVersion
 from app.core.models.person import ParentChildLink, Person
 from app.core.models.report import ReportCommentary
-from app.core.models.school import SchoolSettings, SchoolTerm
+from app.core.models.school import PlatformMinimumAge, SchoolSettings, SchoolTerm
 from app.core.models.user import User
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "LetterTemplateVersion",
     "ParentChildLink",
     "Person",
+    "PlatformMinimumAge",
     "ReferenceCounter",
     "ReportCommentary",
     "SchoolSettings",

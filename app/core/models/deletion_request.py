@@ -35,6 +35,9 @@ class DeletionRequest(Created, Updated, Withdrawable, Base):
     )
     removal_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notes: Mapped[str] = mapped_column(default="")
+    # How the letter identifies the post without quoting it ("your message in the Year 4
+    # parents' WhatsApp group on 14 November").
+    post_description: Mapped[str] = mapped_column(default="", server_default="")
     follow_up_of_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("deletion_request.id"))
     # The request marked "removed" after which this one needed nothing more; this one's
     # own outcome (no reply, refused…) stays as it was recorded.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Base, Created, Updated, VocabType, Withdrawable
@@ -61,6 +61,9 @@ class ParentChildLink(Created, Withdrawable, Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     relationship_label: Mapped[str] = mapped_column(default="")
     receives_letters: Mapped[bool] = mapped_column(default=True)
+    # No contact: a court order or the school's own restriction. No letter about the
+    # pupil ever goes to this parent, whatever `receives_letters` says.
+    no_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     parent: Mapped[Person] = relationship(foreign_keys=[parent_id])
     child: Mapped[Person] = relationship(foreign_keys=[child_id])

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.core.models.base import Base, Created, Updated, VocabType
-from app.core.vocab import TermName
+from app.core.vocab import Platform, TermName
 
 
 class SchoolSettings(Created, Updated, Base):
@@ -33,10 +33,31 @@ class SchoolSettings(Created, Updated, Base):
     )
     signature_image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     deletion_deadline_school_days: Mapped[int] = mapped_column(Integer, default=2)
+    # Who else may sign a letter (the headteacher can't sign one about themselves).
+    deputy_name: Mapped[str] = mapped_column(default="", server_default="")
+    deputy_title: Mapped[str] = mapped_column(
+        default="Deputy Headteacher", server_default="Deputy Headteacher"
+    )
+    chair_of_governors_name: Mapped[str] = mapped_column(default="", server_default="")
+    # Working days a second-class letter takes to arrive: a posted request's deadline
+    # counts from delivery.
+    postal_delivery_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
     # A small school's DSL (or deputy) who is also the headteacher: that account may
     # approve exceptions, and each approval it gives says so.
     dsl_headteacher_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class PlatformMinimumAge(Created, Updated, Base):
+    """The minimum age a platform's terms set in the UK, as the school has checked it;
+    None where the platform has no single minimum age (its own rules apply)."""
+
+    __tablename__ = "platform_minimum_age"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(VocabType(Platform), unique=True)
+    minimum_age: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(default="")
 
 
 class SchoolTerm(Created, Base):

@@ -53,6 +53,20 @@ def bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
+def add_working_days(start: date, count: int) -> date:
+    """The `count`-th working day after `start` (Monday to Friday, not a bank holiday):
+    when a letter posted on `start` should have arrived. Saturdays are not counted, so a
+    letter is never taken to arrive sooner than it might."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    day = start
+    for _ in range(count):
+        day += timedelta(days=1)
+        while day.weekday() >= 5 or day in bank_holidays(day.year):
+            day += timedelta(days=1)
+    return day
+
+
 def academic_year_of(day: date) -> int:
     """The calendar year the academic year holding `day` began in (1 August onwards)."""
     return day.year if day.month >= 8 else day.year - 1

@@ -13,6 +13,7 @@ from app.core.clock import LONDON, today_london, utc_now
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.models import DeletionRequest, Incident, Involvement, Person, User
 from app.core.permissions import Permission, requires
+from app.core.rules.school_days import add_working_days
 from app.core.rules.transitions import REMOVAL_OUTCOMES, REQUEST_OUTCOMES
 from app.core.services.chronology import record
 from app.core.services.incident_status import follow_the_work
@@ -30,6 +31,7 @@ from app.core.vocab import (
 )
 
 DEFAULT_DEADLINE_DAYS = 2
+DEFAULT_POSTAL_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class RequestRow:
     #: The request marked removed after which this one needed nothing more (its own
     #: outcome stays as recorded).
     superseded_by_id: int | None = None
+    post_description: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -67,11 +70,26 @@ class RequestRow:
         )
 
 
-def default_deadline(session: Session, sent_at: datetime) -> date:
-    """N school days after the day it was sent (N is the school's setting)."""
+def default_deadline(
+    session: Session, sent_at: datetime, method: DeletionMethod | None = None
+) -> date:
+    """N school days after the day it was sent (N is the school's setting); for a letter,
+    N school days after it should have arrived (second class: the school's number of
+    working days after posting), so the deadline is one the addressee can meet."""
     settings = find_settings(session)
     days = settings.deletion_deadline_school_days if settings else DEFAULT_DEADLINE_DAYS
-    return school_calendar(session).add_school_days(sent_at.astimezone(LONDON).date(), days)
+    start = sent_at.astimezone(LONDON).date()
+    if method is DeletionMethod.LETTER:
+        start = delivery_date(session, start)
+    return school_calendar(session).add_school_days(start, days)
+
+
+def delivery_date(session: Session, posted_on: date) -> date:
+    """When a letter posted on `posted_on` should have arrived (the school's number of
+    working days for second class)."""
+    settings = find_settings(session)
+    postal = settings.postal_delivery_days if settings else DEFAULT_POSTAL_DAYS
+    return add_working_days(posted_on, postal)
 
 
 @requires(Permission.DELETION_REQUESTS, incident="incident_id")
@@ -86,11 +104,21 @@ def create_request(
     deadline: date | None = None,
     notes: str = "",
     follow_up_of_id: int | None = None,
+    post_description: str = "",
 ) -> DeletionRequest:
     """Record a request to the poster (sent now or earlier, or drafted: `sent_at` None).
-    Without a deadline, it is the school's number of school days after sending."""
+    Without a deadline, it is the school's number of school days after sending (after
+    delivery, for a letter). `post_description` is how the letter identifies the post
+    without quoting it ("your message in the Year 4 parents' WhatsApp group on
+    14 November")."""
     method = check_choice("method", DeletionMethod, method, label="How it was sent")
     check_text("notes", notes, label="The notes", max_length=5_000, multiline=True)
+    check_text(
+        "post_description",
+        post_description,
+        label="The description of the post",
+        max_length=300,
+    )
     check_aware("sent_at", sent_at, label="The date sent")
     with atomic(session):
         incident = get_incident(session, incident_id)
@@ -98,8 +126,8 @@ def create_request(
         addressee = _poster(session, incident, addressee_id)
         if sent_at is not None:
             _check_after_seen(incident, sent_at, "sent_at", "The request")
-            deadline = deadline or default_deadline(session, sent_at)
-            _check_deadline(deadline, sent_at)
+            deadline = deadline or default_deadline(session, sent_at, method)
+            _check_deadline(session, deadline, sent_at, method)
         elif deadline is not None:
             raise ValidationError("deadline", "A deadline is set when the request is sent.")
         request = DeletionRequest(
@@ -110,6 +138,7 @@ def create_request(
             deadline=deadline,
             notes=notes,
             follow_up_of_id=follow_up_of_id,
+            post_description=post_description.strip(),
             created_by_id=actor.id,
         )
         session.add(request)
@@ -147,8 +176,8 @@ def mark_sent(
             raise NotAllowed(f"This request was closed as “{request.outcome.label.lower()}”.")
         _check_after_seen(incident, sent_at, "sent_at", "The request")
         request.sent_at = sent_at
-        request.deadline = deadline or default_deadline(session, sent_at)
-        _check_deadline(request.deadline, sent_at)
+        request.deadline = deadline or default_deadline(session, sent_at, request.method)
+        _check_deadline(session, request.deadline, sent_at, request.method)
         request.updated_by_id = actor.id
         session.flush()
         record(
@@ -374,9 +403,11 @@ def send_second_request(
     method: DeletionMethod,
     sent_at: datetime,
     notes: str = "",
+    post_description: str | None = None,
 ) -> DeletionRequest:
     """The deadline passed without removal: record "no reply" on the first if it is still
-    open, and send a second request linked to it."""
+    open, and send a second request linked to it (describing the post as the first did,
+    unless a new description is given)."""
     with atomic(session):
         first, incident = _request(session, request_id)
         _refuse_if_superseded(first)
@@ -402,6 +433,9 @@ def send_second_request(
             sent_at=sent_at,
             notes=notes,
             follow_up_of_id=first.id,
+            post_description=(
+                first.post_description if post_description is None else post_description
+            ),
         )
 
 
@@ -454,6 +488,7 @@ def list_requests(session: Session, incident_id: int) -> list[RequestRow]:
             r.notes,
             r.follow_up_of_id,
             r.superseded_by_id,
+            r.post_description,
         )
         for r, p in rows
     ]
@@ -486,9 +521,20 @@ def _poster(session: Session, incident: Incident, person_id: int) -> Person:
     return involved.person
 
 
-def _check_deadline(deadline: date, sent_at: datetime) -> None:
-    if deadline <= sent_at.astimezone(LONDON).date():
+def _check_deadline(
+    session: Session, deadline: date, sent_at: datetime, method: DeletionMethod
+) -> None:
+    sent_on = sent_at.astimezone(LONDON).date()
+    if deadline <= sent_on:
         raise ValidationError("deadline", "The deadline must be after the day it was sent.")
+    if method is DeletionMethod.LETTER:
+        arrives = delivery_date(session, sent_on)
+        if deadline <= arrives:
+            raise ValidationError(
+                "deadline",
+                f"A letter posted on {format_date(sent_on)} should arrive by "
+                f"{format_date(arrives)}; the deadline must be after that, so it can be met.",
+            )
 
 
 def _check_after_seen(incident: Incident, moment: datetime, field: str, what: str) -> None:

@@ -33,6 +33,9 @@ POSTER_TEMPLATES = frozenset(
     {"request_removal", "second_request", "images_without_consent", "proper_channels"}
 )
 
+#: Letters about what a pupil did themselves go to the parents of a pupil who posted.
+PUPIL_POSTER_TEMPLATES = frozenset({"underage_use", "pupil_staff_contact"})
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -56,7 +59,9 @@ def recipients(
     pupil, their parents and carers); for letters about the post, the posters; for
     underage use, the parents of a pupil who posted; for letters about a child, the
     parents and carers of every pupil involved. Parents and carers are those linked to
-    the pupil to receive letters; a pupil's own letters go to them."""
+    the pupil to receive letters; a pupil's own letters go to them. A parent whose
+    contact with the pupil is restricted ("no contact") is never offered a letter about
+    that pupil."""
     incident = get_incident(session, incident_id)
     get_template(session, template_key)  # an unknown template is named, not ignored
     request = get_request(session, incident, request_id) if request_id is not None else None
@@ -91,7 +96,7 @@ def recipients(
             wanted = request.addressee_id == person.id
         elif about_post:
             wanted = is_poster
-        elif template_key == "underage_use":
+        elif template_key in PUPIL_POSTER_TEMPLATES:
             wanted = is_poster and person.kind is PersonKind.PUPIL
         else:
             wanted = person.kind is PersonKind.PUPIL
@@ -161,11 +166,25 @@ def _letter_parents(session: Session, child_id: int) -> list[tuple[Person, Paren
             ParentChildLink.child_id == child_id,
             ParentChildLink.withdrawn_at.is_(None),
             ParentChildLink.receives_letters.is_(True),
+            ParentChildLink.no_contact.is_(False),
             Person.withdrawn_at.is_(None),
         )
         .order_by(ParentChildLink.id)
     )
     return [(person, link) for person, link in rows]
+
+
+def no_contact_children(session: Session, parent_id: int) -> set[int]:
+    """The pupils this person must not be written to about (a "no contact" link)."""
+    return set(
+        session.scalars(
+            select(ParentChildLink.child_id).where(
+                ParentChildLink.parent_id == parent_id,
+                ParentChildLink.withdrawn_at.is_(None),
+                ParentChildLink.no_contact.is_(True),
+            )
+        )
+    )
 
 
 def _child_in_incident(session: Session, incident: Incident, parent: Person) -> Person | None:
@@ -181,6 +200,7 @@ def _child_in_incident(session: Session, incident: Incident, parent: Person) -> 
                 ParentChildLink.parent_id == parent.id,
                 ParentChildLink.withdrawn_at.is_(None),
                 ParentChildLink.receives_letters.is_(True),
+                ParentChildLink.no_contact.is_(False),
                 Person.kind == PersonKind.PUPIL,
                 Person.withdrawn_at.is_(None),
             )

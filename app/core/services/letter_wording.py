@@ -158,6 +158,12 @@ SAMPLE_VALUES = {
     "child_class": "Year 4",
     "incident_reference": "SM-2026-0001",
     "platform": "Facebook",
+    "where": "in a private group on Facebook",
+    "post_description": "a message in the Year 4 parents' Facebook group on 14 November",
+    "poster": "your child Sam Example",
+    "child_involvement": "It was aimed at Sam. [What is said depends on the pupil's part.]",
+    "reply_so_far": "[What was recorded: no reply, refused, or partly removed.]",
+    "age_rule": "Facebook's terms set a minimum age of 13 for users in the UK.",
 }
 
 
@@ -190,5 +196,6 @@ def preview_template(session: Session, title: str, subject: str, body: str) -> b
         signatory_name=settings.headteacher_name,
         signatory_title=settings.signatory_title,
         signature_image=settings.signature_image,
+        title=template.title,
     )
     return LetterDocument(letterhead(settings), content).render()

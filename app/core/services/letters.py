@@ -28,6 +28,7 @@ from app.core.letter_templates import (
 from app.core.models import (
     DeletionRequest,
     Incident,
+    Involvement,
     Letter,
     Person,
     SchoolSettings,
@@ -35,27 +36,37 @@ from app.core.models import (
 )
 from app.core.permissions import Permission, requires
 from app.core.services.chronology import record
-from app.core.services.deletion_requests import default_deadline
-from app.core.services.letter_recipients import get_request, recipients
+from app.core.services.deletion_requests import default_deadline, delivery_date
+from app.core.services.letter_recipients import get_request, no_contact_children, recipients
 from app.core.services.letter_values import (
     address_lines,
     addressee_name,
     letter_values,
     letterhead,
     long_date,
+    platform_name,
     salutation,
+    signatory,
 )
 from app.core.services.letter_wording import get_template
 from app.core.services.lookups import get_incident
+from app.core.services.platforms import minimum_age
 from app.core.services.school import get_settings
 from app.core.services.validation import atomic
 from app.core.vocab import (
     ChronologyKind,
+    DeletionMethod,
     DeletionOutcome,
     IncidentStatus,
+    InvolvementRole,
+    LetterDelivery,
+    LetterSigner,
     PersonKind,
 )
 from app.documents.letters import LetterContent, LetterDocument
+
+#: What a letter handed over or emailed shows in the window instead of an address.
+DELIVERY_NOTES = {LetterDelivery.HAND: "By hand", LetterDelivery.EMAIL: "By email"}
 
 #: The most letters made at once (both parents of every pupil in a large incident fits).
 MAX_BATCH = 200
@@ -79,6 +90,7 @@ class PreparedLetter:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...] = field(default=())
+    signed_by: str = ""
 
 
 @requires(Permission.LETTERS, incident="incident_id")
@@ -90,12 +102,25 @@ def prepare_letters(
     *,
     request_id: int | None = None,
     template: LetterTemplate | None = None,
+    delivery: LetterDelivery = LetterDelivery.POST,
+    signer: LetterSigner = LetterSigner.HEADTEACHER,
 ) -> list[PreparedLetter]:
     """Fill and render the letters for the preview; no letter is stored, but the look at
     them (which letter, for which incident, how many) is on the audit trail. A letter
-    that can't be filled is a ValidationError naming everyone affected and why."""
+    that can't be filled is a ValidationError naming everyone affected and why.
+
+    `delivery`: a posted letter needs a postal address, and its deadline must fall after
+    it should arrive; `signer`: the headteacher, or the deputy or the chair of governors
+    (when the letter concerns the headteacher)."""
     prepared = _prepare(
-        session, incident_id, template_key, addressee_ids, request_id=request_id, template=template
+        session,
+        incident_id,
+        template_key,
+        addressee_ids,
+        request_id=request_id,
+        template=template,
+        delivery=delivery,
+        signer=signer,
     )
     record_look(
         session,
@@ -117,15 +142,29 @@ def _prepare(
     *,
     request_id: int | None = None,
     template: LetterTemplate | None = None,
+    delivery: LetterDelivery = LetterDelivery.POST,
+    signer: LetterSigner = LetterSigner.HEADTEACHER,
 ) -> list[PreparedLetter]:
     incident = get_incident(session, incident_id)
     if not addressee_ids:
         raise ValidationError("addressee", "Choose who the letter is to.")
     if len(addressee_ids) > MAX_BATCH:
         raise ValidationError("addressee", f"At most {MAX_BATCH} letters can be made at once.")
+    delivery = LetterDelivery(delivery)
     chosen = template or get_template(session, template_key)
     settings = get_settings(session)
+    signed_by, signed_as, signature = signatory(settings, LetterSigner(signer))
     head = letterhead(settings)
+    involvements = list(
+        session.scalars(
+            select(Involvement).where(
+                Involvement.incident_id == incident.id, Involvement.withdrawn_at.is_(None)
+            )
+        )
+    )
+    posters = {i.person_id for i in involvements if i.role is InvolvementRole.POSTER}
+    pupils_in_incident = {i.person_id for i in involvements if i.person.kind is PersonKind.PUPIL}
+    age = minimum_age(session, incident.platform)
     request = get_request(session, incident, request_id) if request_id is not None else None
     candidates = {
         r.person_id: r for r in recipients(session, incident_id, template_key, request_id)
@@ -136,6 +175,13 @@ def _prepare(
         person = session.get(Person, person_id)
         if person is None or person.withdrawn_at is not None:
             problems.append("One of the people chosen is no longer in the log.")
+            continue
+        restricted = no_contact_children(session, person.id) & pupils_in_incident
+        if restricted:
+            problems.append(
+                f"{addressee_name(person)} is recorded as having no contact with a pupil in "
+                "this incident, so no letter about it can go to them."
+            )
             continue
         candidate = candidates.get(person_id)
         if candidate is None:
@@ -151,17 +197,35 @@ def _prepare(
             person_request: DeletionRequest | None = request
         else:
             person_request = _request_for(session, incident, person, child, template_key)
+        roles = [i.role for i in involvements if child is not None and i.person_id == child.id]
         try:
             values, warnings = _fill_values(
-                session, chosen, settings, incident, person, child, person_request, today
+                session,
+                chosen,
+                settings,
+                incident,
+                person,
+                child,
+                person_request,
+                today,
+                delivery=delivery,
+                posters=posters,
+                child_roles=roles,
+                age=age,
             )
             subject, paragraphs = fill(chosen, values)
         except ValidationError as exc:
             problems.append(exc.message)
             continue
         lines = address_lines(person)
-        if not lines:
-            warnings.append(f"There is no postal address for {addressee_name(person)}.")
+        if not lines and delivery is LetterDelivery.POST:
+            problems.append(
+                f"There is no postal address for {addressee_name(person)}: add it in People, "
+                "or choose “Hand delivered” or “By email”."
+            )
+            continue
+        if delivery is not LetterDelivery.POST:
+            lines = []
         elif len(lines) > ADDRESS_LINES:
             warnings.append(
                 f"{addressee_name(person)}'s address has {len(lines)} lines; some are joined "
@@ -175,9 +239,11 @@ def _prepare(
             salutation=salutation(person),
             subject=subject,
             paragraphs=paragraphs,
-            signatory_name=settings.headteacher_name,
-            signatory_title=settings.signatory_title,
-            signature_image=settings.signature_image,
+            signatory_name=signed_by,
+            signatory_title=signed_as,
+            signature_image=signature,
+            title=chosen.title,
+            delivery_note=DELIVERY_NOTES.get(delivery, ""),
         )
         document = LetterDocument(head, content)
         pdf = document.render()
@@ -192,6 +258,7 @@ def _prepare(
                 pdf=pdf,
                 page_count=document.page_count,
                 warnings=tuple(warnings),
+                signed_by=signed_by,
             )
         )
     if problems:
@@ -213,6 +280,8 @@ def make_letters(
     addressee_ids: Sequence[int],
     *,
     request_id: int | None = None,
+    delivery: LetterDelivery = LetterDelivery.POST,
+    signer: LetterSigner = LetterSigner.HEADTEACHER,
 ) -> list[Letter]:
     """Make the letters and put them on record (PDF bytes, SHA-256, template, addressee,
     date, who made them), each with an entry on the incident's timeline."""
@@ -221,7 +290,13 @@ def make_letters(
         if incident.withdrawn_at is not None:
             raise NotAllowed("This incident was withdrawn; letters can't be made for it.")
         prepared = _prepare(
-            session, incident_id, template_key, addressee_ids, request_id=request_id
+            session,
+            incident_id,
+            template_key,
+            addressee_ids,
+            request_id=request_id,
+            delivery=delivery,
+            signer=signer,
         )
         letters = []
         for item in prepared:
@@ -242,12 +317,14 @@ def make_letters(
             session.add(letter)
             session.flush()
             pages = "1 page" if item.page_count == 1 else f"{item.page_count} pages"
+            how = "" if delivery is LetterDelivery.POST else f", {delivery.label.lower()}"
             record(
                 session,
                 actor,
                 incident,
                 ChronologyKind.LETTER,
-                f"Letter “{item.template.title}” to {item.addressee_name} ({pages}).",
+                f"Letter “{item.template.title}” to {item.addressee_name} ({pages}{how}; "
+                f"signed by {item.signed_by}).",
             )
             letters.append(letter)
     return letters
@@ -262,6 +339,11 @@ def _fill_values(
     child: Person | None,
     request: DeletionRequest | None,
     today: date,
+    *,
+    delivery: LetterDelivery,
+    posters: set[int],
+    child_roles: list[InvolvementRole],
+    age: int | None,
 ) -> tuple[dict[str, str], list[str]]:
     """The values for one letter, and warnings; a placeholder the letter needs but that
     can't be filled truthfully is a ValidationError naming the person."""
@@ -270,18 +352,41 @@ def _fill_values(
     )
     name = addressee_name(person)
     warnings: list[str] = []
-    if {"child_name", "child_class"} & used and child is None:
+    if {"child_name", "child_class", "child_involvement"} & used and child is None:
         raise ValidationError(
             "addressee",
             f"This letter is about a pupil, but {name} is not the parent or carer of a pupil "
             "in this incident (link them to their child in People first).",
         )
+    if "poster" in used and person.id not in posters and (child is None or child.id not in posters):
+        raise ValidationError(
+            "addressee",
+            f"This letter is to whoever posted, but neither {name} nor a child of theirs is "
+            "recorded as the poster.",
+        )
     deadline = None
     if "deadline" in used:
-        deadline = _deadline(session, template.key, name, request, today, warnings)
+        deadline = _deadline(session, template.key, name, request, today, warnings, delivery)
+    first = None
+    if "reply_so_far" in used:
+        first = _first_request(session, name, request)
+    if "age_rule" in used and child is not None and age is not None:
+        _check_underage(child, age, platform_name(incident), today)
     if "headteacher_name" in used and not settings.headteacher_name.strip():
         raise ValidationError("template", "The headteacher's name is not set (Settings → School).")
-    values = letter_values(settings, incident, person, child, deadline, today)
+    values = letter_values(
+        settings,
+        incident,
+        person,
+        child,
+        deadline,
+        today,
+        request=request,
+        first_request=first,
+        posters=posters,
+        child_roles=child_roles,
+        minimum_age=age,
+    )
     for placeholder in sorted(used):
         if not values[placeholder].strip():
             warnings.append(
@@ -293,6 +398,48 @@ def _fill_values(
     return values, warnings
 
 
+def _first_request(session: Session, name: str, request: DeletionRequest | None) -> DeletionRequest:
+    """The request a second request follows, whose recorded outcome the letter reports."""
+    first = (
+        session.get(DeletionRequest, request.follow_up_of_id)
+        if request is not None and request.follow_up_of_id is not None
+        else None
+    )
+    if first is None:
+        raise ValidationError(
+            "addressee",
+            f"No second request to {name} has been recorded. Use “Second request…” on "
+            "the Requests & escalations tab first; its new deadline goes into the letter.",
+        )
+    if first.outcome not in (
+        DeletionOutcome.NO_REPLY,
+        DeletionOutcome.REFUSED,
+        DeletionOutcome.PARTLY_REMOVED,
+    ):
+        raise ValidationError(
+            "addressee",
+            f"The first request to {name} is recorded as “{first.outcome.label.lower()}”, so "
+            "the letter can't say truthfully what happened to it: record its outcome "
+            "(no reply, refused or partly removed) first.",
+        )
+    return first
+
+
+def _check_underage(child: Person, age: int, platform: str, today: date) -> None:
+    """An underage-use letter is never sent about a child old enough for the platform."""
+    born = child.date_of_birth
+    if born is None:
+        return
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if years >= age:
+        raise ValidationError(
+            "addressee",
+            f"{child.full_name} is {years}, and {platform}'s minimum age is {age}: a letter "
+            "about underage use would not be true. (If the age is wrong, correct it in "
+            "Settings → Letters.)",
+        )
+
+
 def _deadline(
     session: Session,
     template_key: str,
@@ -300,8 +447,10 @@ def _deadline(
     request: DeletionRequest | None,
     today: date,
     warnings: list[str],
+    delivery: LetterDelivery,
 ) -> date:
-    """The deadline a letter gives: the request's, which must still be open and ahead."""
+    """The deadline a letter gives: the request's, which must still be open and one the
+    addressee can meet: after the letter's date, and after it arrives if it is posted."""
     if request is None:
         if template_key == "second_request":
             raise ValidationError(
@@ -321,20 +470,33 @@ def _deadline(
             f"The deletion request to {name} is already closed ({request.outcome.label.lower()}),"
             " so a letter asking for the post to be deleted would be out of date.",
         )
+    posted = delivery is LetterDelivery.POST
     if request.sent_at is None or request.deadline is None:
-        deadline = default_deadline(session, utc_now())
+        method = DeletionMethod.LETTER if posted else None
+        deadline = default_deadline(session, utc_now(), method)
+        counted = "from when a letter posted today should arrive" if posted else "from today"
         warnings.append(
             f"The request to {name} is not marked as sent, so the deadline "
-            f"({long_date(deadline)}) is counted from today. Mark it sent when the letter goes."
+            f"({long_date(deadline)}) is counted {counted}. Mark it sent when the letter goes."
         )
         return deadline
-    if request.deadline < today:
+    if request.deadline <= today:
         raise ValidationError(
             "addressee",
             f"The deadline in the deletion request to {name} ({long_date(request.deadline)}) "
-            "has passed. Record a second request with a new deadline, and make the letter "
-            "from that.",
+            "is today or has passed. Record a second request with a new deadline, and make "
+            "the letter from that.",
         )
+    if posted:
+        arrives = delivery_date(session, today)
+        if request.deadline <= arrives:
+            raise ValidationError(
+                "addressee",
+                f"A letter posted today should arrive by {long_date(arrives)}, but the "
+                f"deadline in the deletion request to {name} is {long_date(request.deadline)}"
+                ": it could not be met. Hand the letter over or email it instead, or record "
+                "a second request with a new deadline.",
+            )
     return request.deadline
 
 

@@ -231,8 +231,10 @@ def link_parent(
     *,
     relationship_label: str = "",
     receives_letters: bool = True,
+    no_contact: bool = False,
 ) -> ParentChildLink:
-    """Link a parent/carer to a pupil."""
+    """Link a parent/carer to a pupil; `no_contact` (a court order or the school's own
+    restriction) means no letter about the pupil ever goes to them."""
     check_text("relationship_label", relationship_label, label="The relationship", max_length=60)
     with atomic(session):
         parent = get_person(session, parent_id)
@@ -255,9 +257,25 @@ def link_parent(
             child_id=child_id,
             relationship_label=relationship_label,
             receives_letters=receives_letters,
+            no_contact=no_contact,
             created_by_id=actor.id,
         )
         session.add(link)
+        session.flush()
+    return link
+
+
+@requires(Permission.MANAGE_PEOPLE)
+def set_no_contact(
+    session: Session, actor: User, link_id: int, no_contact: bool
+) -> ParentChildLink:
+    """Record (or lift) a "no contact" restriction on a parent–pupil link: while it is
+    set, no letter about the pupil goes to that parent, whatever else the link says."""
+    with atomic(session):
+        link = session.get(ParentChildLink, link_id)
+        if link is None or link.withdrawn_at is not None:
+            raise NotFound("That family link does not exist.")
+        link.no_contact = bool(no_contact)
         session.flush()
     return link
 
@@ -323,6 +341,7 @@ class FamilyLink:
     other_id: int
     other_name: str
     relationship_label: str
+    no_contact: bool = False
 
 
 @requires(Permission.READ_PERSON_DETAILS)
@@ -339,5 +358,7 @@ def family_links(session: Session, person_id: int) -> list[FamilyLink]:
     result = []
     for link in links:
         other = link.child if link.parent_id == person_id else link.parent
-        result.append(FamilyLink(link.id, other.id, other.full_name, link.relationship_label))
+        result.append(
+            FamilyLink(link.id, other.id, other.full_name, link.relationship_label, link.no_contact)
+        )
     return result

@@ -29,6 +29,10 @@ class SchoolDetails:
     complaints_url: str = ""
     deletion_deadline_school_days: int = 2
     idle_lock_minutes: int = 10
+    deputy_name: str = ""
+    deputy_title: str = "Deputy Headteacher"
+    chair_of_governors_name: str = ""
+    postal_delivery_days: int = 3
 
 
 def _validate(details: SchoolDetails) -> None:
@@ -43,6 +47,19 @@ def _validate(details: SchoolDetails) -> None:
     check_text(
         "signatory_title", details.signatory_title, label="The signatory's title", max_length=120
     )
+    check_text("deputy_name", details.deputy_name, label="The deputy's name", max_length=200)
+    check_text("deputy_title", details.deputy_title, label="The deputy's title", max_length=120)
+    check_text(
+        "chair_of_governors_name",
+        details.chair_of_governors_name,
+        label="The chair of governors' name",
+        max_length=200,
+    )
+    post_days = details.postal_delivery_days
+    if not isinstance(post_days, int) or not 1 <= post_days <= 10:
+        raise ValidationError(
+            "postal_delivery_days", "A posted letter takes between 1 and 10 working days."
+        )
     check_text("dsl_names", details.dsl_names, label="The DSL names", max_length=500)
     check_url("complaints_url", details.complaints_url, label="The complaints procedure link")
     minutes = details.idle_lock_minutes

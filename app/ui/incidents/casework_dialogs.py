@@ -52,6 +52,18 @@ def _notes() -> QPlainTextEdit:
     return notes
 
 
+def _post_description() -> QLineEdit:
+    """How the letter names the post without quoting it."""
+    field = QLineEdit()
+    field.setMaxLength(300)
+    field.setPlaceholderText("e.g. a message in the Year 4 parents' WhatsApp group on 14 November")
+    field.setToolTip(
+        "Identifies the post in the letter without quoting it. Left empty, the letter says "
+        "where and when it was posted (“a post in a parents' chat on WhatsApp on …”)."
+    )
+    return field
+
+
 class RequestDialog(ServiceDialog):
     """Ask a poster to delete the post; the deadline follows the school-day rule."""
 
@@ -75,8 +87,10 @@ class RequestDialog(ServiceDialog):
         self.sent_at = DateTimeField(optional=True, tick_text="Sent")
         self.sent_at.set_value(utc_now())
         self.deadline = DateField(optional=False)
+        self.post_description = _post_description()
         self.notes = _notes()
         self.add_row("addressee", "To", self.addressee)
+        self.add_row("post_description", "The post (in the letter)", self.post_description)
         self.add_row("method", "How", self.method)
         self.add_row("sent_at", "Sent", self.sent_at)
         self.add_row("deadline", "Deadline", self.deadline)
@@ -84,19 +98,21 @@ class RequestDialog(ServiceDialog):
         if not posters:
             self.say("Nobody is recorded as the poster yet: add them on the People tab first.")
         self.sent_at.changed.connect(self._suggest_deadline)
+        self.method.currentIndexChanged.connect(lambda _index: self._suggest_deadline())
         self._suggest_deadline()
 
     def _suggest_deadline(self) -> None:
-        sent = self.sent_at.value()
+        sent, method = self.sent_at.value(), self.method.value()
         self.deadline.setEnabled(sent is not None)
         if sent is not None:
-            self.deadline.set_value(self.context.read(lambda s: default_deadline(s, sent)))
+            self.deadline.set_value(self.context.read(lambda s: default_deadline(s, sent, method)))
 
     def save(self) -> None:
         incident_id, addressee = self.incident_id, self.addressee.currentData()
         method = self.method.value() or DeletionMethod.LETTER
         sent, notes = self.sent_at.value(), self.notes.toPlainText().strip()
         deadline = self.deadline.value() if sent is not None else None
+        described = self.post_description.text().strip()
         if addressee is None:
             self.errors.show(ValidationError("addressee", "Choose who the request goes to."))
             return
@@ -110,6 +126,7 @@ class RequestDialog(ServiceDialog):
                 sent_at=sent,
                 deadline=deadline,
                 notes=notes,
+                post_description=described,
             )
         )
 
@@ -130,9 +147,9 @@ class MarkSentDialog(ServiceDialog):
         self._suggest_deadline()
 
     def _suggest_deadline(self) -> None:
-        sent = self.sent_at.value()
+        sent, method = self.sent_at.value(), self.request.method
         if sent is not None:
-            self.deadline.set_value(self.context.read(lambda s: default_deadline(s, sent)))
+            self.deadline.set_value(self.context.read(lambda s: default_deadline(s, sent, method)))
 
     def save(self) -> None:
         request_id, sent = self.request.id, self.sent_at.value() or utc_now()
@@ -150,13 +167,17 @@ class SecondRequestDialog(ServiceDialog):
         self.request = request
         self.say(
             "The first request is recorded as “no reply” if it is still open. The "
-            "letter can say what the school may do next: report the post to the "
-            "platform, seek the helpline's advice, or involve the police."
+            "letter says what was recorded (no reply, refused, partly removed) and what "
+            "the school may do next: report the post to the platform, seek the "
+            "helpline's advice, or involve the police."
         )
         self.method = VocabCombo(list(DeletionMethod))
         self.method.set_value(DeletionMethod.LETTER)
         self.sent_at = DateTimeField(optional=False)
+        self.post_description = _post_description()
+        self.post_description.setText(request.post_description)
         self.notes = _notes()
+        self.add_row("post_description", "The post (in the letter)", self.post_description)
         self.add_row("method", "How", self.method)
         self.add_row("sent_at", "Sent", self.sent_at)
         self.add_row("notes", "Notes", self.notes)
@@ -164,9 +185,16 @@ class SecondRequestDialog(ServiceDialog):
     def save(self) -> None:
         request_id, method = self.request.id, self.method.value() or DeletionMethod.LETTER
         sent, notes = self.sent_at.value() or utc_now(), self.notes.toPlainText().strip()
+        described = self.post_description.text().strip()
         self.run(
             lambda s, a: send_second_request(
-                s, a, request_id, method=method, sent_at=sent, notes=notes
+                s,
+                a,
+                request_id,
+                method=method,
+                sent_at=sent,
+                notes=notes,
+                post_description=described,
             )
         )
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,8 +34,10 @@ from app.core.services.letter_recipients import Recipient, pupils_without_parent
 from app.core.services.letter_records import letter_pdf, letters_output
 from app.core.services.letter_wording import current_templates
 from app.core.services.letters import make_letters, prepare_letters
+from app.core.vocab import LetterDelivery, LetterSigner
 from app.ui.context import AppContext
 from app.ui.letters.pdf_pages import PagesView, print_pdfs
+from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.field_errors import error_label
 
 if TYPE_CHECKING:
@@ -103,6 +106,16 @@ class LetterDialog(QDialog):
             self.template.addItem(template.title, key)
         if template_key is not None and self.template.findData(template_key) >= 0:
             self.template.setCurrentIndex(self.template.findData(template_key))
+        self.delivery = VocabCombo(list(LetterDelivery), accessible_name="Delivery")
+        self.delivery.setToolTip(
+            "By post: needs a postal address, and the deadline must fall after the letter "
+            "arrives. Hand delivered or emailed: no address is printed."
+        )
+        self.signer = VocabCombo(list(LetterSigner), accessible_name="Signed by")
+        self.signer.setToolTip(
+            "The headteacher signs, unless the letter concerns them: then the deputy or the "
+            "chair of governors (their names are set in Settings → School)."
+        )
         self.people = QListWidget()
         self.people.setAccessibleName("To")
         self.people.setMinimumWidth(330)
@@ -129,6 +142,10 @@ class LetterDialog(QDialog):
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(caption_letter)
         side.addWidget(self.template)
+        options = QFormLayout()
+        options.addRow("&Delivery", self.delivery)
+        options.addRow("&Signed by", self.signer)
+        side.addLayout(options)
         side.addWidget(caption_to)
         side.addWidget(self.people, 1)
         side.addWidget(self.notes)
@@ -152,6 +169,8 @@ class LetterDialog(QDialog):
         self._refresh.timeout.connect(self.update_preview)
         self.template.currentIndexChanged.connect(self._template_changed)
         self.people.itemChanged.connect(lambda _item: self._refresh.start())
+        self.delivery.currentIndexChanged.connect(lambda _index: self._refresh.start())
+        self.signer.currentIndexChanged.connect(lambda _index: self._refresh.start())
         self.print_button.clicked.connect(self.print_letters)
         self.save_button.clicked.connect(self.save_letters)
         self.close_button.clicked.connect(self.reject)
@@ -202,6 +221,14 @@ class LetterDialog(QDialog):
             )
         self.update_preview()
 
+    @property
+    def chosen_delivery(self) -> LetterDelivery:
+        return self.delivery.value() or LetterDelivery.POST
+
+    @property
+    def chosen_signer(self) -> LetterSigner:
+        return self.signer.value() or LetterSigner.HEADTEACHER
+
     def chosen_ids(self) -> list[int]:
         return [
             int(self.people.item(row).data(Qt.ItemDataRole.UserRole))
@@ -222,7 +249,13 @@ class LetterDialog(QDialog):
         try:
             prepared = self.context.look(
                 lambda s: prepare_letters(
-                    s, self.incident_id, self.template_key, ids, request_id=self.request_id
+                    s,
+                    self.incident_id,
+                    self.template_key,
+                    ids,
+                    request_id=self.request_id,
+                    delivery=self.chosen_delivery,
+                    signer=self.chosen_signer,
                 )
             )
         except FootprintError as exc:
@@ -257,7 +290,14 @@ class LetterDialog(QDialog):
 
         def work(session: Session, actor: User) -> list[int]:
             made = make_letters(
-                session, actor, self.incident_id, self.template_key, ids, request_id=self.request_id
+                session,
+                actor,
+                self.incident_id,
+                self.template_key,
+                ids,
+                request_id=self.request_id,
+                delivery=self.chosen_delivery,
+                signer=self.chosen_signer,
             )
             output([letter_pdf(session, letter.id) for letter in made])
             letters_output(session, [letter.id for letter in made], action)
@@ -332,7 +372,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _describe(person: Recipient) -> str:
-    address = "" if person.has_address else " — no postal address"
+    address = "" if person.has_address else " — no postal address (hand it over or email it)"
     return f"{person.name} — {person.reason}{address}"
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -30,6 +31,7 @@ from app.core.services.people import (
     link_parent,
     open_person,
     person_row,
+    set_no_contact,
     unlink_parent,
     withdraw_person,
 )
@@ -76,7 +78,7 @@ class PeoplePage(QWidget):
         self.facts = QFormLayout()
         self.links = QTreeWidget()
         self.links.setAccessibleName("Family links")
-        self.links.setHeaderLabels(["Linked to", "Relationship"])
+        self.links.setHeaderLabels(["Linked to", "Relationship", "Contact"])
         self.links.setRootIsDecorated(False)
         self.links.setMaximumHeight(110)
         self.incidents = QTreeWidget()
@@ -89,6 +91,11 @@ class PeoplePage(QWidget):
         self.withdraw = QPushButton("Withdraw…")
         self.add_link = QPushButton("Link…")
         self.remove_link = QPushButton("Remove link…")
+        self.no_contact = QPushButton("No contact…")
+        self.no_contact.setToolTip(
+            "Record or lift a restriction (e.g. a court order): no letter about the pupil "
+            "goes to this parent or carer"
+        )
         self.list_incidents = QPushButton("Show in incident list")
 
         left = QVBoxLayout()
@@ -115,6 +122,7 @@ class PeoplePage(QWidget):
         link_actions = QHBoxLayout()
         link_actions.addWidget(self.add_link)
         link_actions.addWidget(self.remove_link)
+        link_actions.addWidget(self.no_contact)
         link_actions.addStretch(1)
         right.addLayout(link_actions)
         heading = QHBoxLayout()
@@ -145,6 +153,7 @@ class PeoplePage(QWidget):
         self.withdraw.clicked.connect(self.withdraw_person)
         self.add_link.clicked.connect(self.link)
         self.remove_link.clicked.connect(self.unlink)
+        self.no_contact.clicked.connect(self.toggle_no_contact)
         self.incidents.itemActivated.connect(
             lambda item, _c: self.open_incident.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
@@ -158,7 +167,13 @@ class PeoplePage(QWidget):
         context.data_changed.connect(lambda: self.refresh(asked=False))
         # Only what the account may use: office staff add people; the DSL corrects them.
         self.add.setVisible(context.may(Permission.ADD_PERSON))
-        for button in (self.edit, self.withdraw, self.add_link, self.remove_link):
+        for button in (
+            self.edit,
+            self.withdraw,
+            self.add_link,
+            self.remove_link,
+            self.no_contact,
+        ):
             button.setVisible(context.may(Permission.MANAGE_PEOPLE))
         # Office staff see names (to pick people), not family links or other details.
         for widget in (self.links_heading, self.links):
@@ -214,6 +229,7 @@ class PeoplePage(QWidget):
             self.withdraw,
             self.add_link,
             self.remove_link,
+            self.no_contact,
             self.list_incidents,
         ):
             button.setEnabled(person_id is not None)
@@ -254,8 +270,10 @@ class PeoplePage(QWidget):
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.facts.addRow(label, text)
         for link in links:
-            item = QTreeWidgetItem([link.other_name, link.relationship_label])
+            contact = "No contact — no letters" if link.no_contact else ""
+            item = QTreeWidgetItem([link.other_name, link.relationship_label, contact])
             item.setData(0, Qt.ItemDataRole.UserRole, link.link_id)
+            item.setData(2, Qt.ItemDataRole.UserRole, link.no_contact)
             self.links.addTopLevelItem(item)
         for row in incidents:
             item = QTreeWidgetItem(
@@ -375,6 +393,28 @@ class PeoplePage(QWidget):
             self._try(
                 lambda: self.context.write(
                     lambda s, a: unlink_parent(s, a, link_id, reason.strip())
+                )
+            )
+
+    def toggle_no_contact(self) -> None:
+        """Set or lift "no contact" on the chosen link, after saying what it means."""
+        item = self.links.currentItem()
+        if item is None:
+            return
+        link_id = item.data(0, Qt.ItemDataRole.UserRole)
+        restricted = bool(item.data(2, Qt.ItemDataRole.UserRole))
+        question = (
+            "Lift the restriction? Letters about the pupil may then go to this parent or "
+            "carer again."
+            if restricted
+            else "Record that this parent or carer must not be contacted about the pupil "
+            "(e.g. a court order)? No letter about the pupil will go to them."
+        )
+        answer = QMessageBox.question(self, "No contact", question)
+        if answer is QMessageBox.StandardButton.Yes:
+            self._try(
+                lambda: self.context.write(
+                    lambda s, a: set_no_contact(s, a, link_id, not restricted)
                 )
             )
 
