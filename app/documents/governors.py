@@ -243,6 +243,12 @@ class GovernorsReportDocument(FootprintDocument):
                 additive=False,
             )
             story.append(self._bar_chart(r.by_category))
+            if r.by_prejudice_type:  # the analysis Ofsted looks for
+                story += self._counts(
+                    "Type of prejudice",
+                    r.by_prejudice_type,
+                    "Prejudice-based incidents by the prejudice they showed (one type each).",
+                )
             story += self._counts("Platform", r.by_platform)
             story += self._counts(
                 "Who posted",
@@ -527,11 +533,17 @@ class GovernorsReportDocument(FootprintDocument):
         height = 14 * len(ordered) + 30
         drawing = Drawing(WIDTH, height)
         chart = HorizontalBarChart()
-        chart.x, chart.y = 62 * mm, 10
-        chart.width, chart.height = WIDTH - 62 * mm - 30, height - 20
+        # Room for the longest label (within reason), so none runs past the margin; a
+        # label longer still is shortened here (the table above has it whole).
+        widest = max((stringWidth(row.label, FONT, 8) for row in ordered), default=0)
+        left = min(max(62 * mm, widest + 8), 90 * mm)
+        chart.x, chart.y = left, 10
+        chart.width, chart.height = WIDTH - left - 30, height - 20
         values = [0 if r.show(row.count) == SUPPRESSED else row.count for row in ordered]
         chart.data = [list(reversed(values))]
-        chart.categoryAxis.categoryNames = [row.label for row in reversed(ordered)]
+        chart.categoryAxis.categoryNames = [
+            _fit(row.label, left - 8, 8) for row in reversed(ordered)
+        ]
         chart.categoryAxis.labels.fontName = FONT
         chart.categoryAxis.labels.fontSize = 8
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -625,3 +637,12 @@ def _days(value: float | int | None) -> str:
         return "—"
     number = f"{value:g}" if isinstance(value, float) else str(value)
     return f"{number} school day" + ("" if value == 1 else "s")
+
+
+def _fit(label: str, width: float, size: float) -> str:
+    """`label`, shortened with an ellipsis if it is wider than `width` points."""
+    if stringWidth(label, FONT, size) <= width:
+        return label
+    while label and stringWidth(label + "…", FONT, size) > width:
+        label = label[:-1]
+    return label.rstrip() + "…"

@@ -452,6 +452,12 @@ def test_prejudice_based_incidents_are_counted_by_type(database: Database, seede
     order = [t.label for t in PrejudiceType]
     labels = [row.label for row in report.by_prejudice_type]
     assert labels == sorted(labels, key=order.index)
+    _, exact = _pdf(database, seeded.term, suppress=False)  # and the PDF shows it
+    assert "Type of prejudice" in exact
+    for label, count in seeded.prejudice.items():
+        assert _figure(exact, label) == str(count)
+    _, suppressed = _pdf(database, seeded.term)
+    assert "Type of prejudice" in suppressed
 
 
 def test_an_incident_with_two_posters_of_one_group_counts_once(
