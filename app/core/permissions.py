@@ -47,6 +47,7 @@ class Permission(StrEnum):
     READ_PEOPLE = "see people"
     READ_PERSON_DETAILS = "see people's details (dates of birth, addresses, notes)"
     MANAGE_PEOPLE = "change people's details"
+    IMPORT_PEOPLE = "import pupils, contacts and staff from the MIS"
     ADD_INVOLVEMENT = "add people to an incident"
     DELETION_REQUESTS = "record deletion requests"
     ESCALATE = "record escalations"

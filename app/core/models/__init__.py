@@ -9,6 +9,7 @@ from app.core.models.escalation import Escalation
 from app.core.models.evidence import Evidence
 from app.core.models.incident import Incident, IncidentCategory, Involvement, ReferenceCounter
 from app.core.models.letter import Letter, LetterTemplateVersion
+from app.core.models.mis_import import CsvMapping, MisImport
 from app.core.models.person import ParentChildLink, Person
 from app.core.models.report import ReportCommentary
 from app.core.models.school import PlatformMinimumAge, SchoolSettings, SchoolTerm
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "ChronologyEntry",
     "ContactException",
+    "CsvMapping",
     "DeletionRequest",
     "Escalation",
     "Evidence",
@@ -28,6 +30,7 @@ __all__ = [
     "Involvement",
     "Letter",
     "LetterTemplateVersion",
+    "MisImport",
     "ParentChildLink",
     "Person",
     "PlatformMinimumAge",

@@ -121,6 +121,10 @@ class Involvement(Created, Withdrawable, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     role: Mapped[InvolvementRole] = mapped_column(VocabType(InvolvementRole))
     notes: Mapped[str] = mapped_column(default="")
+    # A pupil's year group and class when they were added to the incident: letters and
+    # the governors' report say what was true then, not after September's rollover.
+    year_group_then: Mapped[str | None] = mapped_column(String(4))
+    class_name_then: Mapped[str | None]
 
     incident: Mapped[Incident] = relationship(back_populates="involvements")
     person: Mapped[Person] = relationship()
