@@ -131,6 +131,27 @@ def recipients(
     return sorted(found.values(), key=lambda r: (not r.suggested, r.name.casefold()))
 
 
+@dataclass(frozen=True)
+class NotOffered:
+    """A parent or carer of a pupil in the incident who is not offered this letter, and
+    why ("No contact: court order", "No parental responsibility"), so the letter screen
+    can say so rather than leave the DSL wondering."""
+
+    person_id: int
+    name: str
+    child_name: str
+    reason: str
+
+
+@requires(Permission.LETTERS, incident="incident_id")
+def not_offered(
+    session: Session, incident_id: int, template_key: str, request_id: int | None = None
+) -> list[NotOffered]:
+    """The parents and carers linked to a pupil in the incident whom `recipients` leaves
+    out, each with the reason. (Interface stub.)"""
+    raise NotImplementedError
+
+
 @requires(Permission.LETTERS, incident="incident_id")
 def pupils_without_parents(session: Session, incident_id: int) -> list[str]:
     """Pupils in the incident with no parent or carer linked to receive letters (so

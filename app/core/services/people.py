@@ -58,6 +58,8 @@ class PersonRow:
     year_group: str | None
     class_name: str | None
     withdrawn: bool
+    # A leaver: the date the MIS import found them gone (they stay on their incidents).
+    left_on: date | None = None
 
     @property
     def full_name(self) -> str:
@@ -167,6 +169,7 @@ _ROW_COLUMNS = (
     Person.year_group,
     Person.class_name,
     Person.withdrawn_at,
+    Person.left_on,
 )
 
 
@@ -179,6 +182,7 @@ def _person_row(r: Any) -> PersonRow:
         r.year_group,
         r.class_name,
         r.withdrawn_at is not None,
+        r.left_on,
     )
 
 
