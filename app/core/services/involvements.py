@@ -66,6 +66,10 @@ def add_involvement(
             role=role,
             notes=notes,
             created_by_id=actor.id,
+            # What was true when they were added: September's rollover must not change
+            # what a letter or the governors' report says about this incident.
+            year_group_then=person.year_group if person.kind is PersonKind.PUPIL else None,
+            class_name_then=person.class_name if person.kind is PersonKind.PUPIL else None,
         )
         session.add(involvement)
         session.flush()

@@ -48,6 +48,8 @@ class Recipient:
     # The pupil the letter is about (for a parent/carer), if any.
     child_id: int | None = None
     suggested: bool = False
+    # A parent's priority for the pupil in the MIS (1 first): suggested in that order.
+    priority: int | None = None
 
 
 @requires(Permission.LETTERS, incident="incident_id")
@@ -67,7 +69,13 @@ def recipients(
     request = get_request(session, incident, request_id) if request_id is not None else None
     found: dict[int, Recipient] = {}
 
-    def add(person: Person, reason: str, child: Person | None, suggested: bool) -> None:
+    def add(
+        person: Person,
+        reason: str,
+        child: Person | None,
+        suggested: bool,
+        priority: int | None = None,
+    ) -> None:
         existing = found.get(person.id)
         if existing is not None:
             if suggested and not existing.suggested:
@@ -82,6 +90,7 @@ def recipients(
             has_address=bool(address_lines(person)),
             child_id=child.id if child is not None else None,
             suggested=suggested,
+            priority=priority,
         )
 
     about_post = template_key in POSTER_TEMPLATES
@@ -111,6 +120,7 @@ def recipients(
                     f"{relation} of {person.full_name} ({role.label.lower()})",
                     person,
                     parent_wanted,
+                    link.priority,
                 )
         else:
             add(person, f"{person.kind.label} ({role.label.lower()})", None, wanted)
@@ -128,7 +138,10 @@ def recipients(
                 _child_in_incident(session, incident, addressee),
                 True,
             )
-    return sorted(found.values(), key=lambda r: (not r.suggested, r.name.casefold()))
+    return sorted(
+        found.values(),
+        key=lambda r: (not r.suggested, r.priority is None, r.priority or 0, r.name.casefold()),
+    )
 
 
 @dataclass(frozen=True)
@@ -148,8 +161,29 @@ def not_offered(
     session: Session, incident_id: int, template_key: str, request_id: int | None = None
 ) -> list[NotOffered]:
     """The parents and carers linked to a pupil in the incident whom `recipients` leaves
-    out, each with the reason. (Interface stub.)"""
-    raise NotImplementedError
+    out, each with the reason: a "no contact" restriction (never offered, whatever else
+    the link says), or a link not set to receive letters (said to be for want of parental
+    responsibility when the MIS says so)."""
+    offered = {r.person_id for r in recipients(session, incident_id, template_key, request_id)}
+    found: dict[tuple[int, int], NotOffered] = {}
+    for involvement in _involvements(session, incident_id):
+        child = involvement.person
+        if child.kind is not PersonKind.PUPIL:
+            continue
+        for parent, link in _parents(session, child.id):
+            if link.no_contact:
+                reason = f"No contact: {link.no_contact_reason or 'restriction recorded'}"
+            elif not link.receives_letters and parent.id not in offered:
+                reason = "Not set to receive letters"
+                if link.parental_responsibility is False:
+                    reason += " (no parental responsibility)"
+            else:
+                continue
+            found.setdefault(
+                (parent.id, child.id),
+                NotOffered(parent.id, addressee_name(parent), child.full_name, reason),
+            )
+    return list(found.values())
 
 
 @requires(Permission.LETTERS, incident="incident_id")
@@ -179,20 +213,30 @@ def _involvements(session: Session, incident_id: int) -> list[Involvement]:
     )
 
 
-def _letter_parents(session: Session, child_id: int) -> list[tuple[Person, ParentChildLink]]:
-    rows = session.execute(
+def _parents(
+    session: Session, child_id: int, *, letters_only: bool = False
+) -> list[tuple[Person, ParentChildLink]]:
+    """A pupil's current parents and carers, in the MIS's priority order (1 first; links
+    without a priority last, oldest first)."""
+    query = (
         select(Person, ParentChildLink)
         .join(ParentChildLink, ParentChildLink.parent_id == Person.id)
         .where(
             ParentChildLink.child_id == child_id,
             ParentChildLink.withdrawn_at.is_(None),
-            ParentChildLink.receives_letters.is_(True),
-            ParentChildLink.no_contact.is_(False),
             Person.withdrawn_at.is_(None),
         )
-        .order_by(ParentChildLink.id)
+        .order_by(ParentChildLink.priority.is_(None), ParentChildLink.priority, ParentChildLink.id)
     )
-    return [(person, link) for person, link in rows]
+    if letters_only:
+        query = query.where(
+            ParentChildLink.receives_letters.is_(True), ParentChildLink.no_contact.is_(False)
+        )
+    return [(person, link) for person, link in session.execute(query)]
+
+
+def _letter_parents(session: Session, child_id: int) -> list[tuple[Person, ParentChildLink]]:
+    return _parents(session, child_id, letters_only=True)
 
 
 def no_contact_children(session: Session, parent_id: int) -> set[int]:

@@ -11,6 +11,7 @@ from app.core.errors import ValidationError
 from app.core.models import (
     DeletionRequest,
     Incident,
+    Involvement,
     Person,
     SchoolSettings,
 )
@@ -94,11 +95,16 @@ def platform_name(incident: Incident) -> str:
     return incident.platform.label
 
 
-def class_of(child: Person) -> str:
-    """The pupil's class ("6 Yew"), else their year group ("Year 6", "Reception")."""
-    if child.class_name and child.class_name.strip():
-        return child.class_name.strip()
-    year = (child.year_group or "").strip()
+def class_of(child: Person, then: Involvement | None = None) -> str:
+    """The pupil's class ("6 Yew"), else their year group ("Year 6", "Reception"), as
+    they were when added to the incident (`then`, their involvement) where that was
+    recorded: a letter in October about June's incident names June's class."""
+    class_name, year_group = child.class_name, child.year_group
+    if then is not None and (then.class_name_then or then.year_group_then):
+        class_name, year_group = then.class_name_then, then.year_group_then
+    if class_name and class_name.strip():
+        return class_name.strip()
+    year = (year_group or "").strip()
     return {"N": "Nursery", "R": "Reception"}.get(year, f"Year {year}" if year else "")
 
 
@@ -241,6 +247,7 @@ def letter_values(
     posters: Iterable[int] = (),
     child_roles: Iterable[InvolvementRole] = (),
     minimum_age: int | None = None,
+    child_then: Involvement | None = None,
 ) -> dict[str, str]:
     """Every placeholder's value for one letter (blank where there is nothing to say)."""
     platform = platform_name(incident)
@@ -248,7 +255,7 @@ def letter_values(
         **school_values(settings),
         "addressee_name": addressee_name(addressee),
         "child_name": child.full_name if child is not None else "",
-        "child_class": class_of(child) if child is not None else "",
+        "child_class": class_of(child, child_then) if child is not None else "",
         "incident_reference": incident.reference,
         "platform": platform,
         "date_seen": long_date(incident.seen_at),

@@ -197,7 +197,11 @@ def _prepare(
             person_request: DeletionRequest | None = request
         else:
             person_request = _request_for(session, incident, person, child, template_key)
-        roles = [i.role for i in involvements if child is not None and i.person_id == child.id]
+        mine = sorted(
+            (i for i in involvements if child is not None and i.person_id == child.id),
+            key=lambda i: i.id,
+        )
+        roles = [i.role for i in mine]
         try:
             values, warnings = _fill_values(
                 session,
@@ -212,6 +216,7 @@ def _prepare(
                 posters=posters,
                 child_roles=roles,
                 age=age,
+                child_then=mine[0] if mine else None,
             )
             subject, paragraphs = fill(chosen, values)
         except ValidationError as exc:
@@ -344,6 +349,7 @@ def _fill_values(
     posters: set[int],
     child_roles: list[InvolvementRole],
     age: int | None,
+    child_then: Involvement | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The values for one letter, and warnings; a placeholder the letter needs but that
     can't be filled truthfully is a ValidationError naming the person."""
@@ -386,6 +392,7 @@ def _fill_values(
         posters=posters,
         child_roles=child_roles,
         minimum_age=age,
+        child_then=child_then,
     )
     for placeholder in sorted(used):
         if not values[placeholder].strip():

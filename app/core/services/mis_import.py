@@ -1,18 +1,30 @@
 """Importing the school's people from its MIS: preview what a file would change, then
 apply it in one transaction, on the audit trail as one import with its counts.
 
-(Interface stub: the implementation replaces each `NotImplementedError`.)"""
+Matching is pure (app.core.mis_import.matching); reading the log and writing to it is in
+`mis_import_store`. Applying matches again inside the write and refuses if the result is
+not the plan previewed, so what is written is always what the DSL saw."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.mis_import.matching import build_plan
 from app.core.mis_import.plan import Plan
-from app.core.mis_import.records import Cancelled, ImportFile, Progress
-from app.core.models import User
+from app.core.mis_import.records import Cancelled, ImportCancelled, ImportFile, Progress
+from app.core.models import CsvMapping, MisImport, User
 from app.core.permissions import Permission, requires
+from app.core.services.mis_import_store import load_snapshot, write
+from app.core.services.validation import atomic, check_text
+from app.core.timefmt import format_datetime
+
+#: What a saved mapping is for.
+MAPPING_KINDS = ("pupils", "staff")
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,18 @@ def preview_import(
     """What importing `import_file` would change, written nowhere. `whole_school` says the
     file holds every pupil (or every member of staff), so anyone the MIS kept who is not
     in it has left; `decisions` answers suggestions ("same person")."""
-    raise NotImplementedError
+    if cancelled is not None and cancelled():
+        raise ImportCancelled()
+    snapshot = load_snapshot(session)
+    plan, _work = build_plan(
+        import_file,
+        snapshot,
+        whole_school=whole_school,
+        decisions=decisions,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    return plan
 
 
 @requires(Permission.IMPORT_PEOPLE)
@@ -67,13 +90,44 @@ def apply_import(
 ) -> ImportResult:
     """Apply exactly the change `plan` previewed, in one transaction; `Conflict` if the log
     changed since the preview (preview again)."""
-    raise NotImplementedError
+    with atomic(session):
+        if import_file.sha256 != plan.sha256:
+            raise Conflict("This is not the file that was previewed. Preview the import again.")
+        fresh, work = build_plan(
+            import_file,
+            load_snapshot(session),
+            whole_school=plan.whole_school,
+            decisions=plan.decisions,
+        )
+        if fresh.fingerprint != plan.fingerprint:
+            raise Conflict(
+                f"The log changed since this preview ({_what_changed(plan, fresh)}). "
+                "Preview the import again."
+            )
+        row = write(session, actor, import_file, fresh, work)
+        return ImportResult(row.id, fresh.counts())
 
 
 @requires(Permission.IMPORT_PEOPLE)
 def list_imports(session: Session) -> list[ImportRow]:
     """Every applied import, newest first."""
-    raise NotImplementedError
+    rows = session.execute(
+        select(MisImport, User.display_name)
+        .join(User, User.id == MisImport.created_by_id)
+        .order_by(MisImport.id.desc())
+    )
+    return [
+        ImportRow(
+            import_id=row.id,
+            applied_at=format_datetime(row.created_at),
+            applied_by=applied_by,
+            source=row.source,
+            file_name=row.file_name,
+            whole_school=row.whole_school,
+            counts=json.loads(row.counts or "{}"),
+        )
+        for row, applied_by in rows
+    ]
 
 
 @requires(Permission.IMPORT_PEOPLE)
@@ -81,16 +135,58 @@ def save_mapping(
     session: Session, actor: User, name: str, kind: str, columns: dict[str, str]
 ) -> SavedMapping:
     """Save (or replace) the school's CSV mapping called `name`."""
-    raise NotImplementedError
+    check_text("name", name, label="The mapping's name", max_length=80, required=True)
+    name = name.strip()
+    if kind not in MAPPING_KINDS:
+        raise ValidationError("kind", "A mapping is for pupils or for staff.")
+    if not isinstance(columns, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        raise ValidationError("columns", "A mapping names a column heading for each field.")
+    with atomic(session):
+        mapping = session.scalars(select(CsvMapping).where(CsvMapping.name == name)).first()
+        text = json.dumps(columns, ensure_ascii=False, sort_keys=True)
+        if mapping is None:
+            mapping = CsvMapping(name=name, kind=kind, columns=text, created_by_id=actor.id)
+            session.add(mapping)
+        else:
+            mapping.kind, mapping.columns, mapping.updated_by_id = kind, text, actor.id
+        session.flush()
+    return SavedMapping(name, kind, dict(columns))
 
 
 @requires(Permission.IMPORT_PEOPLE)
 def list_mappings(session: Session, kind: str | None = None) -> list[SavedMapping]:
     """The school's saved CSV mappings, by name."""
-    raise NotImplementedError
+    query = select(CsvMapping).order_by(CsvMapping.name)
+    if kind is not None:
+        query = query.where(CsvMapping.kind == kind)
+    return [_saved(m) for m in session.scalars(query)]
 
 
 @requires(Permission.IMPORT_PEOPLE)
 def get_mapping(session: Session, name: str) -> SavedMapping:
     """One saved mapping; `NotFound` names the saved ones."""
-    raise NotImplementedError
+    mapping = session.scalars(select(CsvMapping).where(CsvMapping.name == name.strip())).first()
+    if mapping is None:
+        saved = [m.name for m in session.scalars(select(CsvMapping).order_by(CsvMapping.name))]
+        known = (
+            "the saved ones are " + ", ".join(f"“{n}”" for n in saved)
+            if saved
+            else "none is saved yet"
+        )
+        raise NotFound(f"There is no saved mapping called “{name}”: {known}.")
+    return _saved(mapping)
+
+
+def _saved(mapping: CsvMapping) -> SavedMapping:
+    return SavedMapping(mapping.name, mapping.kind, json.loads(mapping.columns or "{}"))
+
+
+def _what_changed(before: Plan, now: Plan) -> str:
+    """The preview and now, told apart as a DSL would: counts first."""
+    old, new = before.counts(), now.counts()
+    differ = [f"{k}: {old[k]} then, {new[k]} now" for k in old if old[k] != new.get(k)]
+    if differ:
+        return "; ".join(differ[:3])
+    return "someone changed people or links the import touches"

@@ -1,0 +1,254 @@
+"""Matching, part two: the parent–pupil links an import adds, changes and ends, and the
+people who have left (only when the file is the whole school).
+
+An import only ever adds a "no contact" restriction: a file saying there is none while
+Footprint records one is shown as a warning and changes nothing. A link typed by hand
+that the file also has becomes kept by the MIS (changed, never added twice); a link typed
+by hand that the file doesn't have is left alone — only links an import made end."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.core.mis_import.plan import FieldChange, LinkPlan, PersonPlan
+from app.core.mis_import.records import LinkRecord
+from app.core.mis_import.snapshot import LinkState, PersonState
+from app.core.mis_import.work import NewLink, Ref
+from app.core.vocab import PersonKind
+
+if TYPE_CHECKING:
+    from app.core.mis_import.matching import Matcher
+
+#: The restriction's words when the file gives none.
+RESTRICTION = "Contact restriction"
+
+
+def _yes(value: bool | None) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def describe(
+    relationship: str, responsibility: bool | None, priority: int | None, no_contact: bool
+) -> str:
+    """ "Mother, parental responsibility, priority 1"."""
+    parts = [relationship or "Parent/carer"]
+    if responsibility is not None:
+        parts.append("parental responsibility" if responsibility else "no parental responsibility")
+    if priority is not None:
+        parts.append(f"priority {priority}")
+    if no_contact:
+        parts.append("no contact")
+    return ", ".join(parts)
+
+
+def _name(m: Matcher, ref: Ref) -> str:
+    if ref in m.names:
+        return m.names[ref]
+    person = m.log.people.get(ref) if isinstance(ref, int) else None
+    return person.name if person is not None else str(ref)
+
+
+def _on(m: Matcher, ref: Ref) -> int:
+    return m.incidents(ref) if isinstance(ref, int) else 0
+
+
+def plan_links(m: Matcher) -> None:
+    """Links added and changed (from the file's links), then links ended: those an import
+    made between a pupil in the file and a contact the file no longer links them to."""
+    seen: set[tuple[Ref, Ref]] = set()
+    for record in m.file.links:
+        child = m.pupil_refs.get(record.pupil_key)
+        parent = m.contact_refs.get(record.contact_key)
+        if child is None or parent is None or (parent, child) in seen:
+            continue  # a refused pupil or contact, or the same link twice
+        seen.add((parent, child))
+        existing = None
+        if isinstance(child, int) and isinstance(parent, int):
+            existing = next(
+                (link for link in m.log.links_of_child.get(child, []) if link.parent_id == parent),
+                None,
+            )
+        if existing is None:
+            _add(m, record, parent, child)
+        else:
+            _change(m, record, existing)
+    for child in m.pupil_refs.values():
+        if isinstance(child, int):
+            for link in m.log.links_of_child.get(child, []):
+                if link.mis_import_id is not None and (link.parent_id, child) not in seen:
+                    end_link(m, link)
+
+
+def _restriction_warning(m: Matcher, parent: Ref, child: Ref, reason: str) -> None:
+    m.plan.warnings.append(
+        f"{_name(m, parent)} is to have no contact with {_name(m, child)} ({reason}): "
+        f"no letter about {_name(m, child)} will be offered to them."
+    )
+
+
+def _add(m: Matcher, record: LinkRecord, parent: Ref, child: Ref) -> None:
+    no_contact = record.no_contact is True
+    reason = (record.no_contact_reason.strip() or RESTRICTION) if no_contact else ""
+    m.work.new_links.append(
+        NewLink(
+            parent,
+            child,
+            {
+                "relationship_label": record.relationship,
+                "parental_responsibility": record.parental_responsibility,
+                "priority": record.priority,
+                "receives_letters": record.parental_responsibility is not False,
+                "no_contact": no_contact,
+                "no_contact_reason": reason,
+            },
+        )
+    )
+    m.plan.links_added.append(
+        LinkPlan(
+            pupil_name=_name(m, child),
+            contact_name=_name(m, parent),
+            description=describe(
+                record.relationship, record.parental_responsibility, record.priority, no_contact
+            ),
+            adds_no_contact=no_contact,
+            on_incidents=_on(m, child),
+            pupil_key=record.pupil_key,
+            contact_key=record.contact_key,
+        )
+    )
+    if no_contact:
+        _restriction_warning(m, parent, child, reason)
+
+
+def _change(m: Matcher, record: LinkRecord, link: LinkState) -> None:
+    changes: list[FieldChange] = []
+    values: dict[str, object] = {}
+
+    def change(field: str, label: str, old: str, new: str, value: object) -> None:
+        changes.append(FieldChange(field, label, old, new))
+        values[field] = value
+
+    if record.relationship and record.relationship != link.relationship_label:
+        change(
+            "relationship_label",
+            "Relationship",
+            link.relationship_label,
+            record.relationship,
+            record.relationship,
+        )
+    responsibility = record.parental_responsibility
+    if responsibility is not None and responsibility != link.parental_responsibility:
+        change(
+            "parental_responsibility",
+            "Parental responsibility",
+            _yes(link.parental_responsibility),
+            _yes(responsibility),
+            responsibility,
+        )
+        # Losing parental responsibility stops letters; gaining it doesn't start them
+        # again by itself (the DSL may have stopped them for a reason of their own).
+        if responsibility is False and link.receives_letters:
+            change("receives_letters", "Receives letters", "Yes", "No", False)
+    if record.priority is not None and record.priority != link.priority:
+        old = "" if link.priority is None else str(link.priority)
+        change("priority", "Priority", old, str(record.priority), record.priority)
+    adds = record.no_contact is True and not link.no_contact
+    parent, child = link.parent_id, link.child_id
+    if adds:
+        reason = record.no_contact_reason.strip() or RESTRICTION
+        change("no_contact", "No contact", "No", f"Yes ({reason})", True)
+        values["no_contact_reason"] = reason
+        _restriction_warning(m, parent, child, reason)
+    elif record.no_contact is False and link.no_contact:
+        m.plan.warnings.append(
+            f"The file says {_name(m, parent)} may be contacted about {_name(m, child)}, but "
+            f"Footprint records no contact ({link.no_contact_reason or 'restriction recorded'})"
+            ": the restriction stays. Lift it in People if it has really ended."
+        )
+    if link.mis_import_id is None:
+        change("mis_import_id", "Kept by the MIS", "No", "Yes", True)
+    if not changes:
+        return
+    m.work.link_updates[link.id] = values
+    m.plan.links_changed.append(
+        LinkPlan(
+            pupil_name=_name(m, child),
+            contact_name=_name(m, parent),
+            description="; ".join(f"{c.label}: {c.old or '—'} → {c.new}" for c in changes),
+            link_id=link.id,
+            changes=tuple(changes),
+            adds_no_contact=adds,
+            on_incidents=_on(m, child),
+            pupil_key=record.pupil_key,
+            contact_key=record.contact_key,
+        )
+    )
+
+
+def end_link(m: Matcher, link: LinkState) -> None:
+    if link.id in m.work.links_ended:
+        return
+    m.work.links_ended.append(link.id)
+    m.plan.links_ended.append(
+        LinkPlan(
+            pupil_name=_name(m, link.child_id),
+            contact_name=_name(m, link.parent_id),
+            description=describe(
+                link.relationship_label,
+                link.parental_responsibility,
+                link.priority,
+                link.no_contact,
+            ),
+            link_id=link.id,
+            on_incidents=_on(m, link.child_id),
+        )
+    )
+
+
+def _leave(m: Matcher, person: PersonState) -> None:
+    m.work.leavers.append(person.id)
+    m.plan.left.append(
+        PersonPlan("", person.kind, person.name, person.id, (), m.incidents(person.id))
+    )
+
+
+def _still_here(m: Matcher, person: PersonState) -> bool:
+    return person.left_on is None and person.id not in m.claimed
+
+
+def plan_leavers(m: Matcher) -> None:
+    """With the whole school in the file: pupils the MIS keeps who are not in it have left
+    (and their links end), then contacts the MIS keeps whose every link ended; staff the
+    MIS keeps who are not in a whole staff file have left. People typed by hand that the
+    file doesn't mention are named (`not_in_file`) and left as they are."""
+    f = m.file
+    pupil_import = bool(f.pupils or f.contacts)
+    if m.plan.whole_school and f.pupils:
+        for person in sorted(m.log.of_kind(PersonKind.PUPIL), key=lambda p: p.id):
+            if person.mis_keeps and _still_here(m, person):
+                _leave(m, person)
+                for link in m.log.links_of_child.get(person.id, []):
+                    end_link(m, link)
+    if m.plan.whole_school and pupil_import:
+        ended = set(m.work.links_ended)
+        for person in sorted(m.log.of_kind(PersonKind.PARENT), key=lambda p: p.id):
+            links = m.log.links_of_parent.get(person.id, [])
+            if (
+                person.mis_keeps
+                and _still_here(m, person)
+                and links
+                and all(link.id in ended for link in links)
+            ):
+                _leave(m, person)
+    if m.plan.whole_school and f.staff and not f.pupils:
+        for person in sorted(m.log.of_kind(PersonKind.STAFF), key=lambda p: p.id):
+            if person.mis_keeps and _still_here(m, person):
+                _leave(m, person)
+    kinds = {PersonKind.PUPIL, PersonKind.PARENT} if pupil_import else set()
+    if f.staff:
+        kinds.add(PersonKind.STAFF)
+    for person in sorted(m.log.people.values(), key=lambda p: p.id):
+        if person.kind in kinds and not person.mis_keeps and _still_here(m, person):
+            m.plan.not_in_file.append(
+                PersonPlan("", person.kind, person.name, person.id, (), m.incidents(person.id))
+            )
