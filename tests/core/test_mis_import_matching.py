@@ -268,3 +268,49 @@ def test_saved_mappings(database: Database, actor: User) -> None:
     assert raised.value.message == (
         "There is no saved mapping called “Arbor”: the saved ones are “SIMS pupils”, “Staff list”."
     )
+
+
+def test_contacts_without_an_mis_id_and_links_the_mis_drops(
+    database: Database, actor: User
+) -> None:
+    with database.read(actor) as s:
+        plan = preview_import(s, september(), whole_school=True)
+    with database.write(actor) as s:
+        apply_import(s, actor, september(), plan)
+        grace_id = s.scalars(select(Person.id).where(Person.mis_id == "101")).one()
+    later = september()
+    later.sha256 = "e" * 64
+    # Grace without an MIS id at a new address: only a suggestion, as Amara's parent;
+    # David is no longer linked to Tobi (but still to Amara, so he has not left).
+    later.contacts[0] = replace(
+        later.contacts[0], key="name:grace okafor|cr42aa", mis_id=None, postcode="CR4 2AA"
+    )
+    later.links = [
+        replace(link, contact_key="name:grace okafor|cr42aa")
+        if link.contact_key == "mis:101"
+        else link
+        for link in later.links
+        if (link.pupil_key, link.contact_key) != (upn(2), "mis:102")
+    ]
+    with database.read(actor) as s:
+        plan = preview_import(s, later, whole_school=True)
+    assert [(x.record_key, x.person_id, x.why) for x in plan.suggestions] == [
+        ("contact:name:grace okafor|cr42aa", grace_id, "same name, already linked to the pupil")
+    ]
+    assert [p.name for p in plan.added] == ["Grace Okafor"]
+    ended = [(lp.contact_name, lp.pupil_name) for lp in plan.links_ended]
+    assert ended == [
+        ("Grace Okafor", "Amara Okafor"),
+        ("Grace Okafor", "Tobi Okafor"),
+        ("David Okafor", "Tobi Okafor"),
+    ]
+    # The old Grace's every link ends, so she has left; David has not.
+    assert [p.name for p in plan.left] == ["Grace Okafor"]
+    with database.read(actor) as s:
+        decided = preview_import(
+            s, later, whole_school=True, decisions={"contact:name:grace okafor|cr42aa": grace_id}
+        )
+    assert decided.added == [] and decided.left == [] and decided.suggestions == []
+    assert [(lp.contact_name, lp.pupil_name) for lp in decided.links_ended] == [
+        ("David Okafor", "Tobi Okafor")
+    ]
