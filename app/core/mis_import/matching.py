@@ -123,6 +123,9 @@ class Matcher:
         self.pupil_refs: dict[str, Ref] = {}
         self.contact_refs: dict[str, Ref] = {}
         self.names: dict[Ref, str] = {}
+        self.pupils_of_contact: dict[str, list[str]] = {}
+        for link in import_file.links:
+            self.pupils_of_contact.setdefault(link.contact_key, []).append(link.pupil_key)
 
     def incidents(self, person_id: int | None) -> int:
         return self.log.incidents.get(person_id, 0) if person_id is not None else 0
@@ -170,10 +173,8 @@ class Matcher:
                 if p.id not in self.claimed:
                     return p
         # The same name among the current parents of this contact's pupils.
-        for link in self.file.links:
-            if link.contact_key != r.key:
-                continue
-            pupil = self.pupil_refs.get(link.pupil_key)
+        for pupil_key in self.pupils_of_contact.get(r.key, ()):
+            pupil = self.pupil_refs.get(pupil_key)
             if not isinstance(pupil, int):
                 continue
             for existing in self.log.links_of_child.get(pupil, []):
