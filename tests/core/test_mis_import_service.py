@@ -197,10 +197,11 @@ def test_the_spring_file_and_back_again(database: Database, actor: User) -> None
             spring().contacts[0].position,
         ),
     ]
+    gone = (FieldChange("left_on", "Left", "", "11/01/2027"),)
     assert plan.left == [
-        PersonPlan("", PersonKind.PUPIL, "Jack Hughes", jack.id, (), 1),
-        PersonPlan("", PersonKind.PARENT, "Sarah Hughes", sarah.id, (), 0),
-        PersonPlan("", PersonKind.PARENT, "Mark Hughes", mark.id, (), 0),
+        PersonPlan("", PersonKind.PUPIL, "Jack Hughes", jack.id, gone, 1),
+        PersonPlan("", PersonKind.PARENT, "Sarah Hughes", sarah.id, gone, 0),
+        PersonPlan("", PersonKind.PARENT, "Mark Hughes", mark.id, gone, 0),
     ]
     assert [(lp.contact_name, lp.pupil_name, lp.description) for lp in plan.links_ended] == [
         ("Sarah Hughes", "Jack Hughes", "Mother, parental responsibility, priority 1"),

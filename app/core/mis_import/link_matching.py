@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from app.core.mis_import.plan import FieldChange, LinkPlan, PersonPlan
 from app.core.mis_import.records import LinkRecord
 from app.core.mis_import.snapshot import LinkState, PersonState
-from app.core.mis_import.work import NewLink, Ref
+from app.core.mis_import.work import NewLink, Ref, show
 from app.core.vocab import PersonKind
 
 if TYPE_CHECKING:
@@ -207,8 +207,9 @@ def end_link(m: Matcher, link: LinkState) -> None:
 
 def _leave(m: Matcher, person: PersonState) -> None:
     m.work.leavers.append(person.id)
+    changes = () if m.today is None else (FieldChange("left_on", "Left", "", show("", m.today)),)
     m.plan.left.append(
-        PersonPlan("", person.kind, person.name, person.id, (), m.incidents(person.id))
+        PersonPlan("", person.kind, person.name, person.id, changes, m.incidents(person.id))
     )
 
 

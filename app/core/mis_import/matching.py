@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 from app.core.mis_import.link_matching import plan_leavers, plan_links
 from app.core.mis_import.plan import FieldChange, PersonPlan, Plan, Suggestion
@@ -124,6 +125,7 @@ class Matcher:
         self.contact_refs: dict[str, Ref] = {}
         self.names: dict[Ref, str] = {}
         self.pupils_of_contact: dict[str, list[str]] = {}
+        self.today: date | None = None
         for link in import_file.links:
             self.pupils_of_contact.setdefault(link.contact_key, []).append(link.pupil_key)
 
@@ -273,10 +275,12 @@ def build_plan(
     decisions: dict[str, int] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    today: date | None = None,
 ) -> tuple[Plan, Work]:
     """The preview of importing `import_file` into the log `snapshot` describes, and the
-    writes that would make it so."""
+    writes that would make it so; `today` is the leavers' date, as the preview shows it."""
     m = Matcher(import_file, snapshot, whole_school, decisions or {})
+    m.today = today
     total = len(import_file.pupils) + len(import_file.contacts) + len(import_file.staff)
     done = 0
 

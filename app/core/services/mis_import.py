@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.clock import today_london
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.mis_import.matching import build_plan
 from app.core.mis_import.plan import Plan
@@ -80,6 +81,7 @@ def preview_import(
         decisions=decisions,
         progress=progress,
         cancelled=cancelled,
+        today=today_london(),
     )
     return plan
 
@@ -98,6 +100,7 @@ def apply_import(
             load_snapshot(session),
             whole_school=plan.whole_school,
             decisions=plan.decisions,
+            today=today_london(),
         )
         if fresh.fingerprint != plan.fingerprint:
             raise Conflict(
