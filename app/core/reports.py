@@ -83,6 +83,9 @@ class GovernorsReport:
     #: Prejudice-based incidents by the type of prejudice (Ofsted looks for this analysis);
     #: an incident counts once, under its recorded type.
     by_prejudice_type: list[Row] = field(default_factory=list)
+    #: Incidents by the year group of the pupils involved, as it was when each was added
+    #: (an incident counts under each year group it involved).
+    by_year_group: list[Row] = field(default_factory=list)
 
     def show(self, count: int) -> str:
         return shown(count, self.suppress)

@@ -255,6 +255,16 @@ class GovernorsReportDocument(FootprintDocument):
                 r.by_poster,
                 "An incident with posters of two kinds counts under both.",
             )
+            if r.by_year_group:
+                story += self._counts(
+                    "Pupils' year groups",
+                    r.by_year_group,
+                    "Incidents by the year group of the pupils involved, as it was when each "
+                    "was added to the incident; an incident involving pupils of two year groups "
+                    "counts under both.",
+                    column="Year group",
+                    additive=False,
+                )
             story += self._counts("Severity", r.by_severity)
         story += self._requests()
         story += self._escalations()

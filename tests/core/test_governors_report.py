@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import re
 from collections import Counter
@@ -41,6 +42,7 @@ from app.core.services.governors_rows import CSV_HEADINGS, anonymised_rows, rows
 from app.core.services.incidents import withdraw_incident
 from app.core.services.involvements import add_involvement
 from app.core.services.letter_values import letterhead
+from app.core.services.people import update_person
 from app.core.services.school import SchoolDetails, get_settings, save_settings
 from app.core.services.terms import ensure_default_terms, list_terms
 from app.core.vocab import (
@@ -56,7 +58,7 @@ from app.core.vocab import (
     Severity,
 )
 from app.documents.governors import GovernorsReportDocument
-from tests.factories import make_incident, make_person
+from tests.factories import make_incident, make_person, person_details
 
 TERM_KEY = "2025-summer"
 PNG = bytes.fromhex(
@@ -925,3 +927,52 @@ def test_the_commentary_check_reads_the_names_in_the_log(database: Database, act
         assert commentary_warnings(s, "Mr Osei helped.") == [
             "It names someone by title: “Mr Osei”."
         ]
+
+
+def test_pupils_are_counted_in_the_year_group_they_were_in_at_the_time(
+    database: Database, actor: User
+) -> None:
+    """September's import moves every pupil up a year; the summer term's report still
+    counts each pupil in the year group they were in when the incident was recorded, and
+    an incident with pupils of two year groups counts under both."""
+    with database.write(actor) as s:
+        save_settings(s, actor, SchoolDetails(name="Small School"))
+        ensure_default_terms(s, actor)
+        term = find_term(s, TERM_KEY)
+        mondays = _mondays(term)
+        pupils = []
+        for n, year in enumerate(("5", "5", "6", "R")):
+            pupils.append(
+                make_person(
+                    s, actor, kind=PersonKind.PUPIL, given_name=f"Pupil{n}", year_group=year
+                )
+            )
+        unknown = make_person(s, actor, kind=PersonKind.PUPIL, given_name="NoYear")
+        for n in range(4):
+            incident = make_incident(s, actor, seen_at=_at(mondays[n], 10), happened_at=None)
+            add_involvement(s, actor, incident.id, pupils[n].id, InvolvementRole.TARGET)
+        both = make_incident(s, actor, seen_at=_at(mondays[4], 10), happened_at=None)
+        for pupil in (pupils[0], pupils[2], unknown):
+            add_involvement(s, actor, both.id, pupil.id, InvolvementRole.POSTER)
+        # The rollover: everyone moves up after the incidents were recorded.
+        for pupil, later in zip(pupils, ("6", "6", "7", "1"), strict=True):
+            details = person_details(
+                kind=PersonKind.PUPIL, given_name=pupil.given_name, year_group=later
+            )
+            update_person(s, actor, pupil.id, details, expected_version=pupil.version)
+    with database.read(actor) as s:
+        report = build_report(s, term)
+    assert [(r.label, r.count) for r in report.by_year_group] == [
+        ("Reception", 1),
+        ("Year 5", 3),
+        ("Year 6", 2),
+        ("Year group not recorded", 1),
+    ]
+    pdf, exact = _pdf(database, term, suppress=False)
+    if os.environ.get("FOOTPRINT_KEEP_PDF"):  # to look at the layout
+        Path(os.environ["FOOTPRINT_KEEP_PDF"]).write_bytes(pdf)
+    assert "Pupils' year groups" in exact
+    assert _figure(exact, "Year 5") == "3"
+    _, suppressed = _pdf(database, term)
+    assert _figure(suppressed, "Year 5") == "3"
+    assert _figure(suppressed, "Reception") == "fewer than 3"

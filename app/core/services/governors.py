@@ -9,7 +9,7 @@ A term's reporting period runs from its first day to the day before the next ter
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -25,8 +25,6 @@ from app.core.models import (
     Escalation,
     Incident,
     IncidentCategory,
-    Involvement,
-    Person,
 )
 from app.core.permissions import Permission, requires
 from app.core.reports import GovernorsReport, TermFigures
@@ -34,6 +32,11 @@ from app.core.rules.escalation_groups import EscalationGroup, escalation_group
 from app.core.rules.school_days import SchoolCalendar, Term
 from app.core.rules.suppression import Row, RowGroup
 from app.core.services.governors_commentary import latest_commentary
+from app.core.services.governors_people import (
+    POSTER_ORDER,
+    poster_groups,
+    year_group_rows,
+)
 from app.core.services.school import find_settings
 from app.core.services.terms import list_terms
 from app.core.vocab import (
@@ -41,8 +44,6 @@ from app.core.vocab import (
     DeletionOutcome,
     EscalationKind,
     EscalationStatus,
-    InvolvementRole,
-    PersonKind,
     Platform,
     PrejudiceType,
     Severity,
@@ -55,17 +56,6 @@ TREND_TERMS = 4
 #: too is an incident, listed under its other categories).
 MENTION_CATEGORIES: frozenset[Category] = frozenset({Category.PRAISE})
 
-#: Who posted, in the groups governors see (one person's role must not show through).
-POSTER_GROUPS: dict[PersonKind, str] = {
-    PersonKind.PUPIL: "Pupil",
-    PersonKind.PARENT: "Parent/carer",
-    PersonKind.STAFF: "Staff, governor or volunteer",
-    PersonKind.GOVERNOR: "Staff, governor or volunteer",
-    PersonKind.VOLUNTEER: "Staff, governor or volunteer",
-    PersonKind.CONTRACTOR: "Third party",
-    PersonKind.THIRD_PARTY: "Third party",
-}
-POSTER_ORDER = ["Pupil", "Parent/carer", "Staff, governor or volunteer", "Third party", "Unknown"]
 REQUEST_ROWS = [
     (DeletionOutcome.REMOVED, "Post removed"),
     (DeletionOutcome.PARTLY_REMOVED, "Partly removed"),
@@ -195,7 +185,7 @@ def build_report(
             ).all()
         )
     )
-    posters = _poster_groups(session, in_period, incidents)
+    posters = poster_groups(session, in_period, incidents)
 
     request_outcomes, removal_days = _requests(session, period, calendar)
     escalation_counts = Counter(
@@ -299,6 +289,7 @@ def build_report(
         commentary=(commentary if commentary is not None else latest_commentary(session, term.key)),
         checkpoint=str(current_checkpoint(session) or ""),
         by_prejudice_type=[Row(t.label, prejudice[t]) for t in PrejudiceType if prejudice[t]],
+        by_year_group=year_group_rows(session, in_period),
     )
 
 
@@ -368,30 +359,6 @@ def _escalation_groups(by_kind: Counter[EscalationKind]) -> list[RowGroup]:
         for group in EscalationGroup
     ]
     return [g for g in groups if g.total]
-
-
-def _poster_groups(
-    session: Session, in_period: ColumnElement[bool], incidents: int
-) -> Counter[str]:
-    """Incidents by who posted: each incident once per group (an incident with posters of
-    two groups counts in both); incidents with no poster recorded are "Unknown"."""
-    pairs = session.execute(
-        select(Involvement.incident_id, Person.kind)
-        .join(Person, Person.id == Involvement.person_id)
-        .join(Incident, Incident.id == Involvement.incident_id)
-        .where(
-            in_period,
-            Involvement.role == InvolvementRole.POSTER,
-            Involvement.withdrawn_at.is_(None),
-        )
-        .distinct()
-    ).all()
-    members: dict[str, set[int]] = defaultdict(set)
-    for incident_id, kind in pairs:
-        members[POSTER_GROUPS[kind]].add(incident_id)
-    groups: Counter[str] = Counter({group: len(ids) for group, ids in members.items()})
-    groups["Unknown"] = incidents - len({incident_id for incident_id, _ in pairs})
-    return groups
 
 
 def _requests(

@@ -24,12 +24,11 @@ from app.core.models import (
 from app.core.permissions import Permission, requires
 from app.core.rules.school_days import Term
 from app.core.services.governors import (
-    POSTER_GROUPS,
-    POSTER_ORDER,
     incidents_in,
     school_days_to_removal,
     term_context,
 )
+from app.core.services.governors_people import POSTER_GROUPS, POSTER_ORDER
 from app.core.vocab import (
     DeletionOutcome,
     IncidentOutcome,
