@@ -1,5 +1,5 @@
 """`python -m bench [GROUP ...]` (or `make bench`): print the figures of a large synthetic
-log. Groups: queries, letters, list, report, encryption (default: all of them).
+log. Groups: queries, letters, list, report, encryption, import (default: all of them).
 
 By default the log is the cached SQLite one (`bench.cache`: built the first time, with its
 full audit trail) and the figures measure a copy of it in a temporary folder; with
@@ -18,6 +18,7 @@ from sqlalchemy import make_url
 
 # Importing each module registers its figures.
 import bench.encryption_figures
+import bench.import_figures
 import bench.letter_figures
 import bench.list_figures
 import bench.report_figures  # noqa: F401
@@ -43,6 +44,7 @@ GROUPS = {
     "list": "bench.list_figures",
     "report": "bench.report_figures",
     "encryption": "bench.encryption_figures",
+    "import": "bench.import_figures",
 }
 
 
