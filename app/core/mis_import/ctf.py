@@ -30,11 +30,20 @@ from app.core.mis_import.records import (
 
 #: Files bigger than this are refused before any parsing.
 MAX_BYTES = 100 * 1024 * 1024
-_CHUNK = 64 * 1024
+_CHUNK = 16 * 1024
 #: Progress is reported, and Cancel looked at, after about this many pupils.
 _EVERY = 100
 # expat's codes for a document that stops in the middle.
 _ENDS_EARLY = {3, 5}  # "no element found", "unclosed token"
+# The parts of a Pupil the reader uses. The rest (assessments, attendance, school history:
+# most of a real CTF's bytes) is passed over without building elements.
+_PUPIL_PARTS = frozenset(
+    {
+        *("upn", "surname", "forename", "legalsurname", "legalforename", "dob"),
+        *("basicdetails", "reggroup", "registrationgroup", "address", "phones", "email"),
+        "contacts",
+    }
+)
 
 
 def _local(tag: str) -> str:
@@ -54,6 +63,7 @@ class _Target:
         self._builder: TreeBuilder | None = None
         self._depth = 0
         self._kind = ""
+        self._skip = 0
         self.pupils = 0
 
     def _line(self) -> int:
@@ -76,12 +86,18 @@ class _Target:
                 return
             self._builder, self._kind, self._depth = TreeBuilder(), name, 0
             self.lines.clear()
+        if self._skip or (self._depth == 1 and self._kind == "pupil" and name not in _PUPIL_PARTS):
+            self._skip += 1
+            return
         self._depth += 1
         elem = self._builder.start(name, {})
         self.lines[id(elem)] = self._line()
 
     def end(self, tag: str) -> None:
         if self._builder is None:
+            return
+        if self._skip:
+            self._skip -= 1
             return
         self._builder.end(_local(tag))
         self._depth -= 1
@@ -95,7 +111,7 @@ class _Target:
                 self.read_pupil(elem)
 
     def data(self, data: str) -> None:
-        if self._builder is not None:
+        if self._builder is not None and not self._skip:
             self._builder.data(data)
 
     def close(self) -> None:
