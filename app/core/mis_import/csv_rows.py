@@ -110,6 +110,7 @@ def staff_from_rows(
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> None:
+    staff: list[StaffRecord] = []
     for n, cells in _cells(rows, headers, index, result, progress, cancelled):
         family, given = cells.get("family_name", ""), cells.get("given_name", "")
         problems = [
@@ -125,7 +126,7 @@ def staff_from_rows(
             result.refused.append(Refusal(Position(row=n), " ".join(problems), who))
             continue
         mis_id = cells.get("mis_id", "")
-        result.staff.append(
+        staff.append(
             StaffRecord(
                 key=f"mis:{mis_id}" if mis_id else f"row:{n}",
                 given_name=given,
@@ -137,6 +138,23 @@ def staff_from_rows(
                 email=cells.get("email", ""),
             )
         )
+    rows_of: dict[str, list[StaffRecord]] = {}
+    for member in staff:
+        rows_of.setdefault(member.key, []).append(member)
+    for member in staff:
+        others = [str(m.position) for m in rows_of[member.key] if m is not member]
+        if not others:
+            result.staff.append(member)
+            continue
+        result.refused.append(
+            Refusal(
+                member.position,
+                f"The staff id {member.mis_id} is also given to the member of staff at "
+                f"{', '.join(others)}: neither is imported until the MIS is corrected.",
+                f"{member.given_name} {member.family_name}",
+            )
+        )
+    result.refused.sort(key=lambda r: r.position.row or 0)
 
 
 def pupils_from_rows(

@@ -31,6 +31,8 @@ from app.core.mis_import.records import (
 #: Files bigger than this are refused before any parsing.
 MAX_BYTES = 100 * 1024 * 1024
 _CHUNK = 16 * 1024
+#: The most text (with a little for each element) one Pupil or Header may hold.
+_MAX_ELEMENT = 2_000_000
 #: Progress is reported, and Cancel looked at, after about this many pupils.
 _EVERY = 100
 # expat's codes for a document that stops in the middle.
@@ -63,7 +65,9 @@ class _Target:
         self._builder: TreeBuilder | None = None
         self._depth = 0
         self._kind = ""
+        self._start = 0
         self._skip = 0
+        self._size = 0
         self.pupils = 0
 
     def _line(self) -> int:
@@ -86,10 +90,12 @@ class _Target:
                 return
             self._builder, self._kind, self._depth = TreeBuilder(), name, 0
             self.lines.clear()
+            self._size, self._start = 0, self._line()
         if self._skip or (self._depth == 1 and self._kind == "pupil" and name not in _PUPIL_PARTS):
             self._skip += 1
             return
         self._depth += 1
+        self._grow(100)
         elem = self._builder.start(name, {})
         self.lines[id(elem)] = self._line()
 
@@ -112,7 +118,18 @@ class _Target:
 
     def data(self, data: str) -> None:
         if self._builder is not None and not self._skip:
+            self._grow(len(data))
             self._builder.data(data)
+
+    def _grow(self, size: int) -> None:
+        # A Pupil is a few kilobytes: one of megabytes is a hostile file, refused before
+        # it fills the memory.
+        self._size += size
+        if self._size > _MAX_ELEMENT:
+            raise ImportFileError(
+                f"The {'pupil' if self._kind == 'pupil' else 'header'} that starts at line "
+                f"{self._start} is far bigger than any real one, so the file was not read."
+            )
 
     def close(self) -> None:
         return None

@@ -194,7 +194,7 @@ def merge_contacts(
                     )
                 )
                 continue
-            identity = _identity(contact)
+            identity = _identity(contact, draft)
             if identity not in contacts:
                 contacts[identity] = contact
                 keys[identity] = _unique_key(contact, used)
@@ -214,17 +214,17 @@ def merge_contacts(
     return records, links
 
 
-def _identity(contact: ContactDraft) -> tuple[str, ...]:
+def _identity(contact: ContactDraft, pupil: PupilDraft) -> tuple[str, ...]:
     if contact.mis_id.strip():
         return ("mis", contact.mis_id.strip())
-    first_line = contact.address.split("\n", 1)[0]
-    return (
-        "name",
-        name_key(contact.given_name),
-        name_key(contact.family_name),
-        name_key(contact.postcode),
-        name_key(first_line),
-    )
+    names = (name_key(contact.given_name), name_key(contact.family_name))
+    if contact.address or contact.postcode:
+        first_line = contact.address.split("\n", 1)[0]
+        return ("name", *names, name_key(contact.postcode), name_key(first_line))
+    # No address: the same name in the same household (siblings share one), rather than
+    # every "Jo Smith" in the school made one person.
+    first_line = pupil.address.split("\n", 1)[0]
+    return ("household", *names, name_key(pupil.postcode), name_key(first_line))
 
 
 def _unique_key(contact: ContactDraft, used: set[str]) -> str:
@@ -233,9 +233,10 @@ def _unique_key(contact: ContactDraft, used: set[str]) -> str:
     else:
         names = name_key(contact.given_name, contact.family_name)
         key = f"name:{names}|{name_key(contact.postcode)}"
-        if key in used:
+        first_line = name_key(contact.address.split("\n", 1)[0])
+        if key in used and first_line:
             # Two different people of the same name at the same postcode.
-            key += f"|{name_key(contact.address.split(chr(10), 1)[0])}"
+            key += f"|{first_line}"
         n = 2
         base = key
         while key in used:

@@ -399,6 +399,9 @@ def test_staff(tmp_path: Path) -> None:
         "Staff Code,Title,Surname,Forename,Role,Work Email\n"
         "ABC,Ms,Okafor,Adaeze,Designated Safeguarding Lead,a.okafor@example.org\n"
         ",Mr,,Tom,Teacher,\n"
+        "X1,Mr,Hall,Ben,Teacher,\n"
+        "x1,Mrs,Hall,Ann,Teacher,\n"
+        "X1,Mr,Ward,Max,Caretaker,\n"
     )
     got = _read(_write(tmp_path, text), "staff")
     assert got.staff == [
@@ -411,9 +414,26 @@ def test_staff(tmp_path: Path) -> None:
             title="Ms",
             job_title="Designated Safeguarding Lead",
             email="a.okafor@example.org",
-        )
+        ),
+        StaffRecord(
+            "mis:x1", "Ann", "Hall", Position(row=5), mis_id="x1", title="Mrs", job_title="Teacher"
+        ),
     ]
-    assert got.refused == [Refusal(Position(row=3), "The member of staff has no surname.", "Tom")]
+    assert got.refused == [
+        Refusal(Position(row=3), "The member of staff has no surname.", "Tom"),
+        Refusal(
+            Position(row=4),
+            "The staff id X1 is also given to the member of staff at "
+            "row 6: neither is imported until the MIS is corrected.",
+            "Ben Hall",
+        ),
+        Refusal(
+            Position(row=6),
+            "The staff id X1 is also given to the member of staff at "
+            "row 4: neither is imported until the MIS is corrected.",
+            "Max Ward",
+        ),
+    ]
 
 
 def test_mapping_problems(tmp_path: Path) -> None:

@@ -209,10 +209,18 @@ def test_same_name_at_another_address_is_another_person(tmp_path: Path) -> None:
         + _contact("Smith", "Anne", _address("EF9 9ZZ"))
         + "      </Contacts>\n",
     )
+    other_street = _address().replace("Linnet Close", "Tanners Row")
+    body += pupil(
+        UPN3,
+        extra="      <Contacts>\n"
+        + _contact("Smith", "Anne", other_street)
+        + "      </Contacts>\n",
+    )
     got = read(write(tmp_path, body))
     assert [c.key for c in got.contacts] == [
         "name:anne smith|ef1 1aa",
         "name:anne smith|ef9 9zz",
+        "name:anne smith|ef1 1aa|9 tanners row",
     ]
 
 

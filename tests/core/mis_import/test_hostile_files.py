@@ -212,3 +212,30 @@ def test_a_50_mb_file_is_read_within_time_and_memory(tmp_path: Path) -> None:
     assert len(got.contacts) == 1 and len(got.links) == count
     assert seconds < 30, seconds
     assert peak < 300 * 1024 * 1024, peak
+
+
+def test_a_pupil_too_big_to_be_real(tmp_path: Path) -> None:
+    path = write(tmp_path, pupil() + pupil(make_upn(380, 2093, 8), surname="x" * 3_000_000))
+    assert _refused(path) == (
+        "The pupil that starts at line 22 is far bigger than any real one, so the file was "
+        "not read."
+    )
+
+
+def test_parents_without_an_address_are_one_person_per_household(tmp_path: Path) -> None:
+    def family(n: int, postcode: str) -> str:
+        home = f"      <Address><PostCode>{postcode}</PostCode></Address>\n"
+        mum = (
+            "      <Contacts><Contact><Surname>Smith</Surname><Forename>Jo</Forename>"
+            "</Contact></Contacts>\n"
+        )
+        return pupil(make_upn(380, 2093, n), extra=home + mum)
+
+    body = family(1, "EF1 1AA") + family(2, "EF1 1AA") + family(3, "EF9 9ZZ")
+    got = read_ctf(write(tmp_path, body), today=TODAY)
+    assert [c.key for c in got.contacts] == ["name:jo smith|", "name:jo smith||2"]
+    assert [k.contact_key for k in got.links] == [
+        "name:jo smith|",
+        "name:jo smith|",
+        "name:jo smith||2",
+    ]
