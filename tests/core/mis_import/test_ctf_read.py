@@ -360,3 +360,12 @@ def test_progress_and_cancel(tmp_path: Path) -> None:
     with pytest.raises(ImportCancelled):
         read_ctf(path, cancelled=cancel, today=TODAY)
     assert len(asked) == 2
+
+
+def test_a_windows_1252_file_says_so_and_is_read(tmp_path: Path) -> None:
+    from tests.core.mis_import.ctf_texts import FOOTER, header
+
+    text = (header() + pupil(surname="Zoë Núñez") + FOOTER).replace("UTF-8", "windows-1252")
+    path = tmp_path / "w.xml"
+    path.write_bytes(text.encode("cp1252"))
+    assert [p.family_name for p in read(path).pupils] == ["Zoë Núñez"]
