@@ -306,6 +306,21 @@ def test_a_partial_file_has_no_leavers(database: Database, actor: User) -> None:
     assert [p.name for p in plan.changed] == ["Lily Chen", "Grace Okafor"]
 
 
+def test_a_class_list_without_contacts_ends_no_family_link(database: Database, actor: User) -> None:
+    """A CSV of UPNs and classes says nothing about families: it moves pupils to their
+    classes and leaves every link as it was (the demo school's class list relies on it)."""
+    _import(database, actor, september())
+    before = _links(database)
+    classes = september()
+    classes.contacts, classes.links = [], []
+    classes.pupils = [replace(p, class_name=f"New {p.class_name}") for p in classes.pupils]
+    plan = _import(database, actor, classes, whole_school=True)
+    assert plan.links_ended == [] and plan.left == []
+    assert len(plan.changed) == 6
+    assert _links(database) == before
+    assert _person(database, upn=upn(1)).class_name == "New 5 Oak"
+
+
 def test_the_log_changing_after_the_preview_is_a_conflict(database: Database, actor: User) -> None:
     _import(database, actor, september())
     plan = _preview(database, actor, spring())

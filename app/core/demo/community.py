@@ -10,9 +10,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.core.demo import names
+from app.core.demo.families import FamilyRecords, import_families
 from app.core.demo.names import Heritage
+from app.core.mis_import.records import ContactRecord, Position
 from app.core.models import User
-from app.core.services.people import PersonDetails, create_person, link_parent
+from app.core.services.people import PersonDetails, create_person
 from app.core.vocab import PersonKind, Platform
 
 PUPILS = 300
@@ -110,12 +112,18 @@ class CommunityBuilder:
         # Ofcom keeps 07700 900000–900999 for drama: numbers that ring no one.
         self.phones = iter(rng.sample(range(900000, 901000), 1000))
         self.class_sizes: dict[str, int] = {}
+        # Families are drawn first and then imported from the "MIS" together.
+        self.families = FamilyRecords()
+        self.drawn: list[tuple[str, int, str]] = []  # (UPN, year index, class)
+        self.carer_keys: list[str] = []
 
     def build(self) -> Community:
-        """Staff first (so classes have teachers), then families, then everyone else."""
+        """Staff first (so classes have teachers), then families (imported as a school's
+        would be, from a CTF and a class list), then everyone else."""
         self._staff()
-        while len(self.community.pupils) < PUPILS:
+        while len(self.drawn) < PUPILS:
             self._family()
+        self._import_families()
         self._governors_volunteers_contractors()
         self._third_parties()
         return self.community
@@ -190,9 +198,9 @@ class CommunityBuilder:
         heritage = self.names.heritage()
         surname = self.names.surname(heritage)
         count = rng.choices((1, 2, 3), weights=(74, 22, 4))[0]
-        count = min(count, PUPILS - len(self.community.pupils))
+        count = min(count, PUPILS - len(self.drawn))
         years = rng.sample(range(len(YEAR_GROUPS)), count)
-        pupil_ids = [self._pupil(heritage, surname, year_index) for year_index in years]
+        upns = [self._pupil(heritage, surname, year_index) for year_index in years]
         shape = rng.choices(
             ("couple", "single", "separated", "separated_step", "kinship"),
             weights=(66, 10, 15, 7, 2),
@@ -212,22 +220,12 @@ class CommunityBuilder:
             carers.append((False, "Stepfather", self.names.surname(other), home, False))
         if shape == "single" and rng.random() < 0.2:
             carers[0] = (False, "Father", surname, home, True)
-        for female, label, family, (address, postcode), letters in carers:
-            parent_id = self._parent(heritage, female, family, address, postcode)
-            self.community.parents.append(parent_id)
-            for pupil_id in pupil_ids:
-                link_parent(
-                    self.session,
-                    self.actor,
-                    parent_id,
-                    pupil_id,
-                    relationship_label=label,
-                    receives_letters=letters,
-                )
-                self.community.links += 1
-                self._pupil_by_id(pupil_id).parent_ids.append(parent_id)
+        for priority, (female, label, family, (address, postcode), letters) in enumerate(carers, 1):
+            key = self._parent(heritage, female, family, address, postcode)
+            for upn in upns:
+                self.families.link(upn, key, label, priority, letters)
 
-    def _pupil(self, heritage: Heritage, surname: str, year_index: int) -> int:
+    def _pupil(self, heritage: Heritage, surname: str, year_index: int) -> str:
         female = self.rng.random() < 0.5
         year, classes = names.CLASSES[year_index]
         # Fill the smaller of the two classes, as admissions would.
@@ -235,29 +233,20 @@ class CommunityBuilder:
             (f"{year} {word}" for word in classes), key=lambda n: self.class_sizes.get(n, 0)
         )
         self.class_sizes[class_name] = self.class_sizes.get(class_name, 0) + 1
-        person_id = self._add(
-            PersonDetails(
-                kind=PersonKind.PUPIL,
-                given_name=self.names.given(heritage, female),
-                family_name=gendered(surname, female),
-                year_group=year,
-                class_name=class_name,
-                date_of_birth=date_of_birth(self.rng, self.academic_year, year_index),
-            )
+        upn = self.families.pupil(
+            self.rng,
+            self.names.given(heritage, female),
+            gendered(surname, female),
+            date_of_birth(self.rng, self.academic_year, year_index),
+            year,
+            class_name,
         )
-        self.community.pupils.append(DemoPupil(person_id, year_index, class_name))
-        return person_id
-
-    def _pupil_by_id(self, pupil_id: int) -> DemoPupil:
-        # Siblings were just appended, so the search from the end is short.
-        for pupil in reversed(self.community.pupils):
-            if pupil.id == pupil_id:
-                return pupil
-        raise KeyError(pupil_id)
+        self.drawn.append((upn, year_index, class_name))
+        return upn
 
     def _parent(
         self, heritage: Heritage, female: bool, family: str, address: str, postcode: str
-    ) -> int:
+    ) -> str:
         rng = self.rng
         given = self.names.given(heritage, female)
         family = gendered(family, female)
@@ -269,11 +258,14 @@ class CommunityBuilder:
         if rng.random() < 0.85:
             local = ascii_slug(given) or "parent"
             email = f"{local}.{ascii_slug(family) or rng.randint(10, 99)}@example.com"
-        return self._add(
-            PersonDetails(
-                kind=PersonKind.PARENT,
+        key = f"demo:{len(self.carer_keys) + 1}"
+        self.carer_keys.append(key)
+        return self.families.carer(
+            ContactRecord(
+                key=key,
                 given_name=given,
                 family_name=family,
+                position=Position(),
                 title=title,
                 address=address,
                 postcode=postcode,
@@ -281,6 +273,15 @@ class CommunityBuilder:
                 phone=self._phone() if rng.random() < 0.9 else "",
             )
         )
+
+    def _import_families(self) -> None:
+        c = self.community
+        pupil_ids, carers = import_families(self.session, self.actor, self.families)
+        for upn, year_index, class_name in self.drawn:
+            pupil_id = pupil_ids[upn]
+            c.pupils.append(DemoPupil(pupil_id, year_index, class_name, carers.get(pupil_id, [])))
+        c.parents = sorted({parent for ids in carers.values() for parent in ids})
+        c.links = len(self.families.links)
 
     def _governors_volunteers_contractors(self) -> None:
         c = self.community

@@ -54,7 +54,9 @@ def _on(m: Matcher, ref: Ref) -> int:
 
 def plan_links(m: Matcher) -> None:
     """Links added and changed (from the file's links), then links ended: those an import
-    made between a pupil in the file and a contact the file no longer links them to."""
+    made between a pupil in the file and a contact the file no longer links them to. A
+    file with no contacts at all (a class list, a CTF exported without contacts) is
+    silent about families, so it ends no link."""
     seen: set[tuple[Ref, Ref]] = set()
     for record in m.file.links:
         child = m.pupil_refs.get(record.pupil_key)
@@ -72,6 +74,8 @@ def plan_links(m: Matcher) -> None:
             _add(m, record, parent, child)
         else:
             _change(m, record, existing)
+    if not m.file.contacts and not m.file.links:
+        return
     for child in m.pupil_refs.values():
         if isinstance(child, int):
             for link in m.log.links_of_child.get(child, []):
