@@ -12,9 +12,8 @@ from typing import IO
 from xml.sax.saxutils import escape
 
 from app.core.mis_import.records import ContactRecord, LinkRecord, PupilRecord
-from app.core.mis_import.sample import sample_school
 
-__all__ = ["sample_school", "write_ctf"]
+__all__ = ["write_ctf"]
 
 _NUMBERED = re.compile(r"^(\d+[A-Za-z]?)\s+(.+)$")
 _YEAR_CODES = {"N": "N2"}

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.core.mis_import.ctf import read_ctf
-from app.core.mis_import.ctf_write import sample_school, write_ctf
+from app.core.mis_import.ctf_write import write_ctf
 from app.core.mis_import.records import Position, PupilRecord
+from app.core.mis_import.sample import sample_school
 from app.core.mis_import.upn import upn_problem
 
 TODAY = date(2026, 9, 4)
