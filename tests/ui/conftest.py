@@ -22,13 +22,14 @@ def _not_offered_until_merged(monkeypatch: pytest.MonkeyPatch) -> None:
     stub (issue 15, written alongside), it lists nobody. Harmless once it is real."""
     from app.ui.letters import letter_dialog
 
-    real = letter_dialog.not_offered
+    real = getattr(letter_dialog, "not_offered")  # noqa: B009 (it is imported there, not exported)
 
     def guarded(*args: Any, **kwargs: Any) -> list[Any]:
         try:
-            return real(*args, **kwargs)
+            found: list[Any] = real(*args, **kwargs)
         except NotImplementedError:
             return []
+        return found
 
     monkeypatch.setattr(letter_dialog, "not_offered", guarded)
 

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.core.db import Database
@@ -65,8 +72,30 @@ def _answer(*steps: Callable[[QMessageBox], object]) -> None:
     when_modal(act, kind=QMessageBox)
 
 
-def _press(button: QMessageBox.StandardButton) -> Callable[[QMessageBox], object]:
-    return lambda box: box.button(button).click()
+def _press(
+    button: QMessageBox.StandardButton, seen: list[str] | None = None
+) -> Callable[[QMessageBox], object]:
+    """Note the box's text in `seen`, then press `button`."""
+
+    def act(box: QMessageBox) -> None:
+        if seen is not None:
+            seen.append(box.text())
+        box.button(button).click()
+
+    return act
+
+
+def _child(item: QTreeWidgetItem | None, index: int) -> QTreeWidgetItem:
+    assert item is not None
+    child = item.child(index)
+    assert child is not None
+    return child
+
+
+def _top(tree: QTreeWidget, index: int = 0) -> QTreeWidgetItem:
+    item = tree.topLevelItem(index)
+    assert item is not None
+    return item
 
 
 def _texts(step: PreviewStep, tree_name: str) -> list[str]:
@@ -82,7 +111,12 @@ def test_the_dsl_opens_the_import_from_the_people_page_office_staff_do_not_see_i
     assert people.import_button.isVisibleTo(people)
     assert people.import_button.text() == "Import from MIS…"
     seen: list[str] = []
-    when_modal(lambda d: (seen.append(d.windowTitle()), d.reject()), kind=ImportDialog)
+
+    def close(dialog: ImportDialog) -> None:
+        seen.append(dialog.windowTitle())
+        dialog.reject()
+
+    when_modal(close, kind=ImportDialog)
     qtbot.mouseClick(people.import_button, Qt.MouseButton.LeftButton)
     assert seen == ["Import from the MIS — Footprint"]
 
@@ -140,7 +174,7 @@ def test_a_ctf_is_previewed_with_its_counts_and_every_section(
         "Changed (1)",
         "Ended (1)",
     ]
-    court = changed_links.child(0)  # type: ignore[union-attr]
+    court = _child(changed_links, 0)
     assert court.text(2) == "No contact from now on: No contact: no → yes: court order"
     assert not court.icon(2).isNull()  # an icon and words, not colour alone
     assert _texts(step, "Refused rows") == [
@@ -222,7 +256,7 @@ def test_answering_a_suggestion_and_the_whole_school_question_previews_again(
         "A different person (added as new) | on 1 incident"
     ]
     assert not step.same.isEnabled()
-    step.suggestions.setCurrentItem(step.suggestions.topLevelItem(0))
+    step.suggestions.setCurrentItem(_top(step.suggestions))
     qtbot.mouseClick(step.same, Qt.MouseButton.LeftButton)
     assert fakes.previews[-1] == (True, {"pupil:B223456789012": 12})
     assert _texts(step, "Suggestions")[0].split(" | ")[3] == "Same person as Zofia Nowak"
@@ -233,7 +267,7 @@ def test_answering_a_suggestion_and_the_whole_school_question_previews_again(
     assert step.tab_titles()[2] == "Leavers (0)"
     assert "marks" not in step.summary.text()
 
-    step.suggestions.setCurrentItem(step.suggestions.topLevelItem(0))
+    step.suggestions.setCurrentItem(_top(step.suggestions))
     qtbot.mouseClick(step.different, Qt.MouseButton.LeftButton)
     assert fakes.previews[-1] == (False, {})
     assert len(fakes.previews) == 4
@@ -262,8 +296,7 @@ def test_applying_confirms_applies_refreshes_people_and_closes(
     refreshed: list[bool] = []
     window.context.data_changed.connect(lambda: refreshed.append(True))
     _answer(
-        lambda box: (asked.append(box.text()), _press(QMessageBox.StandardButton.Yes)(box)),
-        lambda box: (told.append(box.text()), box.accept()),
+        _press(QMessageBox.StandardButton.Yes, asked), _press(QMessageBox.StandardButton.Ok, told)
     )
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert asked == [
@@ -288,10 +321,7 @@ def test_a_conflict_previews_again_and_no_is_nothing(
     assert fakes.applied == [] and len(fakes.previews) == 1
     fakes.conflict_once = True
     told: list[str] = []
-    _answer(
-        _press(QMessageBox.StandardButton.Yes),
-        lambda box: (told.append(box.text()), box.accept()),
-    )
+    _answer(_press(QMessageBox.StandardButton.Yes), _press(QMessageBox.StandardButton.Ok, told))
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert told[0].startswith("The log changed since this preview, so nothing was applied.")
     assert fakes.applied == [] and len(fakes.previews) == 2
