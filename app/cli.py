@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print counts of 1 and 2 exactly (by default they read “fewer than 3”)",
     )
+    from app.commands.mis_import_args import add_import_parser
+
+    add_import_parser(commands, common)
     return parser
 
 
@@ -162,6 +165,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.backup import run_backup
 
         return run_backup(args)
+    if args.command == "import":
+        from app.commands.mis_import import run_import
+
+        return run_import(args)
     if args.command == "report":
         from app.commands.report import run_report
 

@@ -82,8 +82,10 @@ class AppContext(QObject):
         except OperationalError as exc:
             raise DatabaseError(explain_operational_error(exc)) from None
 
-    def write(self, work: Callable[[Session, User], T]) -> T:
-        """Run `work` as the acting user in one transaction; commit, then announce it."""
+    def write(self, work: Callable[[Session, User], T], *, announce: bool = True) -> T:
+        """Run `work` as the acting user in one transaction; commit, then announce it
+        (work on a worker thread passes `announce=False` and emits `data_changed` itself
+        once back on the GUI thread, where the screens it refreshes live)."""
         try:
             with self.database.write(self.user_id) as session:
                 result = work(session, get_user(session, self.user_id))
@@ -100,7 +102,8 @@ class AppContext(QObject):
                 "The log could not save this (the database reported an error). Nothing was "
                 "saved; what you typed is still on screen."
             ) from None
-        self.data_changed.emit()
+        if announce:
+            self.data_changed.emit()
         return result
 
     def look(self, work: Callable[[Session], T]) -> T:

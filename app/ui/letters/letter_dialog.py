@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 from app.core import audit
 from app.core.errors import FootprintError
 from app.core.files import StagedFile
-from app.core.services.letter_recipients import Recipient, pupils_without_parents, recipients
+from app.core.services.letter_recipients import (
+    NotOffered,
+    Recipient,
+    not_offered,
+    pupils_without_parents,
+    recipients,
+)
 from app.core.services.letter_records import letter_pdf, letters_output
 from app.core.services.letter_wording import current_templates
 from app.core.services.letters import make_letters, prepare_letters
@@ -206,6 +212,7 @@ class LetterDialog(QDialog):
             wanted = person.suggested
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
             self.people.addItem(item)
+        self._list_not_offered()
         self.people.blockSignals(False)
         self.unlinked = (
             "No parent or carer is linked to receive letters for "
@@ -220,6 +227,23 @@ class LetterDialog(QDialog):
                 "parents and carers come from their family links). " + self.unlinked
             )
         self.update_preview()
+
+    def _list_not_offered(self) -> None:
+        """Below those offered, greyed and not tickable: the parents and carers this letter
+        won't go to, with the reason (a court order, no parental responsibility), so the
+        DSL isn't left wondering where a parent went."""
+        try:
+            left_out = self.context.read(
+                lambda s: not_offered(s, self.incident_id, self.template_key, self.request_id)
+            )
+        except FootprintError:
+            return  # those offered are still listed; the reasons are a courtesy
+        for person in left_out:
+            item = QListWidgetItem(_describe_not_offered(person))
+            item.setData(Qt.ItemDataRole.UserRole, person.person_id)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)  # greyed: it can't be ticked
+            item.setToolTip(f"Not offered: {person.reason}")
+            self.people.addItem(item)
 
     @property
     def chosen_delivery(self) -> LetterDelivery:
@@ -374,6 +398,10 @@ def _reason(exc: BaseException) -> str:
 def _describe(person: Recipient) -> str:
     address = "" if person.has_address else " — no postal address (hand it over or email it)"
     return f"{person.name} — {person.reason}{address}"
+
+
+def _describe_not_offered(person: NotOffered) -> str:
+    return f"{person.name} (parent or carer of {person.child_name}) — not offered: {person.reason}"
 
 
 def _count(number: int, noun: str) -> str:

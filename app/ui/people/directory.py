@@ -38,7 +38,9 @@ from app.core.services.people import (
 from app.core.timefmt import format_date
 from app.core.vocab import PersonKind
 from app.ui.context import AppContext
+from app.ui.mis_import.dialog import ImportDialog
 from app.ui.people.person_dialog import PersonDialog
+from app.ui.people.person_facts import detail_facts, list_columns, row_facts
 from app.ui.people.picker import PersonPicker
 from app.ui.widgets.choices import VocabCombo
 from app.ui.widgets.field_errors import run_or_explain
@@ -62,6 +64,11 @@ class PeoplePage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.kind = VocabCombo(list(PersonKind), blank="Everyone", accessible_name="Kind filter")
         self.add = QPushButton("Add a person…")
+        self.import_button = QPushButton("Import from MIS…")
+        self.import_button.setToolTip(
+            "Add and update pupils, parents and staff from a file your MIS exported "
+            "(a Common Transfer File or a CSV): you see what would change first"
+        )
         self.list = QTreeWidget()
         self.list.setAccessibleName("People")
         self.list.setHeaderLabels(["Name", "Kind", "Class"])
@@ -106,6 +113,7 @@ class PeoplePage(QWidget):
         left.addWidget(self.list, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.import_button)
         bottom.addWidget(self.add)
         left.addLayout(bottom)
         right = QVBoxLayout()
@@ -149,6 +157,7 @@ class PeoplePage(QWidget):
         self.kind.currentIndexChanged.connect(lambda _index: self.refresh())
         self.list.currentItemChanged.connect(self._chosen)
         self.add.clicked.connect(self.add_person)
+        self.import_button.clicked.connect(self.import_from_mis)
         self.edit.clicked.connect(self.edit_person)
         self.withdraw.clicked.connect(self.withdraw_person)
         self.add_link.clicked.connect(self.link)
@@ -167,6 +176,7 @@ class PeoplePage(QWidget):
         context.data_changed.connect(lambda: self.refresh(asked=False))
         # Only what the account may use: office staff add people; the DSL corrects them.
         self.add.setVisible(context.may(Permission.ADD_PERSON))
+        self.import_button.setVisible(context.may(Permission.IMPORT_PEOPLE))
         for button in (
             self.edit,
             self.withdraw,
@@ -195,7 +205,7 @@ class PeoplePage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows[:SHOWN_AT_MOST]:
-            item = QTreeWidgetItem([row.full_name, row.kind.label, row.class_name or ""])
+            item = QTreeWidgetItem(list_columns(row))
             item.setData(0, Qt.ItemDataRole.UserRole, row)
             self.list.addTopLevelItem(item)
             if row.id == keep:
@@ -250,25 +260,10 @@ class PeoplePage(QWidget):
         )
         withdrawn = " (withdrawn)" if person.withdrawn_at else ""
         self.name.setText(person.full_name + withdrawn)
-        facts = [("Kind", person.kind.label)]
-        if person.kind is PersonKind.PUPIL:
-            facts += [
-                ("Year group", person.year_group or ""),
-                ("Class", person.class_name or ""),
-                ("Date of birth", format_date(person.date_of_birth)),
-            ]
-        facts += [
-            ("Address", "\n".join(filter(None, [person.address, person.postcode]))),
-            ("Email", person.email),
-            ("Phone", person.phone),
-            ("Job title", person.job_title),
-            ("Notes", person.notes),
-        ]
-        for label, value in facts:
-            if value:
-                text = QLabel(value)
-                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                self.facts.addRow(label, text)
+        for label, value in detail_facts(person):
+            text = QLabel(value)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.facts.addRow(label, text)
         for link in links:
             contact = "No contact — no letters" if link.no_contact else ""
             item = QTreeWidgetItem([link.other_name, link.relationship_label, contact])
@@ -304,11 +299,8 @@ class PeoplePage(QWidget):
             lambda s: (person_row(s, person_id), incidents_for_person(s, person_id))
         )
         self.name.setText(row.full_name + (" (withdrawn)" if row.withdrawn else ""))
-        facts = [("Kind", row.kind.label), ("Year group", row.year_group or "")]
-        facts.append(("Class", row.class_name or ""))
-        for label, value in facts:
-            if value:
-                self.facts.addRow(label, QLabel(value))
+        for label, value in row_facts(row):
+            self.facts.addRow(label, QLabel(value))
         for incident in incidents:
             item = QTreeWidgetItem(
                 [
@@ -327,6 +319,12 @@ class PeoplePage(QWidget):
         if dialog.exec() and dialog.saved_id is not None:
             self.person_id = dialog.saved_id
             self.refresh()
+
+    def import_from_mis(self) -> None:
+        """The import window; a successful import refreshes this page (data_changed)."""
+        dialog = ImportDialog(self.context, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def edit_person(self) -> None:
         if self.person_id is None:
