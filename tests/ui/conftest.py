@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
@@ -14,24 +13,6 @@ from app.core.db import Database
 from app.core.models import User
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.main_window import MainWindow
-
-
-@pytest.fixture(autouse=True)
-def _not_offered_until_merged(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The letter screen lists who is not offered a letter; while that service is still a
-    stub (issue 15, written alongside), it lists nobody. Harmless once it is real."""
-    from app.ui.letters import letter_dialog
-
-    real = getattr(letter_dialog, "not_offered")  # noqa: B009 (it is imported there, not exported)
-
-    def guarded(*args: Any, **kwargs: Any) -> list[Any]:
-        try:
-            found: list[Any] = real(*args, **kwargs)
-        except NotImplementedError:
-            return []
-        return found
-
-    monkeypatch.setattr(letter_dialog, "not_offered", guarded)
 
 
 @pytest.fixture
