@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from app.commands.signing import open_as_user
 from app.core.errors import Conflict, FootprintError
 from app.core.mis_import import csv_files, ctf
+from app.core.mis_import.cleaning import printable
 from app.core.mis_import.plan import LinkPlan, PersonPlan, Plan
 from app.core.mis_import.records import ImportFile, ImportFileError
 from app.core.mis_import.wording import (
@@ -59,10 +60,14 @@ def run_import(args: argparse.Namespace) -> int:
                 kind = args.kind or mapping.kind
                 columns, mapping_name = mapping.columns, mapping.name
         import_file = _read(path, args.import_kind, columns, kind, mapping_name)
-        whole_school = _whole_school(args, import_file)
         with log.database.read(user_id) as session:
+            whole_school = (
+                bool(args.whole_school)
+                if args.whole_school is not None
+                else service.holds_whole_school(session, import_file)
+            )
             plan = service.preview_import(session, import_file, whole_school=whole_school)
-        print("\n".join(preview_lines(plan, import_file)))
+        print(printable("\n".join(preview_lines(plan, import_file))))
         if not args.apply:
             if plan.changes_anything:
                 print("\nNothing was changed: run again with --apply to make these changes.")
@@ -84,12 +89,6 @@ def _read(
     if source == "ctf":
         return ctf.read_ctf(path)
     return csv_files.read_csv(path, columns, kind, mapping_name=mapping_name)
-
-
-def _whole_school(args: argparse.Namespace, import_file: ImportFile) -> bool:
-    if args.whole_school is not None:
-        return bool(args.whole_school)
-    return import_file.source == "ctf" and not import_file.says_partial
 
 
 def _apply(
@@ -175,4 +174,4 @@ def _link(link: LinkPlan) -> str:
 
 
 def _say(message: str) -> None:
-    print(f"footprint import: {message}", file=sys.stderr)
+    print(f"footprint import: {printable(message)}", file=sys.stderr)

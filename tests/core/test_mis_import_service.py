@@ -203,10 +203,9 @@ def test_the_spring_file_and_back_again(database: Database, actor: User) -> None
         PersonPlan("", PersonKind.PARENT, "Sarah Hughes", sarah.id, gone, 0),
         PersonPlan("", PersonKind.PARENT, "Mark Hughes", mark.id, gone, 0),
     ]
-    assert [(lp.contact_name, lp.pupil_name, lp.description) for lp in plan.links_ended] == [
-        ("Sarah Hughes", "Jack Hughes", "Mother, parental responsibility, priority 1"),
-        ("Mark Hughes", "Jack Hughes", "Father, parental responsibility, priority 2"),
-    ]
+    # A leaver keeps their family links (their past incidents can still be written
+    # about); their parents, with no pupil left at the school, have left too.
+    assert plan.links_ended == []
     [court] = plan.links_changed
     assert (court.contact_name, court.pupil_name, court.adds_no_contact, court.on_incidents) == (
         "David Okafor",
@@ -236,10 +235,8 @@ def test_the_spring_file_and_back_again(database: Database, actor: User) -> None
             )
             == 1
         )
-        ended = s.scalars(select(ParentChildLink).where(ParentChildLink.child_id == jack.id)).all()
-        assert [(e.ended_on, e.withdrawn_reason) for e in ended] == [
-            (date(2027, 1, 11), "No longer linked in the MIS (import of 11/01/2027)")
-        ] * 2
+        kept = s.scalars(select(ParentChildLink).where(ParentChildLink.child_id == jack.id)).all()
+        assert [(k.ended_on, k.withdrawn_at) for k in kept] == [(None, None)] * 2
         restricted = s.scalars(
             select(ParentChildLink).where(ParentChildLink.parent_id == david.id)
         ).all()
@@ -249,7 +246,14 @@ def test_the_spring_file_and_back_again(database: Database, actor: User) -> None
         ]
     with database.read(actor) as s:
         offered = [r.name for r in recipients(s, incident_id, "child_involved")]
-        assert offered == ["Mrs Grace Okafor", "Ms Claire Dubois"]
+        # Jack has left, but the incident is from his time here: his parents can still be
+        # written to about it (first contacts first, in the MIS's priority order).
+        assert offered == [
+            "Mrs Grace Okafor",
+            "Mrs Sarah Hughes",
+            "Ms Claire Dubois",
+            "Mr Mark Hughes",
+        ]
         assert not_offered(s, incident_id, "child_involved") == [
             NotOffered(
                 david.id,
@@ -280,11 +284,12 @@ def test_the_spring_file_and_back_again(database: Database, actor: User) -> None
         ("Sarah Hughes", (FieldChange("left_on", "Left", "11/01/2027", ""),)),
         ("Mark Hughes", (FieldChange("left_on", "Left", "11/01/2027", ""),)),
     ]
-    assert [(lp.contact_name, lp.pupil_name) for lp in back.links_added] == [
-        ("Sarah Hughes", "Jack Hughes"),
-        ("Mark Hughes", "Jack Hughes"),
-    ]
-    assert back.links_changed == [] and back.links_ended == [] and back.left == []
+    assert (
+        back.links_added == []
+        and back.links_changed == []
+        and back.links_ended == []
+        and back.left == []
+    )
     assert back.warnings == [
         "The file says David Okafor may be contacted about Amara Okafor, but Footprint "
         "records no contact (Court order (from the MIS import of 11/01/2027)): the "

@@ -107,7 +107,8 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, *, limit: int | None = None) -> bytes:
+    """The file's bytes (only the first `limit` of them, if given)."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -115,7 +116,8 @@ def _read_bytes(path: Path) -> bytes:
                 f"The file is {size / 1024 / 1024:.0f} MB, more than the "
                 f"{MAX_BYTES // 1024 // 1024} MB a CSV export can be here: it was not read."
             )
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(limit if limit is not None else -1)
     except OSError as exc:
         raise ImportFileError(f"The file can't be read: {exc.strerror}.") from None
     if not raw.strip():
@@ -173,8 +175,29 @@ def _load(path: Path) -> tuple[bytes, list[list[str]], str, str, list[str]]:
 
 
 def sniff_csv(path: Path) -> CsvSample:
-    """The headings and first rows of a CSV file; `ImportFileError` if it isn't one."""
-    _, rows, encoding, delimiter, _ = _load(path)
+    """The headings and first rows of a CSV file, from its first 64 KB only (the mapping
+    screen shows it at once, on the window's thread; the whole file is read, and every
+    row checked, off it); `ImportFileError` if it isn't a CSV file at all."""
+    raw = _read_bytes(Path(path), limit=_SNIFF)
+    truncated = len(raw) == _SNIFF
+    if truncated and b"\n" in raw:
+        raw = raw[: raw.rindex(b"\n") + 1]  # whole lines only (no character cut in two)
+    text, encoding, _ = decode(raw)
+    delimiter = _delimiter(text)
+    if truncated:
+        # A quoted cell may run past the sample's end: read it leniently (the whole file
+        # is read strictly, naming any broken row, when it is imported).
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            rows = [row for _, row in zip(range(_SAMPLE_ROWS + 2), reader, strict=False)]
+        except csv.Error as exc:
+            raise ImportFileError(f"Row 1 can't be read as CSV ({exc}).") from None
+    else:
+        rows = _rows(text, delimiter)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ImportFileError("Row 1 should hold the column headings, but it is empty.")
+    if truncated and len(rows) > _SAMPLE_ROWS + 1:
+        rows = rows[: _SAMPLE_ROWS + 1]
     headers = [cell.strip() for cell in rows[0]]
     return CsvSample(headers, rows[1 : 1 + _SAMPLE_ROWS], encoding, delimiter)
 

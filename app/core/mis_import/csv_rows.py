@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from types import SimpleNamespace
 
+from app.core.mis_import.cleaning import clean, too_long
 from app.core.mis_import.codes import csv_year_group, is_no, relationship_words, yes_no
 from app.core.mis_import.drafts import (
     ContactDraft,
@@ -96,7 +98,7 @@ def _cells(
                 )
             )
             continue
-        found.append((n, {key: " ".join(row[i].split()) for key, i in index.items()}))
+        found.append((n, {key: clean(row[i]) for key, i in index.items()}))
     if progress is not None:
         progress(total, total)
     return found
@@ -121,11 +123,13 @@ def staff_from_rows(
             )
             if missing
         ]
+        problems += too_long(SimpleNamespace(**cells))
+        mis_id = cells.get("mis_id", "")
         if problems:
             who = " ".join(p for p in (given, family) if p)
-            result.refused.append(Refusal(Position(row=n), " ".join(problems), who))
+            keys = (mis_id,) if mis_id else ()
+            result.refused.append(Refusal(Position(row=n), " ".join(problems), who, keys))
             continue
-        mis_id = cells.get("mis_id", "")
         staff.append(
             StaffRecord(
                 key=f"mis:{mis_id}" if mis_id else f"row:{n}",
@@ -152,6 +156,7 @@ def staff_from_rows(
                 f"The staff id {member.mis_id} is also given to the member of staff at "
                 f"{', '.join(others)}: neither is imported until the MIS is corrected.",
                 f"{member.given_name} {member.family_name}",
+                (member.mis_id,) if member.mis_id else (),
             )
         )
     result.refused.sort(key=lambda r: r.position.row or 0)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.core.folding import tokens
+from app.core.mis_import.cleaning import clean_fields, too_long
 from app.core.mis_import.records import (
     ContactRecord,
     LinkRecord,
@@ -69,7 +70,8 @@ class PupilDraft:
         """Who the pupil seems to be, to find them in the MIS."""
         parts = [f"UPN {self.upn}" if self.upn else ""]
         parts.append(" ".join(p for p in (self.given_name, self.family_name) if p))
-        return ", ".join(p for p in parts if p)
+        who = ", ".join(p for p in parts if p)
+        return who if len(who) <= 80 else who[:79] + "…"
 
 
 def name_key(*parts: str) -> str:
@@ -99,6 +101,9 @@ def check_pupils(
     refused: list[tuple[Position, Refusal]] = []
     by_upn: dict[str, list[PupilDraft]] = {}
     for draft in drafts:
+        clean_fields(draft)
+        for contact in draft.contacts:
+            clean_fields(contact)
         draft.upn = normalise_upn(draft.upn)
         if draft.upn:
             by_upn.setdefault(draft.upn, []).append(draft)
@@ -113,7 +118,8 @@ def check_pupils(
                 "to one pupil, so neither is imported until the MIS is corrected."
             )
         if reasons:
-            refusal = Refusal(draft.position, " ".join(reasons), draft.who)
+            keys = tuple(k for k in (draft.upn, draft.mis_id) if k)
+            refusal = Refusal(draft.position, " ".join(reasons), draft.who, keys)
             refused.append((draft.position, refusal))
             continue
         accepted.append((_record(draft), draft))
@@ -121,7 +127,7 @@ def check_pupils(
 
 
 def _problems(draft: PupilDraft, *, today: date, upn_required: bool) -> list[str]:
-    reasons: list[str] = []
+    reasons: list[str] = too_long(draft)
     if not draft.family_name.strip():
         reasons.append("The pupil has no surname.")
     if not draft.given_name.strip():
@@ -191,6 +197,16 @@ def merge_contacts(
                         f"A contact of {pupil.given_name} {pupil.family_name} has no "
                         "surname, so they can't be told apart from anyone else.",
                         " ".join(p for p in (contact.title, contact.given_name) if p),
+                    )
+                )
+                continue
+            if problems := too_long(contact):
+                refused.append(
+                    Refusal(
+                        contact.position,
+                        f"A contact of {pupil.given_name} {pupil.family_name}: "
+                        + " ".join(problems),
+                        " ".join(p for p in (contact.title, contact.given_name) if p)[:100],
                     )
                 )
                 continue

@@ -2,9 +2,13 @@
 people who have left (only when the file is the whole school).
 
 An import only ever adds a "no contact" restriction: a file saying there is none while
-Footprint records one is shown as a warning and changes nothing. A link typed by hand
-that the file also has becomes kept by the MIS (changed, never added twice); a link typed
-by hand that the file doesn't have is left alone — only links an import made end."""
+Footprint records one is shown as a warning and changes nothing; a link made again
+between a parent and pupil who once had a restriction gets it back; and a restricted link
+never ends by import (the MIS often drops a contact *because* of a court order). A link
+typed by hand that the file also has becomes kept by the MIS (changed, never added
+twice); a link typed by hand that the file doesn't have is left alone — only links an
+import made end, and only when the file is the whole school. A contact the file gives no
+parental responsibility for (or is silent about) receives no letters by default."""
 
 from __future__ import annotations
 
@@ -74,7 +78,15 @@ def plan_links(m: Matcher) -> None:
             _add(m, record, parent, child)
         else:
             _change(m, record, existing)
-    if not m.file.contacts and not m.file.links:
+    if m.file.links and all(r.parental_responsibility is None for r in m.file.links):
+        m.plan.warnings.append(
+            "The file doesn't say who has parental responsibility, so the contacts it adds "
+            "receive no letters until that is recorded (import a file that says, or link "
+            "them in People)."
+        )
+    # Only a whole-school file that lists families speaks for every pupil's contacts: a
+    # class list, a court-order report or one pupil's CTF ends nothing.
+    if not m.plan.whole_school or (not m.file.contacts and not m.file.links):
         return
     for child in m.pupil_refs.values():
         if isinstance(child, int):
@@ -93,6 +105,18 @@ def _restriction_warning(m: Matcher, parent: Ref, child: Ref, reason: str) -> No
 def _add(m: Matcher, record: LinkRecord, parent: Ref, child: Ref) -> None:
     no_contact = record.no_contact is True
     reason = (record.no_contact_reason.strip() or RESTRICTION) if no_contact else ""
+    earlier = (
+        m.log.restrictions.get((parent, child))
+        if isinstance(parent, int) and isinstance(child, int)
+        else None
+    )
+    if earlier is not None and not no_contact:
+        # Restrictions are never lost by a link ending and being made again.
+        no_contact, reason = True, earlier
+        m.plan.warnings.append(
+            f"{_name(m, parent)} was recorded as having no contact with {_name(m, child)} "
+            f"({earlier}): the link made again keeps the restriction."
+        )
     m.work.new_links.append(
         NewLink(
             parent,
@@ -101,7 +125,7 @@ def _add(m: Matcher, record: LinkRecord, parent: Ref, child: Ref) -> None:
                 "relationship_label": record.relationship,
                 "parental_responsibility": record.parental_responsibility,
                 "priority": record.priority,
-                "receives_letters": record.parental_responsibility is not False,
+                "receives_letters": record.parental_responsibility is True and not no_contact,
                 "no_contact": no_contact,
                 "no_contact_reason": reason,
             },
@@ -149,10 +173,18 @@ def _change(m: Matcher, record: LinkRecord, link: LinkState) -> None:
             _yes(responsibility),
             responsibility,
         )
-        # Losing parental responsibility stops letters; gaining it doesn't start them
-        # again by itself (the DSL may have stopped them for a reason of their own).
+        # Losing parental responsibility stops letters. Gaining it starts them on a link an
+        # import made (whose letters were off only for want of it), never on one typed by
+        # hand (the DSL may have stopped them for a reason of their own).
         if responsibility is False and link.receives_letters:
             change("receives_letters", "Receives letters", "Yes", "No", False)
+        elif (
+            responsibility is True
+            and not link.receives_letters
+            and not link.no_contact
+            and link.mis_import_id is not None
+        ):
+            change("receives_letters", "Receives letters", "No", "Yes", True)
     if record.priority is not None and record.priority != link.priority:
         old = "" if link.priority is None else str(link.priority)
         change("priority", "Priority", old, str(record.priority), record.priority)
@@ -192,6 +224,14 @@ def _change(m: Matcher, record: LinkRecord, link: LinkState) -> None:
 def end_link(m: Matcher, link: LinkState) -> None:
     if link.id in m.work.links_ended:
         return
+    if link.no_contact:
+        m.plan.warnings.append(
+            f"The file no longer links {_name(m, link.parent_id)} to {_name(m, link.child_id)}"
+            f", who is recorded as having no contact ({link.no_contact_reason or RESTRICTION})"
+            ": the link and its restriction are kept. End them in People if the restriction "
+            "is really over."
+        )
+        return
     m.work.links_ended.append(link.id)
     m.plan.links_ended.append(
         LinkPlan(
@@ -222,18 +262,46 @@ def _still_here(m: Matcher, person: PersonState) -> bool:
 
 
 def plan_leavers(m: Matcher) -> None:
-    """With the whole school in the file: pupils the MIS keeps who are not in it have left
-    (and their links end), then contacts the MIS keeps whose every link ended; staff the
-    MIS keeps who are not in a whole staff file have left. People typed by hand that the
-    file doesn't mention are named (`not_in_file`) and left as they are."""
+    """With the whole school in the file: pupils the MIS keeps who are not in it (nor in a
+    refused row) have left — their family links stay, so their past incidents can still
+    be written about — then contacts the MIS keeps whose every linked pupil has left or
+    whose every link ended; staff the MIS keeps who are not in a whole staff file have
+    left. People typed by hand that the file doesn't mention are named (`not_in_file`)
+    and left as they are."""
     f = m.file
     pupil_import = bool(f.pupils or f.contacts)
-    if m.plan.whole_school and f.pupils:
+    refused = {key.upper() for key in f.refused_keys}
+    leaving: set[int] = set()
+    unknown = [r for r in f.refused if not r.keys]
+    if m.plan.whole_school and (f.pupils or f.staff) and unknown:
+        # A row that can't be read could be anyone: nobody is taken to have left.
+        m.plan.warnings.append(
+            f"{len(unknown)} row(s) could not be read well enough to tell whose they are "
+            f"(the first at {unknown[0].position}), so nobody is marked as left by this "
+            "import. Put the rows right and import again."
+        )
+    elif m.plan.whole_school and f.pupils:
         for person in sorted(m.log.of_kind(PersonKind.PUPIL), key=lambda p: p.id):
-            if person.mis_keeps and _still_here(m, person):
+            in_refused = (person.upn or "").upper() in refused or (
+                person.mis_id or ""
+            ).upper() in refused
+            if person.mis_keeps and _still_here(m, person) and not in_refused:
                 _leave(m, person)
-                for link in m.log.links_of_child.get(person.id, []):
-                    end_link(m, link)
+                leaving.add(person.id)
+        kept = sum(1 for p in m.log.of_kind(PersonKind.PUPIL) if p.mis_keeps and p.left_on is None)
+        if len(leaving) > max(3, kept // 10):
+            m.plan.warnings.insert(
+                0,
+                f"This import marks {len(leaving)} of the {kept} pupils the MIS keeps here as "
+                "left. If the file is not the whole school, say so (untick “This file "
+                "holds the whole school”, or --partial) and nobody is marked as left.",
+            )
+        if f.refused:
+            m.plan.warnings.append(
+                f"{len(f.refused)} row(s) of the file were refused: nobody whose UPN or MIS "
+                "id is in one of them is marked as left. Put the rows right in the MIS and "
+                "import again."
+            )
     if m.plan.whole_school and pupil_import:
         ended = set(m.work.links_ended)
         for person in sorted(m.log.of_kind(PersonKind.PARENT), key=lambda p: p.id):
@@ -242,12 +310,13 @@ def plan_leavers(m: Matcher) -> None:
                 person.mis_keeps
                 and _still_here(m, person)
                 and links
-                and all(link.id in ended for link in links)
+                and all(link.id in ended or link.child_id in leaving for link in links)
             ):
                 _leave(m, person)
-    if m.plan.whole_school and f.staff and not f.pupils:
+    if m.plan.whole_school and f.staff and not f.pupils and not unknown:
         for person in sorted(m.log.of_kind(PersonKind.STAFF), key=lambda p: p.id):
-            if person.mis_keeps and _still_here(m, person):
+            in_refused = (person.mis_id or "").upper() in refused
+            if person.mis_keeps and _still_here(m, person) and not in_refused:
                 _leave(m, person)
     kinds = {PersonKind.PUPIL, PersonKind.PARENT} if pupil_import else set()
     if f.staff:

@@ -8,7 +8,9 @@ Rules, in the order they are tried:
   otherwise the DSL's decision ("same person"); otherwise the same name and date of
   birth is only a `Suggestion` and the pupil is added as new;
 - contacts: the same MIS id, then the decision, then the same name, postcode and first
-  address line; the same name among the pupil's current parents is only a suggestion;
+  address line, then the same name as exactly one of the pupil's current parents (a
+  parent who moved house); two such parents are only suggestions. Different MIS ids
+  never match;
 - staff: the same MIS id, then the decision, then the same email; the same name is only
   a suggestion.
 
@@ -172,19 +174,29 @@ class Matcher:
         where = (folded_postcode(r.postcode), first_line(r.address))
         if where[0] or where[1]:
             for p in self.log.contacts_by_address.get((name, *where), []):
-                if p.id not in self.claimed:
+                if p.id not in self.claimed and _ids_agree(r.mis_id, p.mis_id):
                     return p
-        # The same name among the current parents of this contact's pupils.
+        # The same name among the current parents of this contact's pupils is the same
+        # person (a CTF has no contact id, so a parent who moved house is found this
+        # way); two or more such people are only suggestions.
+        same: dict[int, PersonState] = {}
         for pupil_key in self.pupils_of_contact.get(r.key, ()):
             pupil = self.pupil_refs.get(pupil_key)
             if not isinstance(pupil, int):
                 continue
             for existing in self.log.links_of_child.get(pupil, []):
                 parent = self.log.people.get(existing.parent_id)
-                if parent is not None and folded_name(parent.given_name, parent.family_name) == (
-                    name
+                if (
+                    parent is not None
+                    and parent.id not in self.claimed
+                    and folded_name(parent.given_name, parent.family_name) == name
+                    and _ids_agree(r.mis_id, parent.mis_id)
                 ):
-                    self.suggest(key, r, parent, "same name, already linked to the pupil")
+                    same[parent.id] = parent
+        if len(same) == 1:
+            return next(iter(same.values()))
+        for parent in same.values():
+            self.suggest(key, r, parent, "same name, already linked to the pupil")
         return None
 
     def match_staff(self, r: StaffRecord, key: str) -> PersonState | None:
@@ -259,6 +271,11 @@ class Matcher:
         else:
             self.plan.unchanged += 1
         return person.id
+
+
+def _ids_agree(file_id: str | None, log_id: str | None) -> bool:
+    """Two MIS ids that differ mean two people, whatever their names and addresses."""
+    return not (file_id and log_id and file_id != log_id)
 
 
 def _same(field_name: str, old: object, new: object) -> bool:

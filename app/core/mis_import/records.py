@@ -128,6 +128,9 @@ class Refusal:
     reason: str
     # Who it seems to be, to find the row in the MIS ("UPN A123…, Smith"); may be empty.
     who: str = ""
+    # The UPN and MIS id the row carries, where they could be read (not part of what
+    # the row's refusal *is*, so two refusals compare by where and why).
+    keys: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         who = f" ({self.who})" if self.who else ""
@@ -157,3 +160,8 @@ class ImportFile:
     says_partial: bool = False
     # The saved CSV mapping used, if any.
     mapping_name: str = ""
+
+    @property
+    def refused_keys(self) -> set[str]:
+        """The UPNs and MIS ids of refused rows: nobody holding one is marked as left."""
+        return {key for refusal in self.refused for key in refusal.keys}

@@ -91,6 +91,9 @@ class LogSnapshot:
     incidents: dict[int, int] = field(default_factory=dict)
     max_person_id: int = 0
     max_link_id: int = 0
+    # (parent id, pupil id) → reason, for every "no contact" restriction ever recorded,
+    # on ended links too: a link made again between them keeps it.
+    restrictions: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def of_kind(self, kind: PersonKind) -> list[PersonState]:
         return [p for p in self.people.values() if p.kind is kind]

@@ -68,6 +68,13 @@ def recipients(
     get_template(session, template_key)  # an unknown template is named, not ignored
     request = get_request(session, incident, request_id) if request_id is not None else None
     found: dict[int, Recipient] = {}
+    involvements = _involvements(session, incident.id)
+    # Whoever has no contact with any pupil in the incident gets no letter about it at
+    # all (making one would be refused), even as another pupil's parent or as a poster:
+    # `not_offered` says why.
+    restricted = _restricted_parents(
+        session, {i.person_id for i in involvements if i.person.kind is PersonKind.PUPIL}
+    )
 
     def add(
         person: Person,
@@ -76,6 +83,8 @@ def recipients(
         suggested: bool,
         priority: int | None = None,
     ) -> None:
+        if person.id in restricted:
+            return
         existing = found.get(person.id)
         if existing is not None:
             if suggested and not existing.suggested:
@@ -94,7 +103,6 @@ def recipients(
         )
 
     about_post = template_key in POSTER_TEMPLATES
-    involvements = _involvements(session, incident.id)
     # Posters first, so a parent of two pupils in the incident is written to about the
     # one who posted when the letter is about the post.
     involvements.sort(key=lambda i: i.role is not InvolvementRole.POSTER)
@@ -196,6 +204,21 @@ def pupils_without_parents(session: Session, incident_id: int) -> list[str]:
         if person.kind is PersonKind.PUPIL and not _letter_parents(session, person.id):
             names.append(f"{person.full_name} ({involvement.role.label.lower()})")
     return list(dict.fromkeys(names))
+
+
+def _restricted_parents(session: Session, pupil_ids: set[int]) -> set[int]:
+    """The people with a current "no contact" link to any of these pupils."""
+    if not pupil_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ParentChildLink.parent_id).where(
+                ParentChildLink.child_id.in_(pupil_ids),
+                ParentChildLink.withdrawn_at.is_(None),
+                ParentChildLink.no_contact.is_(True),
+            )
+        )
+    )
 
 
 def _involvements(session: Session, incident_id: int) -> list[Involvement]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import today_london
@@ -18,11 +18,12 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.mis_import.matching import build_plan
 from app.core.mis_import.plan import Plan
 from app.core.mis_import.records import Cancelled, ImportCancelled, ImportFile, Progress
-from app.core.models import CsvMapping, MisImport, User
+from app.core.models import CsvMapping, MisImport, Person, User
 from app.core.permissions import Permission, requires
 from app.core.services.mis_import_store import load_snapshot, write
 from app.core.services.validation import atomic, check_text
 from app.core.timefmt import format_datetime
+from app.core.vocab import PersonKind
 
 #: What a saved mapping is for.
 MAPPING_KINDS = ("pupils", "staff")
@@ -84,6 +85,45 @@ def preview_import(
         today=today_london(),
     )
     return plan
+
+
+@requires(Permission.IMPORT_PEOPLE)
+def holds_whole_school(session: Session, import_file: ImportFile) -> bool:
+    """The first answer to "does this file hold the whole school?" (the DSL can change
+    it; people the file leaves out are marked as left only when it is yes). Yes only for a
+    CTF that doesn't say it is partial, comes from the same school as the last whole-school
+    CTF, and holds at least half the pupils the MIS keeps here: a joining pupil's CTF from
+    another school, or a CSV report, is part of the school until the DSL says otherwise."""
+    if import_file.source != "ctf" or import_file.says_partial or not import_file.pupils:
+        return False
+    kept = (
+        session.scalar(
+            select(func.count())
+            .select_from(Person)
+            .where(
+                Person.kind == PersonKind.PUPIL,
+                Person.withdrawn_at.is_(None),
+                Person.left_on.is_(None),
+                or_(Person.mis_import_id.is_not(None), Person.upn.is_not(None)),
+            )
+        )
+        or 0
+    )
+    if len(import_file.pupils) * 2 < kept:
+        return False
+    last = session.scalars(
+        select(MisImport.source_school)
+        .where(MisImport.source == "ctf", MisImport.whole_school.is_(True))
+        .order_by(MisImport.id.desc())
+        .limit(1)
+    ).first()
+    elsewhere = bool(last and import_file.source_school)
+    return not (elsewhere and _school(str(last)) != _school(import_file.source_school))
+
+
+def _school(source_school: str) -> str:
+    """ "380/2093 Oakfield Primary" → "380/2093" (names are spelt differently)."""
+    return source_school.split(" ", 1)[0]
 
 
 @requires(Permission.IMPORT_PEOPLE)

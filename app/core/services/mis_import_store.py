@@ -87,10 +87,21 @@ def load_snapshot(session: Session) -> LogSnapshot:
             .group_by(Involvement.person_id)
         )
     }
+    restrictions = {
+        (parent_id, child_id): reason or "restriction recorded"
+        for parent_id, child_id, reason in session.execute(
+            select(
+                ParentChildLink.parent_id,
+                ParentChildLink.child_id,
+                ParentChildLink.no_contact_reason,
+            ).where(ParentChildLink.no_contact.is_(True))
+        )
+    }
     return LogSnapshot(
         people=people,
         links=links,
         incidents=incidents,
+        restrictions=restrictions,
         max_person_id=session.scalar(select(func.max(Person.id))) or 0,
         max_link_id=session.scalar(select(func.max(ParentChildLink.id))) or 0,
     )

@@ -40,12 +40,6 @@ def source_of(path: Path) -> str:
     return "csv" if path.suffix.lower() in (".csv", ".txt") else "ctf"
 
 
-def holds_whole_school(import_file: ImportFile) -> bool:
-    """The checkbox's first answer: a full CTF holds the whole school; a partial one, or
-    a CSV (often a report of some pupils), doesn't until the DSL says so."""
-    return import_file.source == "ctf" and not import_file.says_partial
-
-
 class ImportController:
     """One import, from choosing the file to applying it."""
 
@@ -70,11 +64,11 @@ class ImportController:
         self.context.write(lambda s, a: service.save_mapping(s, a, name, kind, columns))
 
     # -- reading and previewing -------------------------------------------------------
-    def read_and_preview(self, choice: Choice) -> Outcome[tuple[ImportFile, Plan]]:
+    def read_and_preview(self, choice: Choice) -> Outcome[tuple[ImportFile, Plan, bool]]:
         """Read the file, then preview it with the checkbox's first answer and no
         decisions. Cancel or an error leaves what was previewed before as it was."""
 
-        def work(progress: Progress, cancelled: Cancelled) -> tuple[ImportFile, Plan]:
+        def work(progress: Progress, cancelled: Cancelled) -> tuple[ImportFile, Plan, bool]:
             # Reading is the first half of the bar, matching the second.
             def reading(done: int, total: int) -> None:
                 progress(done, 2 * total)
@@ -93,17 +87,16 @@ class ImportController:
                     progress=reading,
                     cancelled=cancelled,
                 )
-            whole = holds_whole_school(import_file)
+            whole = self.context.read(lambda s: service.holds_whole_school(s, import_file))
             plan = self._preview(import_file, whole, {}, matching, cancelled)
-            return import_file, plan
+            return import_file, plan, whole
 
         outcome = run_cancellable(
             self.parent, f"Reading {choice.path.name} and comparing it with the log…", work
         )
         if outcome.result is not None:
             self.choice = choice
-            self.import_file, self.plan = outcome.result
-            self.whole_school = holds_whole_school(self.import_file)
+            self.import_file, self.plan, self.whole_school = outcome.result
             self.decisions = {}
         return outcome
 
