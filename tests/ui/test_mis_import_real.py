@@ -160,7 +160,9 @@ def test_a_school_year_through_the_import_window(
     assert "Zoë Lefèvre | Gareth Pryce | Step-father, no parental responsibility, priority 2" in (
         links
     )
-    asked, told = seen["apply"]  # type: ignore[misc]
+    applied = seen["apply"]
+    assert isinstance(applied, tuple)
+    asked, told = applied
     assert asked == [
         "Apply this import? It adds 8 pupils and 12 parents and contacts; adds 16 family "
         "links. It can be undone only by importing the earlier file again."

@@ -178,7 +178,7 @@ def _september(db: Database, actor: User, folder: Path) -> int:
     classes = _csv(sf.september_classes_csv(folder))
     plan = _preview(db, actor, classes, False)
     assert [(p.name, p.changes, p.position) for p in plan.changed] == [
-        (name, (FieldChange("class_name", "Class", "", klass),), Position(row=row))
+        (name, (FieldChange("class_name", "Class", "", str(klass)),), Position(row=row))
         for row, (_, name, _, _, klass, *_) in enumerate(SEPT_PEOPLE[:8], start=2)
     ]
     assert plan.links_ended == [] and plan.left == [] and plan.added == []
