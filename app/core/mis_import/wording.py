@@ -69,8 +69,13 @@ def counts_sentence(counts: dict[str, int]) -> str:
 
 
 def change_text(change: FieldChange) -> str:
-    """ "Class: 5B → 6H" (a blank side reads "(none)")."""
-    return f"{change.label}: {change.old or '(none)'} → {change.new or '(none)'}"
+    """ "Class: 5B → 6H" (a blank side reads "(none)"). An address's lines are joined with
+    commas: on one line of the preview (and of the terminal) both sides stay readable."""
+
+    def side(value: str) -> str:
+        return ", ".join(part for part in value.split("\n") if part) or "(none)"
+
+    return f"{change.label}: {side(change.old)} → {side(change.new)}"
 
 
 def incidents_note(on_incidents: int) -> str:

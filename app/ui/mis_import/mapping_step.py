@@ -53,6 +53,8 @@ class MappingStep(QWidget):
         intro.setWordWrap(True)
         self.start_from = QComboBox()
         self.start_from.setAccessibleName("Start from")
+        # Wide enough for "Footprint's guess" and the saved mappings' names.
+        self.start_from.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table = QTableWidget(0, 3)
         self.table.setAccessibleName("Columns")
         self.table.setHorizontalHeaderLabels(

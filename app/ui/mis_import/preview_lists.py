@@ -69,11 +69,16 @@ def fill_changed(tree: QTreeWidget, people: list[PersonPlan]) -> None:
         item = QTreeWidgetItem([person.name, person.kind.label, _where(person), ""])
         _mark_incidents(item, 3, person.on_incidents)
         for change in person.changes:
-            child = QTreeWidgetItem([change_text(change)])
-            item.addChild(child)
-            child.setFirstColumnSpanned(True)
+            item.addChild(QTreeWidgetItem([change_text(change)]))
         items.append(item)
     tree.addTopLevelItems(items)
+    # Spanning works only once an item is in the tree: a change ("Address: …, … → …")
+    # takes the whole row rather than being cut short at the Name column.
+    for item in items:
+        for index in range(item.childCount()):
+            child = item.child(index)
+            if child is not None:
+                child.setFirstColumnSpanned(True)
     # A few people open; thousands stay folded (opening them all is slow, and long).
     if len(items) <= 200:
         tree.expandAll()
