@@ -86,7 +86,11 @@ def test_a_decision_merges_into_the_typed_person_keeping_their_incidents(
     decisions = {f"pupil:{upn(1)}": amara_id}
     with database.read(actor) as s:
         plan = preview_import(s, september(), whole_school=True, decisions=decisions)
-    assert plan.suggestions == [] and plan.not_in_file == []
+    # The answer stays listed, so the DSL can see it and change it.
+    assert [(x.person_id, x.why) for x in plan.suggestions] == [
+        (amara_id, "answered: the same person")
+    ]
+    assert plan.not_in_file == []
     [merged] = plan.changed
     assert (merged.person_id, merged.on_incidents) == (amara_id, 1)
     assert merged.changes == (

@@ -247,3 +247,14 @@ def test_the_mapping_screen_reads_only_the_start_of_a_big_file(tmp_path: Path) -
     sample = sniff_csv(path)
     assert sample.headers == ["UPN", "Surname", "Forename", "Reg Group"]
     assert len(sample.rows) == 20 and sample.rows[0] == ["A000000000000", "Smith", "Anne", "6H"]
+
+
+def test_an_export_with_only_the_first_address_line_moves_nobody(
+    database: Database, actor: User
+) -> None:
+    _import(database, actor, september())
+    later = september()
+    later.sha256 = "6" * 64
+    later.contacts = [replace(c, address=c.address.split("\n")[0]) for c in later.contacts]
+    plan = _preview(database, actor, later)
+    assert plan.changed == [] and plan.added == []

@@ -183,7 +183,7 @@ def plan_for(
                 "Siobhán Ó Briain",
                 "",
                 link_id=4,
-                changes=(FieldChange("no_contact", "No contact", "no", "yes: court order"),),
+                changes=(FieldChange("no_contact", "No contact", "No", "Yes (Court order)"),),
                 adds_no_contact=True,
                 on_incidents=2,
             )

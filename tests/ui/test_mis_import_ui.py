@@ -179,7 +179,7 @@ def test_a_ctf_is_previewed_with_its_counts_and_every_section(
         "Ended (1)",
     ]
     court = _child(changed_links, 0)
-    assert court.text(2) == "No contact from now on: No contact: no → yes: court order"
+    assert court.text(2) == "No contact from now on (Court order)"
     assert not court.icon(2).isNull()  # an icon and words, not colour alone
     assert _texts(step, "Refused rows") == [
         "Line 120 | UPN X1234… | the UPN's check letter is wrong"

@@ -136,7 +136,9 @@ class Matcher:
 
     # --- who is who ----------------------------------------------------------------
 
-    def decided(self, record_key: str, kind: PersonKind) -> PersonState | None:
+    def decided(self, record_key: str, kind: PersonKind, r: Record) -> PersonState | None:
+        """The person the DSL said `r` is, if they did (listed among the suggestions still,
+        so the answer can be seen and changed)."""
         chosen = self.decisions.get(record_key)
         if chosen is None:
             return None
@@ -148,6 +150,16 @@ class Matcher:
                 "added as new."
             )
             return None
+        self.plan.suggestions.append(
+            Suggestion(
+                record_key=record_key,
+                record_name=f"{r.given_name} {r.family_name}".strip(),
+                person_id=person.id,
+                person_name=person.name,
+                why="answered: the same person",
+                on_incidents=self.incidents(person.id),
+            )
+        )
         return person
 
     def match_pupil(self, r: PupilRecord, key: str) -> PersonState | None:
@@ -156,7 +168,7 @@ class Matcher:
         p = self.log.by_mis_id.get((PersonKind.PUPIL, r.mis_id or ""))
         if r.mis_id and p is not None and p.id not in self.claimed:
             return p
-        if (p := self.decided(key, PersonKind.PUPIL)) is not None:
+        if (p := self.decided(key, PersonKind.PUPIL, r)) is not None:
             return p
         if r.date_of_birth is not None:
             name = folded_name(r.given_name, r.family_name)
@@ -168,7 +180,7 @@ class Matcher:
         p = self.log.by_mis_id.get((PersonKind.PARENT, r.mis_id or ""))
         if r.mis_id and p is not None and p.id not in self.claimed:
             return p
-        if (p := self.decided(key, PersonKind.PARENT)) is not None:
+        if (p := self.decided(key, PersonKind.PARENT, r)) is not None:
             return p
         name = folded_name(r.given_name, r.family_name)
         where = (folded_postcode(r.postcode), first_line(r.address))
@@ -203,7 +215,7 @@ class Matcher:
         p = self.log.by_mis_id.get((PersonKind.STAFF, r.mis_id or ""))
         if r.mis_id and p is not None and p.id not in self.claimed:
             return p
-        if (p := self.decided(key, PersonKind.STAFF)) is not None:
+        if (p := self.decided(key, PersonKind.STAFF, r)) is not None:
             return p
         p = self.log.staff_by_email.get(r.email.casefold()) if r.email else None
         if p is not None and p.id not in self.claimed:
@@ -281,6 +293,11 @@ def _ids_agree(file_id: str | None, log_id: str | None) -> bool:
 def _same(field_name: str, old: object, new: object) -> bool:
     if field_name == "upn" and isinstance(old, str) and isinstance(new, str):
         return old.upper() == new.upper()
+    if field_name == "address" and isinstance(old, str) and isinstance(new, str):
+        # An export with fewer address columns (only line 1) is not a move: the lines it
+        # has match the start of the address Footprint holds.
+        old_lines, new_lines = old.split("\n"), new.split("\n")
+        return new_lines == old_lines[: len(new_lines)]
     return old == new
 
 

@@ -107,11 +107,11 @@ def fill_links(
             _mark_incidents(item, 3, link.on_incidents)
             if link.adds_no_contact:
                 item.setIcon(2, icon)
-                item.setText(2, f"No contact from now on: {description}")
+                item.setText(2, _restriction_text(link))
                 item.setToolTip(
                     2,
                     "This import adds a “no contact” restriction: letters about the pupil "
-                    "will not go to this person.",
+                    f"will not go to this person. ({description})",
                 )
                 for column in range(4):
                     item.setForeground(column, warning_brush())
@@ -158,3 +158,15 @@ def fill_lines(tree: QTreeWidget, lines: list[str]) -> None:
         item.setToolTip(0, line)
         items.append(item)
     tree.addTopLevelItems(items)
+
+
+def _restriction_text(link: LinkPlan) -> str:
+    """ "No contact from now on (Court order)", then anything else that changes: the
+    restriction first, said once."""
+    reason = next((c.new for c in link.changes if c.field == "no_contact"), "")
+    reason = reason.removeprefix("Yes").strip().strip("()")
+    others = [change_text(c) for c in link.changes if c.field != "no_contact"]
+    if not link.changes:  # a new link: what it is, without its "no contact" again
+        others = [link.description.removesuffix(", no contact")]
+    head = f"No contact from now on ({reason})" if reason else "No contact from now on"
+    return "; ".join([head, *others])
