@@ -15,7 +15,7 @@ from app.core.clock import LONDON, today_london
 from app.core.models import Incident, IncidentCategory, Involvement, Person
 from app.core.permissions import Permission, requires, visible_incidents
 from app.core.services import search_index
-from app.core.services.due import next_action_due_expr, next_action_due_for, overdue_condition
+from app.core.services.due import next_action_due_expr, overdue_condition, page_due
 from app.core.vocab import (
     SEVERITY_RANK,
     STATUS_RANK,
@@ -192,18 +192,7 @@ def rows_for_ids(
     only those the acting user may see."""
     if not ids:
         return []
-    visible = set(
-        session.scalars(select(Incident.id).where(Incident.id.in_(ids), visible_incidents(session)))
-    )
-    ids = [i for i in ids if i in visible]  # in the order given
-    if not ids:
-        return []
-    due = next_action_due_for(session, ids)
-    overdue = set(
-        session.scalars(
-            select(Incident.id).where(Incident.id.in_(ids), overdue_condition(today_london()))
-        )
-    )
+    # Visibility and the row's own columns in one query; then only those ids, in order.
     incidents = {
         r.id: r
         for r in session.execute(
@@ -217,9 +206,14 @@ def rows_for_ids(
                 Incident.status,
                 Incident.safeguarding_concern,
                 Incident.withdrawn_at,
-            ).where(Incident.id.in_(ids))
+            ).where(Incident.id.in_(ids), visible_incidents(session))
         )
     }
+    ids = [i for i in ids if i in incidents]
+    if not ids:
+        return []
+    states = {i: (r.status, r.withdrawn_at is not None) for i, r in incidents.items()}
+    due = page_due(session, ids, today_london(), states=states)
     categories: dict[int, list[str]] = {}
     for incident_id, category in session.execute(
         select(IncidentCategory.incident_id, IncidentCategory.category)
@@ -253,8 +247,8 @@ def rows_for_ids(
             posters=tuple(names.get((i, InvolvementRole.POSTER), ())),
             targets=tuple(names.get((i, InvolvementRole.TARGET), ())),
             withdrawn=incidents[i].withdrawn_at is not None,
-            next_action_due=due.get(i),
-            overdue=i in overdue,
+            next_action_due=due[i].next_action if i in due else None,
+            overdue=i in due and due[i].overdue,
             cursor=(cursors or {}).get(i),
         )
         for i in ids
