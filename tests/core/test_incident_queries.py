@@ -200,10 +200,13 @@ def test_overdue_only_and_next_action_due(database: Database, actor: User) -> No
         follow_up_today = make_incident(s, actor)
         fine = make_incident(s, actor)
         answered = make_incident(s, actor)
+        due_today = make_incident(s, actor)
+        reference_late = make_incident(s, actor)
         for incident, deadline, outcome in [
             (late, date(2026, 11, 19), "pending"),
             (fine, date(2026, 11, 25), "pending"),
             (answered, date(2026, 11, 10), "removed"),
+            (due_today, date(2026, 11, 20), "pending"),  # overdue only from tomorrow
         ]:
             s.add(
                 DeletionRequest(
@@ -236,16 +239,41 @@ def test_overdue_only_and_next_action_due(database: Database, actor: User) -> No
                 created_by_id=actor.id,
             )
         )
-        ids = late.id, follow_up_today.id, fine.id, answered.id
+        s.add(
+            Escalation(
+                incident_id=reference_late.id,
+                kind=EscalationKind.POLICE_NON_EMERGENCY,
+                escalated_at=datetime(2026, 11, 6, tzinfo=UTC),
+                status=EscalationStatus.OPEN,
+                reference_due_on=date(2026, 11, 18),
+                created_by_id=actor.id,
+            )
+        )
+        ids = late.id, follow_up_today.id, fine.id, answered.id, due_today.id, reference_late.id
     with database.read(actor) as s:
         overdue = {r.id for r in find_incidents(s, IncidentFilter(overdue_only=True))}
-        assert overdue == {ids[0], ids[1]}
-        assert count_incidents(s, IncidentFilter(overdue_only=True)) == 2
-        due = {r.id: r.next_action_due for r in find_incidents(s)}
+        assert overdue == {ids[0], ids[1], ids[5]}
+        assert count_incidents(s, IncidentFilter(overdue_only=True)) == 3
+        page = find_incidents(s)
+        # The page's own flags (worked out for its ids) follow the filter's rule exactly.
+        assert {r.id for r in page if r.overdue} == overdue
+        due = {r.id: r.next_action_due for r in page}
     assert due[ids[0]] == date(2026, 11, 19)
     assert due[ids[1]] == date(2026, 11, 20)
     assert due[ids[2]] == date(2026, 11, 22)  # the earlier of request and follow-up
     assert due[ids[3]] is None
+    assert due[ids[4]] == date(2026, 11, 20)
+    assert due[ids[5]] == date(2026, 11, 18)
+
+
+def test_a_capped_count_stops_past_the_cap(database: Database, actor: User) -> None:
+    _seed(database, actor)
+    with database.read(actor) as s:
+        everything = count_incidents(s)
+        assert everything == 3
+        assert count_incidents(s, cap=2) == 3  # "more than 2"
+        assert count_incidents(s, cap=1) == 2
+        assert count_incidents(s, cap=everything) == everything
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,15 @@ class DeletionRequest(Created, Updated, Withdrawable, Base):
     __table_args__ = (
         Index("ix_deletion_request_incident_id", "incident_id"),
         Index("ix_deletion_request_outcome_deadline", "outcome", "deadline"),
+        # The incident list's next action and overdue flag, a page's ids at a time.
+        Index(
+            "ix_deletion_request_incident_open",
+            "incident_id",
+            "outcome",
+            "deadline",
+            "sent_at",
+            "withdrawn_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

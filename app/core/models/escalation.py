@@ -18,6 +18,16 @@ class Escalation(Created, Updated, Withdrawable, Base):
     __table_args__ = (
         Index("ix_escalation_incident_id", "incident_id"),
         Index("ix_escalation_status_follow_up", "status", "next_follow_up_on"),
+        # The incident list's next action and overdue flag, a page's ids at a time.
+        Index(
+            "ix_escalation_incident_open",
+            "incident_id",
+            "status",
+            "withdrawn_at",
+            "next_follow_up_on",
+            "reference_due_on",
+            "reference_number",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

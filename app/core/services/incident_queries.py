@@ -15,7 +15,7 @@ from app.core.clock import LONDON, today_london
 from app.core.models import Incident, IncidentCategory, Involvement, Person
 from app.core.permissions import Permission, requires, visible_incidents
 from app.core.services import search_index
-from app.core.services.due import next_action_due_expr, next_action_due_for, overdue_condition
+from app.core.services.due import next_action_due_expr, overdue_condition, page_due
 from app.core.vocab import (
     SEVERITY_RANK,
     STATUS_RANK,
@@ -79,7 +79,7 @@ class IncidentRow:
     next_action_due: date | None = None
     #: By the one rule for "overdue" (services/due.py), as the filter and dashboard use.
     overdue: bool = False
-    #: On a page's last row: where the next page starts (see `find_incidents`).
+    #: Where a page after (or, the other way, before) this row starts (`find_incidents`).
     cursor: PageCursor | None = None
 
 
@@ -149,9 +149,17 @@ def reference_prefix(text: str) -> str | None:
 
 
 @requires(Permission.READ_INCIDENTS)
-def count_incidents(session: Session, flt: IncidentFilter | None = None) -> int:
-    """How many incidents match."""
-    query = _filtered(session, select(func.count(Incident.id)), flt or IncidentFilter())
+def count_incidents(
+    session: Session, flt: IncidentFilter | None = None, *, cap: int | None = None
+) -> int:
+    """How many incidents match; with `cap`, counting stops at cap + 1 (so "more than
+    cap" costs the same however many match: a search for "s" matches nearly all)."""
+    flt = flt or IncidentFilter()
+    if cap is None:
+        query = _filtered(session, select(func.count(Incident.id)), flt)
+    else:
+        matches = _filtered(session, select(Incident.id), flt).limit(cap + 1).subquery()
+        query = select(func.count()).select_from(matches)
     count: int = session.execute(query).scalar_one()
     return count
 
@@ -178,9 +186,9 @@ def find_incidents(
         bound = tuple_(literal(after.value, type_=key.type), literal(after.id))
         query = query.where(later < bound if descending else later > bound)
     page = session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
-    # Only the last row needs a cursor; and few objects per row keep Python's collector
-    # quick when the list holds the whole log (100,000 rows).
-    cursors = {page[-1][0]: PageCursor(page[-1][1], page[-1][0])} if page else {}
+    # Every row carries its cursor: the list holds a bounded window of rows and may page
+    # on from either end of it, in either direction.
+    cursors = {incident_id: PageCursor(value, incident_id) for incident_id, value in page}
     return rows_for_ids(session, [r[0] for r in page], cursors=cursors)
 
 
@@ -192,18 +200,7 @@ def rows_for_ids(
     only those the acting user may see."""
     if not ids:
         return []
-    visible = set(
-        session.scalars(select(Incident.id).where(Incident.id.in_(ids), visible_incidents(session)))
-    )
-    ids = [i for i in ids if i in visible]  # in the order given
-    if not ids:
-        return []
-    due = next_action_due_for(session, ids)
-    overdue = set(
-        session.scalars(
-            select(Incident.id).where(Incident.id.in_(ids), overdue_condition(today_london()))
-        )
-    )
+    # Visibility and the row's own columns in one query; then only those ids, in order.
     incidents = {
         r.id: r
         for r in session.execute(
@@ -217,9 +214,14 @@ def rows_for_ids(
                 Incident.status,
                 Incident.safeguarding_concern,
                 Incident.withdrawn_at,
-            ).where(Incident.id.in_(ids))
+            ).where(Incident.id.in_(ids), visible_incidents(session))
         )
     }
+    ids = [i for i in ids if i in incidents]
+    if not ids:
+        return []
+    states = {i: (r.status, r.withdrawn_at is not None) for i, r in incidents.items()}
+    due = page_due(session, ids, today_london(), states=states)
     categories: dict[int, list[str]] = {}
     for incident_id, category in session.execute(
         select(IncidentCategory.incident_id, IncidentCategory.category)
@@ -253,8 +255,8 @@ def rows_for_ids(
             posters=tuple(names.get((i, InvolvementRole.POSTER), ())),
             targets=tuple(names.get((i, InvolvementRole.TARGET), ())),
             withdrawn=incidents[i].withdrawn_at is not None,
-            next_action_due=due.get(i),
-            overdue=i in overdue,
+            next_action_due=due[i].next_action if i in due else None,
+            overdue=i in due and due[i].overdue,
             cursor=(cursors or {}).get(i),
         )
         for i in ids

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+import contextlib
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView
 
 from app.core.services.incident_queries import (
     IncidentFilter,
@@ -13,12 +19,43 @@ from app.core.services.incident_queries import (
     find_incidents,
 )
 from app.core.vocab import Category, Platform, Severity
+from app.logging_setup import log, sanitised_traceback
 from app.ui.context import AppContext
 from app.ui.incidents.list_view import OPEN_STATUSES, IncidentListView
 from app.ui.incidents.table_model import IncidentIdRole, IncidentTableModel
 
-#: Search waits this long after the last key press (ms), so typing stays smooth.
-SEARCH_DELAY_MS = 150
+#: Search waits this long after the last key press (ms): long enough that a burst of
+#: keys runs one query, short enough that key press to list updated stays under 100 ms.
+SEARCH_DELAY_MS = 40
+#: A search's total is counted only this far ("1,000+ incidents"): past it the number
+#: tells the DSL nothing more, and "s" matches nearly the whole log.
+SEARCH_COUNT_CAP = 1_000
+
+
+class _Counted(QObject):
+    """Carries a count from the worker thread to the GUI thread (queued)."""
+
+    done = Signal(int, int)  # generation, count (-1: could not be counted)
+
+
+class _Count(QRunnable):
+    """Counts the matches in its own unit of work on a pool thread (SQLite connections
+    are per thread; `AppContext.read` opens a session for this call alone)."""
+
+    def __init__(self, work: Callable[[], int], generation: int, counted: _Counted) -> None:
+        super().__init__()
+        self.work, self.generation, self.counted = work, generation, counted
+
+    def run(self) -> None:
+        try:
+            total = self.work()
+        except Exception as exc:  # shown as no count; logged without values
+            log.error(
+                "incident count failed: %s", sanitised_traceback(type(exc), exc.__traceback__)
+            )
+            total = -1
+        with contextlib.suppress(RuntimeError):  # the list closed while counting
+            self.counted.done.emit(self.generation, total)
 
 
 class IncidentListController(QObject):
@@ -37,6 +74,16 @@ class IncidentListController(QObject):
         self.filter = IncidentFilter()
         self.model = IncidentTableModel(self._page, view)
         view.table.setModel(self.model)
+        # Made before `_counted`, so closing the list waits for a running count first.
+        self._counting = QThreadPool(self)
+        self._counting.setMaxThreadCount(1)
+        self._counted = _Counted(self)
+        self._counted.done.connect(self._count_arrived)
+        #: Bumped by every refresh: a count for an older one is dropped when it arrives.
+        self.generation = 0
+        self.model.shifted_above.connect(self._keep_rows_in_place)
+        view.table.verticalScrollBar().valueChanged.connect(self._scrolled)
+        view.table.installEventFilter(self)
         view.apply_column_widths()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -85,11 +132,91 @@ class IncidentListController(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the rows and the count (after a save, F5, or a filter change)."""
-        total = self.context.read(lambda s: count_incidents(s, self.filter))
+        """Reload the rows (after a save, F5, or a filter change); the total follows: at
+        once when the first page holds every match, else counted off the GUI thread."""
+        self.generation += 1
         self.model.reload()
+        if self.model.at_end():  # the first page is all of them: nothing to count
+            self._show_count(self.model.rowCount())
+            return
+        self.view.count.setText("Counting incidents…")
+        flt, generation = self.filter, self.generation
+        cap = SEARCH_COUNT_CAP if flt.text.strip() else None
+        work = partial(self._count, flt, cap)
+        self._counting.start(_Count(work, generation, self._counted))
+
+    def wait_for_count(self, msecs: int = 5000) -> bool:
+        """Wait for counts under way (tests and the bench); True when none is left."""
+        return self._counting.waitForDone(msecs)
+
+    def _count(self, flt: IncidentFilter, cap: int | None) -> int:
+        return self.context.read(lambda s: count_incidents(s, flt, cap=cap))
+
+    @Slot(int, int)
+    def _count_arrived(self, generation: int, total: int) -> None:
+        if generation != self.generation:  # the filters changed since: a newer one follows
+            return
+        cap = SEARCH_COUNT_CAP if self.filter.text.strip() else None
+        if total < 0:
+            self.view.count.setText("")
+        elif cap is not None and total > cap:
+            self.view.count.setText(f"{cap:,}+ incidents")
+        else:
+            self._show_count(total)
+
+    def _show_count(self, total: int) -> None:
         noun = "incident" if total == 1 else "incidents"
         self.view.count.setText(f"{total:,} {noun}")
+
+    # -- the window of rows ------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+End and Ctrl+Home on the table: the list's real ends, not the rows held."""
+        if watched is self.view.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and event.key() == Qt.Key.Key_End and not self.model.at_end():
+                self.go_to_end()
+                return True
+            if ctrl and event.key() == Qt.Key.Key_Home and not self.model.at_start():
+                self.go_to_start()
+                return True
+        return super().eventFilter(watched, event)
+
+    def go_to_end(self) -> None:
+        """The last rows of the list, from a query from the other end (nothing between)."""
+        self.model.go_to_end()
+        self._select_row(self.model.rowCount() - 1)
+        self.view.table.scrollToBottom()
+
+    def go_to_start(self) -> None:
+        """The first rows again."""
+        self.model.reload()
+        self._select_row(0)
+        self.view.table.scrollToTop()
+
+    def _select_row(self, row: int) -> None:
+        table = self.view.table
+        if row >= 0:
+            table.setCurrentIndex(self.model.index(row, max(table.currentIndex().column(), 0)))
+
+    def _scrolled(self, value: int) -> None:
+        # At the top of the rows held, with rows dropped above: bring the page before.
+        if value == self.view.table.verticalScrollBar().minimum() and self.model.can_fetch_before():
+            self.model.fetch_before()
+
+    def _keep_rows_in_place(self, rows: int) -> None:
+        """Rows were added (or dropped) above those on screen: scroll by as much, so the
+        rows the DSL is looking at stay where they were."""
+        table = self.view.table
+        table.updateGeometries()  # the scroll bar's range, for the rows held now
+        step = 1
+        if table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
+            step = table.verticalHeader().defaultSectionSize()
+        bar = table.verticalScrollBar()
+        bar.blockSignals(True)  # not a scroll by the DSL: no page is fetched for it
+        bar.setValue(bar.value() + rows * step)
+        bar.blockSignals(False)
+        table.viewport().update()
 
     def clear_filters(self) -> None:
         """Back to every incident not withdrawn."""

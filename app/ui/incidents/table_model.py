@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -58,66 +57,109 @@ def platform_text(row: IncidentRow) -> str:
     return row.platform.label
 
 
-def _freeze_rows() -> None:
-    """Rows of a long list live as long as the list: keep Python's collector from
-    re-scanning them on every full pass, which grew to 100+ ms pauses while scrolling a
-    100,000-incident log. (They are freed by reference counting as usual.)
-
-    Only from the second page on: freezing takes *every* object the collector tracks,
-    cyclic garbage included, and frozen garbage is never collected. Freezing the first page
-    straight after `reload`'s unfreeze froze each F5's, search's and save's garbage for
-    good (the soak test grew by almost 1 MB a round). The young garbage goes first; what
-    is frozen while scrolling returns to the collector at the next reload."""
-    gc.collect(1)
-    gc.freeze()
-
-
 class IncidentTableModel(QAbstractTableModel):
-    """Shows incident rows; fetches more as the view scrolls (canFetchMore/fetchMore)."""
+    """Shows incident rows as a window onto the whole list: pages arrive as the view
+    scrolls (canFetchMore/fetchMore down, `fetch_before` up) and pages far from the view
+    are dropped, so what is held stays bounded however long the log. `go_to_end` asks
+    for the last page from the other end of the sort (keyset both ways), never for
+    everything before it."""
 
     PAGE_SIZE = 200
+    #: The most rows held at once; a page beyond it drops one from the far end.
+    WINDOW_PAGES = 5
+
+    #: Rows were dropped above (negative) or added above (positive) the rows kept: the
+    #: view shifts its scroll position by as much, so what is on screen stays put.
+    shifted_above = Signal(int)
 
     def __init__(self, source: PageSource, parent: Any = None) -> None:
         super().__init__(parent)
         self._source = source
         self._rows: list[IncidentRow] = []
-        self._exhausted = False
+        self._more_after = False
+        self._more_before = False
         self._sort = IncidentSort.SEEN_AT
         self._descending = True
 
     # -- loading -----------------------------------------------------------------------
     def reload(self) -> None:
         """Start again from the first page (after a filter, sort or data change)."""
-        self.beginResetModel()
-        # Rows frozen by earlier pages go back to the collector with everything else.
-        gc.unfreeze()
-        self._rows = []
-        self._exhausted = False
-        self.endResetModel()
-        self.fetchMore(QModelIndex())
+        self._reset_to(self._source(None, self.PAGE_SIZE, self._sort, self._descending))
+        self._more_before = False
+
+    def go_to_end(self) -> None:
+        """Show the last page: the first page of the reverse order, turned round."""
+        page = self._source(None, self.PAGE_SIZE, self._sort, not self._descending)
+        self._reset_to(page[::-1])
+        self._more_before = len(page) == self.PAGE_SIZE
+        self._more_after = False
 
     def set_source(self, source: PageSource) -> None:
         """Show another selection of incidents (new filters)."""
         self._source = source
         self.reload()
 
+    def at_start(self) -> bool:
+        """Whether the first row held is the first of the list."""
+        return not self._more_before
+
+    def at_end(self) -> bool:
+        """Whether the last row held is the last of the list."""
+        return not self._more_after
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and self._more_after
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
+        if parent.isValid() or not self._more_after or not self._rows:
             return
-        after = self._rows[-1].cursor if self._rows else None
+        after = self._rows[-1].cursor
         page = self._source(after, self.PAGE_SIZE, self._sort, self._descending)
-        if len(page) < self.PAGE_SIZE:
-            self._exhausted = True
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
-            if first:
-                _freeze_rows()
+        self._more_after = len(page) == self.PAGE_SIZE
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+        excess = len(self._rows) - self.PAGE_SIZE * self.WINDOW_PAGES
+        if excess > 0:  # the rows furthest above go
+            self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+            del self._rows[:excess]
+            self.endRemoveRows()
+            self._more_before = True
+            self.shifted_above.emit(-excess)
+
+    def can_fetch_before(self) -> bool:
+        """Whether rows before the first held were dropped (scrolling up brings them)."""
+        return self._more_before
+
+    def fetch_before(self) -> None:
+        """The page before the first row held (the reverse order after it, turned round)."""
+        if not self._more_before or not self._rows:
+            return
+        before = self._rows[0].cursor
+        page = self._source(before, self.PAGE_SIZE, self._sort, not self._descending)
+        self._more_before = len(page) == self.PAGE_SIZE
+        if not page:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(page) - 1)
+        self._rows[:0] = page[::-1]
+        self.endInsertRows()
+        self.shifted_above.emit(len(page))
+        excess = len(self._rows) - self.PAGE_SIZE * self.WINDOW_PAGES
+        if excess > 0:  # the rows furthest below go
+            keep = len(self._rows) - excess
+            self.beginRemoveRows(QModelIndex(), keep, len(self._rows) - 1)
+            del self._rows[keep:]
+            self.endRemoveRows()
+            self._more_after = True
+
+    def _reset_to(self, page: list[IncidentRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(page)
+        self._more_after = len(page) == self.PAGE_SIZE
+        self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by the database: remember the order and reload."""
