@@ -70,8 +70,23 @@ def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardF
     by_status = {status: count for status, count, _ in counted}
     open_by_status: dict[IncidentStatus, int] = {s: by_status.get(s, 0) for s in OPEN_STATUSES}
     safeguarding = sum(int(concerns or 0) for _, _, concerns in counted)
+    recent = recent_activity(session, limit=recent_limit)
+    return DashboardFigures(
+        open_by_status=open_by_status,
+        open_safeguarding=int(safeguarding or 0),
+        exception_reviews_due=(
+            len(reviews_due(session)) if may(session, Permission.READ_EXCEPTIONS) else 0
+        ),
+        recent=recent,
+    )
+
+
+@requires(Permission.READ_INCIDENTS)
+def recent_activity(session: Session, *, limit: int = 15) -> list[ActivityRow]:
+    """The latest timeline entries across the incidents the account may see (newest
+    first, through the entries' primary key)."""
     author = aliased(User)
-    recent = [
+    return [
         ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5])
         for r in session.execute(
             select(
@@ -87,14 +102,6 @@ def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardF
             .where(Incident.withdrawn_at.is_(None), visible_incidents(session))
             .where(visible_entries(session))
             .order_by(ChronologyEntry.id.desc())
-            .limit(recent_limit)
+            .limit(limit)
         )
     ]
-    return DashboardFigures(
-        open_by_status=open_by_status,
-        open_safeguarding=int(safeguarding or 0),
-        exception_reviews_due=(
-            len(reviews_due(session)) if may(session, Permission.READ_EXCEPTIONS) else 0
-        ),
-        recent=recent,
-    )
