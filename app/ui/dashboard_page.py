@@ -26,7 +26,7 @@ from app.core.services.dashboard import (
     dashboard_figures,
     recent_activity,
 )
-from app.core.services.due import DUE_SHOWN, DueItem, due_items, due_list
+from app.core.services.due import DUE_SHOWN, DueItem, due_list
 from app.core.services.incident_queries import IncidentFilter, count_incidents
 from app.core.timefmt import format_date, format_datetime
 from app.core.vocab import IncidentStatus
@@ -147,14 +147,15 @@ class DashboardPage(QWidget):
         self.reviews.show_count(figures.exception_reviews_due)
         self._show_counts()
         today = today_london()
-        due = self.context.read(lambda s: due_list(s, today))
+        due = self.context.read(lambda s: due_list(s, today, limit=DUE_SHOWN))
         self.due_items, self.due_total = due.items, due.total
         self._show_due(today)
         self._show_recent(figures)
 
     def apply_changes(self, changes: Changes) -> None:
         """A save that touched only some incidents: the counts move by what it moved, their
-        due items are read again (by incident) and the recent activity (the newest few).
+        due items are replaced by those the save read, and the recent activity (the newest
+        few) is read again.
         The whole due list is read again only if it is left short of what it shows."""
         for status, step in changes.status_moves().items():
             self.open_by_status[status] = self.open_by_status.get(status, 0) + step
@@ -163,7 +164,7 @@ class DashboardPage(QWidget):
         self._show_counts()
         today = changes.today
         ids = changes.incidents
-        theirs = self.context.read(lambda s: due_items(s, today, incident_ids=ids))
+        theirs = changes.due_after  # read by the save itself, in its transaction
         kept = [item for item in self.due_items if item.incident_id not in ids]
         self.due_total += changes.moved("due")
         merged = sorted(kept + theirs, key=lambda item: (item.due_on, item.kind, item.record_id))
@@ -171,7 +172,7 @@ class DashboardPage(QWidget):
         if last is not None:  # beyond the last shown, an item of theirs is not known to fit
             merged = [i for i in merged if (i.due_on, i.kind, i.record_id) <= _key(last)]
         if len(merged) < min(self.due_total, DUE_SHOWN):
-            due = self.context.read(lambda s: due_list(s, today))
+            due = self.context.read(lambda s: due_list(s, today, limit=DUE_SHOWN))
             merged, self.due_total = due.items, due.total
         self.due_items = merged[:DUE_SHOWN]
         self._show_due(today)

@@ -223,7 +223,7 @@ def test_the_trail_revision_puts_what_an_older_log_holds_on_the_trail(empty_db_u
 def test_the_head_known_without_alembic_is_alembics_head() -> None:
     """Start-up checks the log against HEAD_REVISION without importing alembic: a new
     revision must move it too."""
-    assert HEAD_REVISION == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
 
 def test_a_log_at_head_is_told_without_alembic(empty_db_url: str) -> None:

@@ -25,7 +25,7 @@ from app.core.models import (
     ReferenceCounter,
 )
 from app.core.permissions import Permission, may, visible_incidents
-from app.core.services.due import due_items
+from app.core.services.due import DueItem, due_items
 from app.core.vocab import IncidentStatus
 
 #: Records whose change moves nothing but their incident's row, counts and due items (the
@@ -66,6 +66,8 @@ class Changes:
     after: dict[int, Standing] = field(default_factory=dict)
     only_incidents: bool = True
     today: date = field(default_factory=today_london)
+    #: The due items of these incidents after the change (the dashboard's, by incident).
+    due_after: list[DueItem] = field(default_factory=list)
 
     def moved(self, count: str) -> int:
         """How much a count moved: "live", "open", "safeguarding", "overdue" or "due"."""
@@ -123,7 +125,9 @@ def recording_changes(session: Session) -> Iterator[Changes]:
         yield changes
         session.flush()
         if changes.incidents:
-            changes.after = standings(session, changes.incidents, changes.today)
+            changes.after = standings(
+                session, changes.incidents, changes.today, due_out=changes.due_after
+            )
     finally:
         event.remove(session, "before_flush", before_flush)
         event.remove(session, "after_flush", after_flush)
@@ -139,9 +143,12 @@ def _incident_of(record: object) -> int | None:
     return incident_id if isinstance(incident_id, int) else None
 
 
-def standings(session: Session, ids: set[int], today: date) -> dict[int, Standing]:
+def standings(
+    session: Session, ids: set[int], today: date, *, due_out: list[DueItem] | None = None
+) -> dict[int, Standing]:
     """Where each of these incidents stands (those the acting account may see); a few
-    indexed lookups by id, whatever the size of the log."""
+    indexed lookups by id, whatever the size of the log. Their due items are added to
+    `due_out` when it is given."""
     if not ids:
         return {}
     rows = session.execute(
@@ -151,7 +158,10 @@ def standings(session: Session, ids: set[int], today: date) -> dict[int, Standin
     ).all()
     due: dict[int, list[str]] = {}
     if may(session, Permission.READ_INCIDENTS):
-        for item in due_items(session, today, incident_ids=sorted(ids)):
+        items = due_items(session, today, incident_ids=sorted(ids))
+        if due_out is not None:
+            due_out.extend(items)
+        for item in items:
             if item.incident_id is not None:
                 due.setdefault(item.incident_id, []).append(item.kind)
     result = {}
