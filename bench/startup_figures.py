@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core.actors import SYSTEM
 from app.core.clock import today_london
@@ -174,18 +175,20 @@ def save_to_refreshed(bench: Bench) -> Measurement:
             app.processEvents()
             saves.append(time.perf_counter() - started)
             started = time.perf_counter()
-            version = editor.version
-            window.context.write(
-                lambda s, a, v=version, r=run: save_incident_form(
+            version, details = editor.version, editor.collect()
+            note = PendingChanges(notes=[f"Bench note {run}b."])
+
+            def save_alone(s: Session, a: User) -> object:
+                return save_incident_form(
                     s,
                     a,
-                    details=editor.collect(),
-                    pending=PendingChanges(notes=[f"Bench note {r}b."]),
+                    details=details,  # noqa: B023
+                    pending=note,  # noqa: B023
                     incident_id=incident_id,
-                    expected_version=v,
-                ),
-                announce=False,
-            )
+                    expected_version=version,  # noqa: B023
+                )
+
+            window.context.write(save_alone, announce=False)
             alone.append(time.perf_counter() - started)
             editor.reload()
         editor.close()

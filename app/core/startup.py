@@ -16,7 +16,7 @@ from app.core.audit.head import reset_head
 from app.core.clock import LONDON
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
 from app.core.errors import DatabaseError, FootprintError, LogLost, NoLog
-from app.core.log_address import LogKind
+from app.core.log_address import LogKind as LogKind  # still imported from here
 from app.core.migrate import UpgradeResult, upgrade_to_head
 from app.core.models import AuditEntry
 from app.core.security import cipher

@@ -73,8 +73,9 @@ class Sections:
             stand_in = self.stack.widget(index)
             current = self.stack.currentIndex()
             self.stack.insertWidget(index, page)
-            self.stack.removeWidget(stand_in)
-            stand_in.deleteLater()
+            if stand_in is not None:
+                self.stack.removeWidget(stand_in)
+                stand_in.deleteLater()
             self.stack.setCurrentIndex(current)
         return self.built[index]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON
@@ -212,7 +212,7 @@ def _sorted(items: list[DueItem]) -> list[DueItem]:
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.record_id))
 
 
-def _late_records(session: Session, today: date) -> list[tuple[Select[Any], Any]]:
+def _late_records(session: Session, today: date) -> list[tuple[Any, Any]]:
     """The three kinds of late record, each a query and the column of its due date."""
     live = (
         Incident.status != IncidentStatus.CLOSED,
@@ -263,7 +263,7 @@ def _late_records(session: Session, today: date) -> list[tuple[Select[Any], Any]
     ]
 
 
-def _items(session: Session, parts: list[tuple[Select[Any], Any]]) -> list[DueItem]:
+def _items(session: Session, parts: list[tuple[Any, Any]]) -> list[DueItem]:
     """DueItems from `_late_records`' three queries (in that order)."""
     (late, _), (follow_ups, _), (references, _) = parts
     items: list[DueItem] = []
