@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.core.mis_import.csv_files import KINDS
+from app.core.mis_import.kinds import KINDS
 
 HELP = """`footprint import ctf FILE` and `footprint import csv FILE --mapping NAME`: read an
 export from the school's MIS, print what importing it would change, and apply it only

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, inspect, select
@@ -17,6 +16,7 @@ from app.core.audit.head import reset_head
 from app.core.clock import LONDON
 from app.core.db import Database, create_db_engine, default_database_url, normalise_url
 from app.core.errors import DatabaseError, FootprintError, LogLost, NoLog
+from app.core.log_address import LogKind as LogKind  # still imported from here
 from app.core.migrate import UpgradeResult, upgrade_to_head
 from app.core.models import AuditEntry
 from app.core.security import cipher
@@ -35,15 +35,6 @@ class OpenedLog:
     database: Database
     upgrade: UpgradeResult
     user_id: int
-
-
-class LogKind(Enum):
-    """What a log address leads to, before anything is opened."""
-
-    NEW = "new"  # no SQLite file yet (or an empty one where no log ever was)
-    PLAIN = "plain"  # an unencrypted SQLite file: converted at the next sign-in
-    ENCRYPTED = "encrypted"  # a SQLCipher file (or a lost one whose keys remain)
-    SERVER = "server"  # PostgreSQL, or memory: encryption at rest is the server's
 
 
 def log_kind(url: str | URL | None = None) -> LogKind:

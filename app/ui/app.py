@@ -8,24 +8,23 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__
 from app.core.errors import DatabaseError, FootprintError, LogLost
-from app.core.security.logkeys import LogKeys, unlock_with_password, unlock_with_recovery
-from app.core.startup import (
-    LogKind,
-    OpenedLog,
-    encrypt_opened_log,
-    log_file,
-    log_kind,
-    open_log,
-)
+from app.core.log_address import LogKind, quick_log_file, quick_log_kind
 from app.logging_setup import configure_logging, install_crash_logger
+from app.ui.ready_probe import report_when_shown
+from app.ui.warm_up import WarmUp
 
+# Only Qt and a few small modules are loaded before the sign-in dialog shows; the
+# database layer (SQLAlchemy alone takes longer than a bare Qt window) is loaded by a
+# worker thread while the user types (`WarmUp`), or where it is first needed.
 if TYPE_CHECKING:
     from app.core.db import Database
+    from app.core.security.logkeys import LogKeys
+    from app.core.startup import OpenedLog
 
 
 def install_error_dialog(log_path: Path) -> None:
@@ -62,8 +61,8 @@ def run_gui(database_url: str | None = None) -> int:
     app.setOrganizationName("Footprint")
     app.setApplicationVersion(__version__)
     try:
-        encrypted = log_kind(database_url) is LogKind.ENCRYPTED
-        lock = hold_the_log(log_file(database_url))
+        kind, path = _log_kind_and_file(database_url)
+        lock = hold_the_log(path)
     except FootprintError as exc:
         QMessageBox.critical(None, "Footprint can't open the log", exc.message)
         return 2
@@ -76,7 +75,15 @@ def run_gui(database_url: str | None = None) -> int:
             "time, so that nothing saved in one is undone by the other.",
         )
         return 0
-    signed_in = sign_in_encrypted(database_url) if encrypted else sign_in_plain(database_url)
+    encrypted = kind is LogKind.ENCRYPTED
+    if encrypted:
+        signed_in = sign_in_encrypted(database_url)
+    elif kind is LogKind.PLAIN:
+        from app.ui.plain_sign_in import sign_in_plain_early
+
+        signed_in = sign_in_plain_early(database_url)
+    else:
+        signed_in = sign_in_plain(database_url)
     if signed_in is None:
         return 0 if encrypted else 2
     log, user_id = signed_in
@@ -98,6 +105,17 @@ def run_gui(database_url: str | None = None) -> int:
     return code
 
 
+def _log_kind_and_file(database_url: str | None) -> tuple[LogKind, Path | None]:
+    """The log's kind and file: told from the file alone when it can be (no database
+    layer loaded yet), else by `app.core.startup` (FootprintError for a bad address)."""
+    known = quick_log_kind(database_url)
+    if known is not None:
+        return known
+    from app.core.startup import log_file, log_kind
+
+    return log_kind(database_url), log_file(database_url)
+
+
 def hold_the_log(path: Path | None) -> QLockFile | bool:
     """One Footprint window per SQLite log on this computer: a lock file beside the log
     (`<log>.lock`, freed when Footprint ends, and taken over if its process died). False
@@ -112,18 +130,21 @@ def hold_the_log(path: Path | None) -> QLockFile | bool:
     return lock.error() != QLockFile.LockError.LockFailedError
 
 
-def sign_in_plain(database_url: str | None) -> tuple[OpenedLog | None, int] | None:
-    """A plain SQLite log (or a new one, or PostgreSQL): open it, run the first-run forms
-    if it is new, sign in — and then encrypt a SQLite log with the password just typed.
-    None if it can't be opened; (None, 0) if the user stopped."""
+def sign_in_plain(
+    database_url: str | None, opened: OpenedLog | None = None
+) -> tuple[OpenedLog | None, int] | None:
+    """A plain SQLite log (or a new one, or PostgreSQL): open it (unless `opened`), run
+    the first-run forms if it is new, sign in — and then encrypt a SQLite log with the
+    password just typed. None if it can't be opened; (None, 0) if the user stopped."""
     from app.core.services.accounts import needs_first_account
     from app.core.services.school import find_settings
+    from app.core.startup import open_log
     from app.ui.accounts import AccountSetupDialog, SignInDialog
     from app.ui.context import AppContext, as_footprint
     from app.ui.first_run import FirstRunDialog
 
     try:
-        log = open_log(database_url)
+        log = opened if opened is not None else open_log(database_url)
     except LogLost as lost:
         restored = offer_restore(lost, database_url, None)
         if restored is None:
@@ -135,11 +156,16 @@ def sign_in_plain(database_url: str | None) -> tuple[OpenedLog | None, int] | No
     set_up, first_account = as_footprint(
         log.database, lambda s: (find_settings(s) is not None, needs_first_account(s))
     )
-    if not set_up and not FirstRunDialog(AppContext(log.database, log.user_id)).exec():
+    first_run = None if set_up else FirstRunDialog(AppContext(log.database, log.user_id))
+    if first_run is not None:
+        report_when_shown(first_run)
+    if first_run is not None and not first_run.exec():
         log.database.dispose()
         return None, 0
     # Everyone signs in; the very first time, the DSL's account is created instead.
     signing = AccountSetupDialog(log.database) if first_account else SignInDialog(log.database)
+    if opened is None:
+        report_when_shown(signing)
     if not signing.exec() or signing.user_id is None:
         log.database.dispose()
         return None, 0
@@ -152,14 +178,22 @@ def sign_in_plain(database_url: str | None) -> tuple[OpenedLog | None, int] | No
 
 def sign_in_encrypted(database_url: str | None) -> tuple[OpenedLog | None, int] | None:
     """An encrypted log: the password typed at sign-in opens it (or, when every password
-    is lost, the recovery key, and a DSL's account is given a new password)."""
-    from app.ui.accounts import SignInDialog
+    is lost, the recovery key, and a DSL's account is given a new password). The
+    database layer loads on a worker thread while the dialog waits for the user."""
+    from app.ui.sign_in import SignInDialog
 
-    path = log_file(database_url)
+    path = quick_log_file(database_url)
+    if path is None:
+        from app.core.startup import log_file
+
+        path = log_file(database_url)
     assert path is not None
     opened: list[OpenedLog] = []
+    warm: WarmUp[None] = WarmUp()
 
     def opener(username: str, password: str) -> Database:
+        warm.wait()
+        from app.core.security.logkeys import unlock_with_password
         from app.core.services.accounts import take_password_from_key_slot
         from app.ui.context import as_footprint
 
@@ -178,6 +212,8 @@ def sign_in_encrypted(database_url: str | None) -> tuple[OpenedLog | None, int] 
             dialog.accept()
 
     signing = SignInDialog(None, opener=opener, recover=recover)
+    QTimer.singleShot(0, warm.start)  # once the dialog is up
+    report_when_shown(signing)
     accepted = signing.exec()
     signing.forget()
     for earlier in opened[:-1]:  # opened by an attempt that a later one replaced
@@ -192,6 +228,8 @@ def sign_in_encrypted(database_url: str | None) -> tuple[OpenedLog | None, int] 
 def open_or_restore(database_url: str | None, keys: LogKeys) -> OpenedLog:
     """Open the encrypted log; a missing, empty or damaged one is offered its latest
     backup. DatabaseError if it stays closed."""
+    from app.core.startup import open_log
+
     try:
         return open_log(database_url, keys=keys)
     except LogLost as lost:
@@ -205,6 +243,7 @@ def recover_with_key(parent: QWidget, database_url: str | None, path: Path) -> O
     """Every password lost: the recovery key from the school safe opens the log, and a
     DSL's or deputy's account is given a new password (on the trail). The account's id is
     set on `parent` (a SignInDialog) when it succeeds."""
+    from app.core.security.logkeys import unlock_with_recovery
     from app.core.services.accounts import recovery_candidates, set_password_with_recovery
     from app.ui.context import as_footprint
     from app.ui.recovery import RecoverAccountDialog, RecoveryKeyDialog
@@ -242,6 +281,7 @@ def encrypt_after_sign_in(
     (None if it could not be opened again)."""
     from app.core.services.encryption import accounts_needing_password, may_encrypt
     from app.core.services.school import find_settings
+    from app.core.startup import encrypt_opened_log
     from app.ui.background import run_with_progress
     from app.ui.context import AppContext
     from app.ui.recovery import RecoverySheetDialog
@@ -316,6 +356,7 @@ def offer_restore(
     is on the restored log's trail. None when the user declines or it fails."""
     from app.core.backups import Backup, restore_backup
     from app.core.services.backups import record_restore
+    from app.core.startup import log_file, open_log
     from app.ui.context import as_footprint
 
     backup = lost.backup if isinstance(lost.backup, Backup) else None

@@ -14,6 +14,7 @@ from app.core.actors import SYSTEM
 from app.core.db import Database
 from app.core.errors import DatabaseError
 from app.core.permissions import Permission, allows, may
+from app.core.services.changes import Changes, recording_changes
 from app.core.services.users import get_user
 from app.core.startup import explain_operational_error
 from app.core.vocab import UserRole
@@ -43,8 +44,12 @@ def as_footprint(database: Database, work: Callable[[Session], T]) -> T:
 class AppContext(QObject):
     """Runs service calls in units of work and tells screens when data changed."""
 
-    #: Emitted after every successful write, so lists and the dashboard can refresh.
+    #: Emitted after a write that changed more than incidents (or F5, an import, a new
+    #: day): every screen reads its data again.
     data_changed = Signal()
+    #: Emitted instead after a write that touched only incidents, with what it changed
+    #: (`Changes`): screens move just those rows, the counts and their due items.
+    changed = Signal(object)
 
     def __init__(self, database: Database, user_id: int) -> None:
         super().__init__()
@@ -87,7 +92,10 @@ class AppContext(QObject):
         (work on a worker thread passes `announce=False` and emits `data_changed` itself
         once back on the GUI thread, where the screens it refreshes live)."""
         try:
-            with self.database.write(self.user_id) as session:
+            with (
+                self.database.write(self.user_id) as session,
+                recording_changes(session) as changes,
+            ):
                 result = work(session, get_user(session, self.user_id))
         except OperationalError as exc:
             raise DatabaseError(explain_operational_error(exc)) from None
@@ -103,8 +111,15 @@ class AppContext(QObject):
                 "saved; what you typed is still on screen."
             ) from None
         if announce:
-            self.data_changed.emit()
+            self.announce(changes)
         return result
+
+    def announce(self, changes: Changes | None = None) -> None:
+        """Tell the screens what changed (None: anything may have)."""
+        if changes is not None and changes.only_incidents and changes.incidents:
+            self.changed.emit(changes)
+        else:
+            self.data_changed.emit()
 
     def look(self, work: Callable[[Session], T]) -> T:
         """Run `work` — a service that shows, prints or exports personal data and puts

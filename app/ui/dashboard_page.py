@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,8 +19,14 @@ from PySide6.QtWidgets import (
 from app.core.backups import STALE_AFTER_DAYS, days_without_backup
 from app.core.clock import today_london
 from app.core.permissions import Permission
-from app.core.services.dashboard import DashboardFigures, dashboard_figures
-from app.core.services.due import DueItem, due_items
+from app.core.services.changes import Changes
+from app.core.services.dashboard import (
+    ActivityRow,
+    DashboardFigures,
+    dashboard_figures,
+    recent_activity,
+)
+from app.core.services.due import DUE_SHOWN, DueItem, due_list
 from app.core.services.incident_queries import IncidentFilter, count_incidents
 from app.core.timefmt import format_date, format_datetime
 from app.core.vocab import IncidentStatus
@@ -46,6 +54,8 @@ class DashboardPage(QWidget):
     show_incidents = Signal(dict)  # keyword changes for the incident list's filters
     show_exceptions = Signal()
     open_incident = Signal(int)
+    #: The count of due items changed (the navigation shows it).
+    due_moved = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,7 +84,15 @@ class DashboardPage(QWidget):
         self.due.setRootIsDecorated(False)
         for column, width in enumerate((95, 95, 115)):
             self.due.setColumnWidth(column, width)
+        #: The most urgent due items shown (at most DUE_SHOWN), and how many there are.
         self.due_items: list[DueItem] = []
+        self.due_total = 0
+        self.more_due = QPushButton()
+        self.more_due.setFlat(True)
+        self.more_due.setAccessibleName("Show every incident with something overdue")
+        self.more_due.hide()
+        self.open_by_status: dict[IncidentStatus, int] = {}
+        self.counts = {"safeguarding": 0, "overdue": 0}
         self.recent = QTreeWidget()
         self.recent.setAccessibleName("Recent activity")
         self.recent.setHeaderLabels(["When", "Incident", "Who", "What"])
@@ -88,6 +106,7 @@ class DashboardPage(QWidget):
         layout.addWidget(status_box)
         layout.addWidget(QLabel("Due and overdue, most urgent first (double-click to open)"))
         layout.addWidget(self.due, 1)
+        layout.addWidget(self.more_due, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(QLabel("Recent activity (double-click to open)"))
         layout.addWidget(self.recent, 1)
 
@@ -96,6 +115,7 @@ class DashboardPage(QWidget):
             lambda: self.show_incidents.emit({"status": OPEN_STATUSES, "safeguarding_only": True})
         )
         self.overdue.clicked.connect(lambda: self.show_incidents.emit({"overdue_only": True}))
+        self.more_due.clicked.connect(lambda: self.show_incidents.emit({"overdue_only": True}))
         self.reviews.clicked.connect(self.show_exceptions)
         for status, button in self.by_status.items():
             button.clicked.connect(
@@ -106,6 +126,7 @@ class DashboardPage(QWidget):
             lambda item, _c: self.open_incident.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
         context.data_changed.connect(self.refresh)
+        context.changed.connect(self.apply_changes)
         self.refresh()
 
     def _open_due(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -116,18 +137,57 @@ class DashboardPage(QWidget):
             self.open_incident.emit(due.incident_id)
 
     def refresh(self) -> None:
+        """Read every figure and the most urgent due items again (start, F5, a new day,
+        a change beyond incidents)."""
         self._warn_about_backups()
         figures: DashboardFigures = self.context.read(dashboard_figures)
         overdue = self.context.read(lambda s: count_incidents(s, IncidentFilter(overdue_only=True)))
-        self.open_total.show_count(figures.open_total)
-        self.safeguarding.show_count(figures.open_safeguarding)
-        self.overdue.show_count(overdue)
+        self.open_by_status = dict(figures.open_by_status)
+        self.counts = {"safeguarding": figures.open_safeguarding, "overdue": overdue}
         self.reviews.show_count(figures.exception_reviews_due)
-        for status, button in self.by_status.items():
-            button.show_count(figures.open_by_status.get(status, 0))
+        self._show_counts()
         today = today_london()
-        self.due_items = self.context.read(lambda s: due_items(s, today))
+        due = self.context.read(lambda s: due_list(s, today, limit=DUE_SHOWN))
+        self.due_items, self.due_total = due.items, due.total
+        self._show_due(today)
+        self._show_recent(figures)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A save that touched only some incidents: the counts move by what it moved, their
+        due items are replaced by those the save read, and the recent activity (the newest
+        few) is read again.
+        The whole due list is read again only if it is left short of what it shows."""
+        for status, step in changes.status_moves().items():
+            self.open_by_status[status] = self.open_by_status.get(status, 0) + step
+        for count in self.counts:
+            self.counts[count] += changes.moved(count)
+        self._show_counts()
+        today = changes.today
+        ids = changes.incidents
+        theirs = changes.due_after  # read by the save itself, in its transaction
+        kept = [item for item in self.due_items if item.incident_id not in ids]
+        self.due_total += changes.moved("due")
+        merged = sorted(kept + theirs, key=lambda item: (item.due_on, item.kind, item.record_id))
+        last = self.due_items[-1] if len(self.due_items) >= DUE_SHOWN else None
+        if last is not None:  # beyond the last shown, an item of theirs is not known to fit
+            merged = [i for i in merged if (i.due_on, i.kind, i.record_id) <= _key(last)]
+        if len(merged) < min(self.due_total, DUE_SHOWN):
+            due = self.context.read(lambda s: due_list(s, today, limit=DUE_SHOWN))
+            merged, self.due_total = due.items, due.total
+        self.due_items = merged[:DUE_SHOWN]
+        self._show_due(today)
+        self.recent_rows(self.context.read(recent_activity))
+
+    def _show_counts(self) -> None:
+        self.open_total.show_count(sum(self.open_by_status.values()))
+        self.safeguarding.show_count(self.counts["safeguarding"])
+        self.overdue.show_count(self.counts["overdue"])
+        for status, button in self.by_status.items():
+            button.show_count(self.open_by_status.get(status, 0))
+
+    def _show_due(self, today: date) -> None:
         self.due.clear()
+        rows = []
         for index, due in enumerate(self.due_items):
             late = due.days_overdue(today)
             days = f"{abs(late)} day{'s' if abs(late) != 1 else ''}"
@@ -137,9 +197,22 @@ class DashboardPage(QWidget):
                 [format_date(due.due_on), lateness, due.reference or "Register", due.what]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, index)
-            self.due.addTopLevelItem(item)
+            rows.append(item)
+        self.due.addTopLevelItems(rows)
+        more = self.due_total - len(self.due_items)
+        self.more_due.setText(
+            f"…and {more:,} more: show the incidents with something overdue" if more > 0 else ""
+        )
+        self.more_due.setVisible(more > 0)
+        self.due_moved.emit()
+
+    def _show_recent(self, figures: DashboardFigures) -> None:
+        self.recent_rows(figures.recent)
+
+    def recent_rows(self, rows: list[ActivityRow]) -> None:
+        """Show the latest timeline entries."""
         self.recent.clear()
-        for row in figures.recent:
+        for row in rows:
             item = QTreeWidgetItem(
                 [
                     format_datetime(row.occurred_at),
@@ -170,3 +243,7 @@ class DashboardPage(QWidget):
             self.backup_warning.text() + " Back it up now in Settings → Backups."
         )
         self.backup_warning.show()
+
+
+def _key(item: DueItem) -> tuple[date, str, int]:
+    return (item.due_on, item.kind, item.record_id)

@@ -8,13 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -33,64 +30,45 @@ from app.core.vocab import UserRole
 from app.ui.accounts import ChangePasswordDialog, SignInDialog
 from app.ui.context import AppContext
 from app.ui.dashboard_page import DashboardPage
-from app.ui.exceptions_page import ExceptionsPage
+from app.ui.due_notice import DueNotice
 from app.ui.idle_lock import IdleWatcher, lock_all_windows, stop_watching
 from app.ui.incidents.editor import IncidentEditor
 from app.ui.incidents.list_controller import IncidentListController
 from app.ui.incidents.list_view import IncidentListView
 from app.ui.letters.letters_list import LettersList
+from app.ui.main_sections import (
+    DASHBOARD,
+    EXCEPTIONS,
+    INCIDENTS,
+    LETTERS,
+    PAGE_NEEDS,
+    PAGE_TITLES,
+    PEOPLE,
+    REPORTS,
+    SETTINGS,
+    Sections,
+)
 from app.ui.people.directory import PeoplePage
-from app.ui.reports_page import ReportsPage
-from app.ui.settings_page import SettingsPage
 
 if TYPE_CHECKING:
     from app.core.db import Database
+    from app.core.services.changes import Changes
 
 
-DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
-PAGE_TITLES = (
-    "Dashboard",
-    "Incidents",
-    "People",
-    "Exceptions register",
-    "Letters",
-    "Reports",
-    "Settings",
-)
+#: The sections' numbers are imported from here too (Ctrl+1… follows them).
+__all__ = [
+    "DASHBOARD",
+    "EXCEPTIONS",
+    "INCIDENTS",
+    "LETTERS",
+    "PEOPLE",
+    "REPORTS",
+    "SETTINGS",
+    "MainWindow",
+]
 
 
-class DueNotice(QFrame):
-    """A non-modal notice at the top of the window when something is overdue at start."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.show_me = QPushButton("Show me")
-        self.dismiss = QPushButton("Dismiss")
-        row = QHBoxLayout(self)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.show_me)
-        row.addWidget(self.dismiss)
-        self.dismiss.clicked.connect(self.hide)
-        self.hide()
-
-    def announce(self, count: int) -> None:
-        """Say how many things are due or overdue (nothing to say: stay hidden)."""
-        if not count:
-            self.hide()
-            return
-        things = "thing is" if count == 1 else "things are"
-        self.text.setText(
-            f"{count} {things} due or overdue: deletion requests past their "
-            "deadline, follow-ups or reviews. They are listed on the dashboard."
-        )
-        self.setAccessibleName(self.text.text())
-        self.show()
-
-
-class MainWindow(QMainWindow):
+class MainWindow(Sections, QMainWindow):
     """The window the DSL lives in; remembers its size and layout between sessions."""
 
     def __init__(self, database: Database, user_id: int, settings: QSettings | None = None) -> None:
@@ -98,43 +76,22 @@ class MainWindow(QMainWindow):
         self.context = AppContext(database, user_id)
         self.settings = settings or QSettings()
         self.editors: dict[int | None, IncidentEditor] = {}
+        self._shown_before: set[int] = set()
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
         self.nav.addItems(list(PAGE_TITLES))
-        may = self.context.may
-        # Each section is built only for a role that may use it (the services refuse the
-        # rest anyway); the others are hidden from the navigation.
-        self.dashboard = DashboardPage(self.context) if may(Permission.READ_INCIDENTS) else None
-        self.incident_view = IncidentListView()
-        self.incidents = (
-            IncidentListController(self.context, self.incident_view)
-            if may(Permission.READ_INCIDENTS)
-            else None
-        )
-        self.people = PeoplePage(self.context) if may(Permission.READ_PEOPLE) else None
-        self.exceptions = ExceptionsPage(self.context) if may(Permission.READ_EXCEPTIONS) else None
-        self.settings_page = SettingsPage(self.context) if may(Permission.SETTINGS) else None
-        self.letters = (
-            LettersList(self.context, whole_log=True) if may(Permission.LETTERS) else None
-        )
-        if self.letters is not None:
-            self.letters.reload()
-        self.reports = ReportsPage(self.context) if may(Permission.GOVERNORS_REPORT) else None
+        # Each section is offered only to a role that may use it (the services refuse the
+        # rest anyway), and built the first time it is shown: a section not yet looked at
+        # has run none of its queries (Settings' letter preview, the audit trail's lists).
+        self.allowed_pages = [i for i, need in enumerate(PAGE_NEEDS) if self.context.may(need)]
+        self.built: dict[int, QWidget] = {}
+        self._lone_view: IncidentListView | None = None
+        self._incidents: IncidentListController | None = None
         self.stack = QStackedWidget()
-        pages: list[QWidget | None] = [
-            self.dashboard,
-            self.incident_view if self.incidents is not None else None,
-            self.people,
-            self.exceptions,
-            self.letters,
-            self.reports,
-            self.settings_page,
-        ]
-        for index, page in enumerate(pages):
-            self.stack.addWidget(page if page is not None else QWidget())
-            self.nav.item(index).setHidden(page is None)
-        self.allowed_pages = [i for i, page in enumerate(pages) if page is not None]
+        for index in range(len(PAGE_TITLES)):
+            self.stack.addWidget(QWidget())  # stands in until the section is first shown
+            self.nav.item(index).setHidden(index not in self.allowed_pages)
         self.notice = DueNotice()
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -157,24 +114,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_user)
         self._build_actions()
 
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.currentRowChanged.connect(self._page_shown)
-        if self.incidents is not None:
-            self.incidents.open_requested.connect(self.open_incident)
-            self.incidents.new_requested.connect(self.new_incident)
-        if self.dashboard is not None:
-            self.dashboard.open_incident.connect(self.open_incident)
-            self.dashboard.show_incidents.connect(self._show_filtered)
-            self.dashboard.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
-        if self.people is not None:
-            self.people.open_incident.connect(self.open_incident)
-            self.people.show_incidents_of.connect(self._show_person)
-        if self.letters is not None:
-            self.letters.open_incident.connect(self.open_incident)
-            self.context.data_changed.connect(self.letters.reload)
-        if self.settings_page is not None:
-            self.settings_page.school.saved.connect(self.refresh_title)
+        self.nav.currentRowChanged.connect(self._show_page)
         self.context.data_changed.connect(self.refresh_status)
+        self.context.changed.connect(self._incidents_changed)
 
         def show_what_is_due() -> None:
             self.go(DASHBOARD)
@@ -188,12 +130,15 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(minutes.idle_lock_minutes if minutes else 10, self)
         self.idle.idle.connect(self.lock)
 
+        self.status_total: int | None = None
         self.resize(1280, 720)
         self._restore_layout()
         self.go(self.allowed_pages[0] if self.allowed_pages else DASHBOARD)
         self.refresh_title()
-        self.refresh_status()
+        self._show_due_count()
         self.notice.announce(self._due_count())
+        # The count of the whole log waits until the window is up.
+        QTimer.singleShot(0, self._refresh_status_bar)
         # A PC left on overnight: what is due changes at midnight, with nothing saved.
         self.midnight = QTimer(self)
         self.midnight.setSingleShot(True)
@@ -301,9 +246,12 @@ class MainWindow(QMainWindow):
         self.replacement.show()
         self.deleteLater()
 
-    def _page_shown(self, page: int) -> None:
-        if page == REPORTS and self.reports is not None:
+    def _show_page(self, page: int) -> None:
+        self.page(page)
+        self.stack.setCurrentIndex(page)
+        if page == REPORTS and self.reports is not None and page in self._shown_before:
             self.reports.reload()  # term dates may have been changed in Settings
+        self._shown_before.add(page)
 
     def focus_search(self) -> None:
         """Ctrl+F: the incident search box."""
@@ -370,23 +318,48 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """Status bar, and the count of due and overdue items beside "Dashboard"."""
-        due = self._due_count()
-        self.nav.item(DASHBOARD).setText(f"Dashboard ({due} due)" if due else "Dashboard")
+        self._show_due_count()
         self._refresh_status_bar()
 
+    def _show_due_count(self) -> None:
+        due = self._due_count()
+        self.nav.item(DASHBOARD).setText(f"Dashboard ({due:,} due)" if due else "Dashboard")
+
     def _due_count(self) -> int:
-        return len(self.dashboard.due_items) if self.dashboard is not None else 0
+        board = self.built.get(DASHBOARD)
+        return board.due_total if isinstance(board, DashboardPage) else 0
 
     def _refresh_status_bar(self) -> None:
         user = self.context.read(lambda s: get_user(s, self.context.user_id))
         if self.context.may(Permission.READ_INCIDENTS):
-            total = self.context.read(lambda s: count_incidents(s, IncidentFilter()))
-            self.status_count.setText(
-                f"{total:,} {'incident' if total == 1 else 'incidents'} you can see"
-                if self.context.role not in (UserRole.DSL, UserRole.DEPUTY_DSL)
-                else f"{total:,} {'incident' if total == 1 else 'incidents'} in the log"
-            )
+            self.status_total = self.context.read(lambda s: count_incidents(s, IncidentFilter()))
+            self._show_status_total()
         self.status_user.setText(f"Signed in as {user.display_name} ({user.role.label})")
+
+    def _show_status_total(self) -> None:
+        total = self.status_total or 0
+        noun = "incident" if total == 1 else "incidents"
+        self.status_count.setText(
+            f"{total:,} {noun} you can see"
+            if self.context.role not in (UserRole.DSL, UserRole.DEPUTY_DSL)
+            else f"{total:,} {noun} in the log"
+        )
+
+    def _incidents_changed(self, changes: Changes) -> None:
+        """A save that touched only incidents: the list, the count in the status bar and
+        the built pages that show incidents move by what it changed (the dashboard
+        listens for itself); nothing is counted again."""
+        if self.status_total is not None:
+            self.status_total += changes.moved("live")
+            self._show_status_total()
+        if self._incidents is not None:
+            self._incidents.refresh()
+        people = self.built.get(PEOPLE)
+        if isinstance(people, PeoplePage):
+            people.refresh(asked=False)
+        letters = self.built.get(LETTERS)
+        if isinstance(letters, LettersList) and changes.moved("live"):
+            letters.reload()  # a withdrawn incident's letters
 
     def _arm_midnight(self) -> None:
         now = utc_now().astimezone(LONDON)
@@ -407,27 +380,21 @@ class MainWindow(QMainWindow):
         state = self.settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        splitters = [("main/splitter", self.splitter)]
-        if self.people is not None:
-            splitters.append(("people/splitter", self.people.splitter))
-        for key, splitter in splitters:
-            saved = self.settings.value(key)
-            if isinstance(saved, QByteArray):
-                splitter.restoreState(saved)
-        header = self.settings.value("incidents/header")
-        if isinstance(header, QByteArray):
-            self.incident_view.table.horizontalHeader().restoreState(header)
+        saved = self.settings.value("main/splitter")
+        if isinstance(saved, QByteArray):
+            self.splitter.restoreState(saved)  # the sections' own, when they are built
 
     def save_layout(self) -> None:
         """Remember size, position and column widths for next time."""
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
         self.settings.setValue("main/splitter", self.splitter.saveState())
-        if self.people is not None:
-            self.settings.setValue("people/splitter", self.people.splitter.saveState())
-        self.settings.setValue(
-            "incidents/header", self.incident_view.table.horizontalHeader().saveState()
-        )
+        people = self.built.get(PEOPLE)
+        if isinstance(people, PeoplePage):
+            self.settings.setValue("people/splitter", people.splitter.saveState())
+        view = self.built.get(INCIDENTS)
+        if isinstance(view, IncidentListView):
+            self.settings.setValue("incidents/header", view.table.horizontalHeader().saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

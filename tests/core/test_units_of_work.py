@@ -48,6 +48,8 @@ UNGUARDED = {
     "letter_recipients.no_contact_children": "part of preparing letters, which is guarded",
     "due.next_action_due_for": "for incident ids the caller already filtered",
     "due.page_due": "for a list page's ids, which rows_for_ids (guarded) filtered",
+    "changes.recording_changes": "watches a guarded write; reads only what the actor may see",
+    "changes.standings": "the incidents a write touched, filtered to what the actor may see",
     "incident_status.follow_the_work": "part of the guarded request and escalation writes",
     "incident_status.work_done": "part of follow_the_work, inside guarded writes",
     "governors.school_days_to_removal": "part of the report and its rows, which are guarded",

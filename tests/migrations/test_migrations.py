@@ -16,7 +16,9 @@ from app.core.actors import SYSTEM
 from app.core.db import create_db_engine
 from app.core.errors import DatabaseError
 from app.core.migrate import (
+    HEAD_REVISION,
     alembic_config,
+    at_head,
     current_revision,
     downgrade,
     head_revision,
@@ -216,3 +218,21 @@ def test_the_trail_revision_puts_what_an_older_log_holds_on_the_trail(empty_db_u
     assert (first.table_name, first.record_id, first.action) == ("app_user", user_id, "baseline")
     assert [(e.table_name, e.record_id) for e in baselines] == [("app_user", user_id)]
     assert result.ok, result.problems
+
+
+def test_the_head_known_without_alembic_is_alembics_head() -> None:
+    """Start-up checks the log against HEAD_REVISION without importing alembic: a new
+    revision must move it too."""
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_a_log_at_head_is_told_without_alembic(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url)
+    assert not at_head(engine)  # a new log: no alembic_version yet
+    upgrade_to_head(engine)
+    assert at_head(engine)
+    result = upgrade_to_head(engine)
+    assert not result.changed and result.backup is None
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    assert not at_head(engine)

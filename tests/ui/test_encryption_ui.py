@@ -7,6 +7,7 @@ which gives the DSL's account a new password; a new recovery key voids the old s
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from app.ui.accounts import AccountSetupDialog, SignInDialog
 from app.ui.accounts_page import AccountsPage
 from app.ui.app import sign_in_encrypted, sign_in_plain
 from app.ui.context import AppContext
+from app.ui.plain_sign_in import sign_in_plain_early
 from app.ui.recovery import RecoverAccountDialog, RecoveryKeyDialog, RecoverySheetDialog
 from tests.factories import make_incident
 from tests.ui.helpers import when_modal
@@ -97,8 +99,16 @@ def _take_sheet(seen: dict[str, object]) -> None:
     when_modal(take, kind=RecoverySheetDialog, tries=PATIENT)
 
 
+@pytest.mark.parametrize(
+    "signing_in",
+    [sign_in_plain, sign_in_plain_early],
+    ids=["log opened first", "dialog first, log opened meanwhile"],
+)
 def test_a_plain_log_is_encrypted_when_the_dsl_signs_in(
-    qtbot: QtBot, tmp_path: Path, printed: Path
+    qtbot: QtBot,
+    tmp_path: Path,
+    printed: Path,
+    signing_in: Callable[[str], tuple[OpenedLog | None, int] | None],
 ) -> None:
     url, path = _plain_log(tmp_path)
     assert log_kind(url) is LogKind.PLAIN and CANARY.encode() in path.read_bytes()
@@ -117,7 +127,7 @@ def test_a_plain_log_is_encrypted_when_the_dsl_signs_in(
         dialog.sign_in()
 
     when_modal(sign_in, kind=SignInDialog)
-    log, _user_id = _opened(sign_in_plain(url))
+    log, _user_id = _opened(signing_in(url))
     try:
         assert log.database.keys is not None
         assert log_kind(url) is LogKind.ENCRYPTED

@@ -22,7 +22,8 @@ def test_title_and_status_show_school_and_count(
     window = MainWindow(database, actor.id, qsettings)
     qtbot.addWidget(window)
     assert window.windowTitle() == "Footprint — St Aidan's & St Zoë's C of E Primary"
-    assert window.status_count.text() == "2 incidents in the log"
+    # Counted once the window is up (the count of the whole log waits for it).
+    qtbot.waitUntil(lambda: window.status_count.text() == "2 incidents in the log")
     assert window.status_user.text() == "Signed in as DSL (DSL)"
 
 

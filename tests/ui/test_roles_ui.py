@@ -26,7 +26,7 @@ from app.core.services.terms import ensure_default_terms
 from app.core.vocab import PersonKind, UserRole
 from app.ui.accounts_page import AccountsPage
 from app.ui.exceptions_page import ExceptionsPage
-from app.ui.main_window import DASHBOARD, INCIDENTS, PEOPLE, REPORTS, MainWindow
+from app.ui.main_window import DASHBOARD, INCIDENTS, PEOPLE, REPORTS, SETTINGS, MainWindow
 from app.ui.people.directory import PeoplePage
 from tests.factories import make_account, make_incident, make_person
 
@@ -147,6 +147,7 @@ def test_the_dsl_approves_only_once_named_as_also_the_headteacher(
     assert isinstance(register, ExceptionsPage)
     assert not register.approve.isVisibleTo(register) and register.add.isVisibleTo(register)
     # Settings → Accounts: the DSL's account is named as also the headteacher.
+    window.go(SETTINGS)  # built when first shown
     accounts = window.findChild(AccountsPage)
     assert accounts is not None
     accounts.tree.setCurrentItem(_row(accounts.tree))

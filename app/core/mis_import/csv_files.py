@@ -21,6 +21,7 @@ from app.core.mis_import.csv_fields import (
 )
 from app.core.mis_import.csv_rows import pupils_from_rows, staff_from_rows
 from app.core.mis_import.ctf import MAX_BYTES
+from app.core.mis_import.kinds import KINDS
 from app.core.mis_import.records import (
     Cancelled,
     ImportFile,
@@ -38,8 +39,6 @@ __all__ = [
     "sniff_csv",
 ]
 
-#: The kinds of CSV import: pupils (with their contacts when the export has them), staff.
-KINDS = ("pupils", "staff")
 _SNIFF = 64 * 1024
 _DELIMITERS = ",;\t|"
 _SAMPLE_ROWS = 20

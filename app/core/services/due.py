@@ -3,7 +3,7 @@ due" column and "overdue only" filter, the dashboard and the start-up notice."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -199,12 +199,69 @@ class DueItem:
         return (today - self.due_on).days
 
 
+#: The dashboard lists this many, most urgent first; "and N more" opens the filtered list.
+DUE_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class DueList:
+    """The most urgent due items, and how many there are in all."""
+
+    items: list[DueItem]
+    total: int
+
+
 @requires(Permission.READ_INCIDENTS)
-def due_items(session: Session, today: date) -> list[DueItem]:
+def due_list(session: Session, today: date, *, limit: int = DUE_SHOWN) -> DueList:
+    """The `limit` most urgent of `due_items`, and the count of them all: each kind is
+    read in date order up to `limit` and counted (indexed), never built in full."""
+    parts = _late_records(session, today)
+    total = sum(
+        session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        for query, _ in parts
+    )
+    items = _items(
+        session, [(q.order_by(day, q.selected_columns[0]).limit(limit), day) for q, day in parts]
+    )
+    extra = _breach_clocks(session) + _reviews(session, today)
+    return DueList(_sorted(items + extra)[:limit], total + len(extra))
+
+
+@requires(Permission.READ_INCIDENTS)
+def due_items(
+    session: Session, today: date, *, incident_ids: Collection[int] | None = None
+) -> list[DueItem]:
     """Requests past their deadline, follow-ups due, references still to add, exception
     reviews due, and the ICO's 72 hours for each data breach still open (shown from the
-    start: it is that short); oldest first."""
-    late = session.execute(
+    start: it is that short); oldest first. With `incident_ids`, only theirs (what a save
+    of those incidents may have moved; reviews belong to no incident)."""
+    parts = _late_records(session, today)
+    if incident_ids is not None:  # through each record's incident index, not its dates
+        ids = list(incident_ids)
+        (late, deadline), (follow_ups, follow_up), (references, reference) = parts
+        parts = [
+            (late.where(DeletionRequest.incident_id.in_(ids)), deadline),
+            (follow_ups.where(Escalation.incident_id.in_(ids)), follow_up),
+            (references.where(Escalation.incident_id.in_(ids)), reference),
+        ]
+    items = _items(session, parts) + _breach_clocks(session, incident_ids)
+    if incident_ids is None:
+        items += _reviews(session, today)
+    return _sorted(items)
+
+
+def _sorted(items: list[DueItem]) -> list[DueItem]:
+    return sorted(items, key=lambda item: (item.due_on, item.kind, item.record_id))
+
+
+def _late_records(session: Session, today: date) -> list[tuple[Any, Any]]:
+    """The three kinds of late record, each a query and the column of its due date."""
+    live = (
+        Incident.status != IncidentStatus.CLOSED,
+        Incident.withdrawn_at.is_(None),
+        visible_incidents(session),
+    )
+    late = (
         select(
             DeletionRequest.id,
             DeletionRequest.deadline,
@@ -215,20 +272,9 @@ def due_items(session: Session, today: date) -> list[DueItem]:
         )
         .join(Incident, Incident.id == DeletionRequest.incident_id)
         .join(Person, Person.id == DeletionRequest.addressee_id)
-        .where(
-            open_request(),
-            DeletionRequest.deadline < today,
-            Incident.status != IncidentStatus.CLOSED,
-            Incident.withdrawn_at.is_(None),
-            visible_incidents(session),
-        )
+        .where(open_request(), DeletionRequest.deadline < today, *live)
     )
-    items: list[DueItem] = []
-    for request_id, deadline, incident_id, reference, given, family in late:
-        assert deadline is not None  # open_request() requires one
-        what = f"Deletion request to {given} {family}".strip() + ": deadline passed"
-        items.append(DueItem("request", deadline, what, incident_id, reference, request_id))
-    follow_ups = session.execute(
+    follow_ups = (
         select(
             Escalation.id,
             Escalation.next_follow_up_on,
@@ -238,19 +284,9 @@ def due_items(session: Session, today: date) -> list[DueItem]:
             Incident.reference,
         )
         .join(Incident, Incident.id == Escalation.incident_id)
-        .where(
-            open_escalation(),
-            Escalation.next_follow_up_on <= today,
-            Incident.status != IncidentStatus.CLOSED,
-            Incident.withdrawn_at.is_(None),
-            visible_incidents(session),
-        )
+        .where(open_escalation(), Escalation.next_follow_up_on <= today, *live)
     )
-    for escalation_id, follow_up, kind, number, incident_id, reference in follow_ups:
-        assert follow_up is not None  # open_escalation() requires one
-        what = f"Follow up: {kind.label}" + (f" ({number})" if number else "")
-        items.append(DueItem("follow_up", follow_up, what, incident_id, reference, escalation_id))
-    references = session.execute(
+    references = (
         select(
             Escalation.id,
             Escalation.reference_due_on,
@@ -260,23 +296,45 @@ def due_items(session: Session, today: date) -> list[DueItem]:
             Incident.reference,
         )
         .join(Incident, Incident.id == Escalation.incident_id)
-        .where(
-            awaiting_reference(),
-            Escalation.reference_due_on <= today,
-            Incident.status != IncidentStatus.CLOSED,
-            Incident.withdrawn_at.is_(None),
-            visible_incidents(session),
-        )
+        .where(awaiting_reference(), Escalation.reference_due_on <= today, *live)
     )
-    for escalation_id, due_on, kind, escalated_at, incident_id, reference in references:
+    return [
+        (late, DeletionRequest.deadline),
+        (follow_ups, Escalation.next_follow_up_on),
+        (references, Escalation.reference_due_on),
+    ]
+
+
+def _items(session: Session, parts: list[tuple[Any, Any]]) -> list[DueItem]:
+    """DueItems from `_late_records`' three queries (in that order)."""
+    (late, _), (follow_ups, _), (references, _) = parts
+    items: list[DueItem] = []
+    for request_id, deadline, incident_id, reference, given, family in session.execute(late):
+        assert deadline is not None  # open_request() requires one
+        what = f"Deletion request to {given} {family}".strip() + ": deadline passed"
+        items.append(DueItem("request", deadline, what, incident_id, reference, request_id))
+    for escalation_id, follow_up, kind, number, incident_id, reference in session.execute(
+        follow_ups
+    ):
+        assert follow_up is not None  # open_escalation() requires one
+        what = f"Follow up: {kind.label}" + (f" ({number})" if number else "")
+        items.append(DueItem("follow_up", follow_up, what, incident_id, reference, escalation_id))
+    for escalation_id, due_on, kind, escalated_at, incident_id, reference in session.execute(
+        references
+    ):
         assert due_on is not None  # awaiting_reference() requires one
         label = REFERENCE_LABELS.get(kind, "reference")
         contacted = format_date(escalated_at.astimezone(LONDON).date())
         what = f"Add the {label}: {kind.label}, contacted {contacted}"
         items.append(DueItem("reference", due_on, what, incident_id, reference, escalation_id))
-    items += _breach_clocks(session)
-    reviews = reviews_due(session, on=today) if may(session, Permission.READ_EXCEPTIONS) else []
-    items += [
+    return items
+
+
+def _reviews(session: Session, today: date) -> list[DueItem]:
+    """Exception reviews due (the register: no incident of their own)."""
+    if not may(session, Permission.READ_EXCEPTIONS):
+        return []
+    return [
         DueItem(
             "review",
             row.review_on,
@@ -285,13 +343,12 @@ def due_items(session: Session, today: date) -> list[DueItem]:
             None,
             row.id,
         )
-        for row in reviews
+        for row in reviews_due(session, on=today)
         if row.review_on is not None
     ]
-    return sorted(items, key=lambda item: (item.due_on, item.kind, item.record_id))
 
 
-def _breach_clocks(session: Session) -> list[DueItem]:
+def _breach_clocks(session: Session, incident_ids: Collection[int] | None = None) -> list[DueItem]:
     """An open data-breach escalation: the ICO must be told within 72 hours of the school
     becoming aware (the earlier of when it was reported and seen), where there is a risk
     to people. Listed until the escalation is closed with what the DPO decided."""
@@ -311,6 +368,7 @@ def _breach_clocks(session: Session) -> list[DueItem]:
             Incident.status != IncidentStatus.CLOSED,
             Incident.withdrawn_at.is_(None),
             visible_incidents(session),
+            *([Escalation.incident_id.in_(list(incident_ids))] if incident_ids is not None else []),
         )
     )
     items = []
