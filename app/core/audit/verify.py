@@ -128,11 +128,10 @@ class _Run(RecordWalk):
         )
         self.total = newest + rows
         last = self._chain(checkpoints)
-        if self.full():
-            return result
-        _check_head(session, head_file, head, result, last)
-        self.records()
-        self.progress(self.total, self.total)
+        if not self.full():
+            _check_head(session, head_file, head, result, last)
+            self.records()
+        self.progress(self.total, self.total)  # done, even when enough was found early
         return result
 
     # --- The chain -----------------------------------------------------------------------
