@@ -4,6 +4,7 @@ grow with the trail, tampering in any chunk is still found, and both report prog
 from __future__ import annotations
 
 import importlib
+import itertools
 import shutil
 import tracemalloc
 from pathlib import Path
@@ -83,7 +84,8 @@ def test_tampering_in_any_chunk_is_found(
         conn.execute(text("DELETE FROM escalation WHERE id = 20"))
         conn.execute(
             text(
-                "UPDATE incident_category SET created_at = '2020-01-01 00:00:00.000000' WHERE incident_id = 290"
+                "UPDATE incident_category SET created_at = '2020-01-01 00:00:00.000000' "
+                "WHERE incident_id = 290"
             )
         )
         conn.execute(
@@ -129,7 +131,7 @@ def test_the_baseline_is_written_in_chunks_with_progress(database: Database, act
     with database.engine.begin() as conn:
         written = audit.write_baseline(conn, chunk=2, progress=lambda *done: seen.append(done))
     assert written > 8 and seen[-1] == (written, written)
-    assert all(b - a <= 2 for (a, _), (b, _) in zip(seen, seen[1:], strict=False))
+    assert all(b - a <= 2 for (a, _), (b, _) in itertools.pairwise(seen))
 
 
 def test_a_unit_of_work_that_is_rolled_back_never_moves_the_outside_copy(
@@ -137,15 +139,17 @@ def test_a_unit_of_work_that_is_rolled_back_never_moves_the_outside_copy(
 ) -> None:
     """The bench makes its 100 letters in a read session it rolls back: the copy kept
     outside must stay where the committed trail ends, or every later check fails."""
+    head = database.audit_head
+    assert head is not None
     with database.write(actor) as s:
         make_incident(s, actor)
-    before = audit.load_head(database.audit_head)
+    before = audit.load_head(head)
     with database.read(actor) as s:
         for _ in range(3):  # each in a savepoint that is released
             incident = make_incident(s, actor)
             add_note(s, actor, incident.id, "Written, then rolled back")
         s.flush()
-    assert audit.load_head(database.audit_head) == before
+    assert audit.load_head(head) == before
     with database.read(SYSTEM) as s:
         result = audit.verify(s, database.audit_head)
     assert result.ok and not result.notes, (result.problems, result.notes)

@@ -101,7 +101,7 @@ def test_the_check_runs_in_the_background_with_its_progress_and_can_be_stopped(
 
     def slow_step(run: object, amount: int) -> None:
         time.sleep(0.02)
-        step(run, amount)  # type: ignore[arg-type]
+        step(run, amount)
 
     monkeypatch.setattr(verify_module._Run, "step", slow_step)
     page = _page(qtbot, database, actor)
