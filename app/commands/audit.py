@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from app.core.errors import FootprintError
 
@@ -43,7 +44,9 @@ def run_audit(args: argparse.Namespace) -> int:
                 checkpoint = current_checkpoint(session)
                 print(f"Checkpoint {checkpoint}" if checkpoint else "The audit trail is empty.")
                 return 0
-            result = verify(session, database.audit_head, checkpoints=checkpoints)
+            result = verify(
+                session, database.audit_head, checkpoints=checkpoints, progress=_progress_line()
+            )
     except DBAPIError as exc:
         print(f"footprint audit: {explain_operational_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
@@ -71,3 +74,20 @@ def run_audit(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(f"  - {problem}", file=sys.stderr)
     return EXIT_BROKEN
+
+
+def _progress_line() -> Callable[[int, int], None] | None:
+    """How far the check has got, on one line of the terminal (nothing when the output
+    goes to a file or a script: what is printed there stays as it was)."""
+    if not sys.stderr.isatty():
+        return None
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if percent != shown[0]:
+            shown[0] = percent
+            end = "\n" if done >= total else ""
+            print(f"\rChecking the audit trail… {percent}%", end=end, file=sys.stderr, flush=True)
+
+    return show

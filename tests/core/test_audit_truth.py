@@ -161,7 +161,7 @@ def test_work_saved_while_the_trail_is_checked_raises_no_alarm(
     """The Audit screen checks in the background while the DSL goes on saving."""
     import importlib
 
-    verify_module = importlib.import_module("app.core.audit.verify")  # the module
+    verify_module = importlib.import_module("app.core.audit.fold")  # folds the records
 
     with database.write(actor) as s:
         make_incident(s, actor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -80,3 +80,46 @@ def test_an_incident_whose_look_cannot_be_recorded_is_not_opened(
     window.open_incident(incident.id)
     assert incident.id not in window.editors
     assert said and said[0].startswith("This can't be shown: the audit trail could not record")
+
+
+def test_the_check_runs_in_the_background_with_its_progress_and_can_be_stopped(
+    qtbot: QtBot, database: Database, actor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long trail takes a while: the DSL sees the bar move and may stop the check, and
+    the page then says it was stopped (nothing is reported either way)."""
+    import importlib
+    import time
+
+    verify_module = importlib.import_module("app.core.audit.verify")  # the module
+
+    with database.write(actor) as s:
+        for _ in range(3):
+            make_incident(s, actor)
+    # A chunk of one entry at a time, each taking a moment, so Cancel comes mid-check.
+    monkeypatch.setattr(verify_module, "CHAIN_CHUNK", 1)
+    step = verify_module._Run.step
+
+    def slow_step(run: object, amount: int) -> None:
+        time.sleep(0.02)
+        step(run, amount)
+
+    monkeypatch.setattr(verify_module._Run, "step", slow_step)
+    page = _page(qtbot, database, actor)
+    seen: list[str] = []
+
+    def cancel(progress: QProgressDialog) -> None:
+        qtbot.waitUntil(lambda: progress.value() > 0, timeout=5000)  # the bar moves
+        seen.append(progress.labelText())
+        button = next(b for b in progress.findChildren(QPushButton) if b.text() == "Cancel")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    when_modal(cancel, kind=QProgressDialog)
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    assert seen == ["Checking the audit trail…"]
+    assert page.result.text() == "The check was stopped before it finished."
+    assert page.problems.isHidden()
+
+    # Let to run, the same check finishes and says what it found.
+    monkeypatch.setattr(verify_module._Run, "step", step)
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    assert page.result.text().startswith("The trail is intact")

@@ -21,7 +21,14 @@ from app.core.audit.capture import RECORDER, AuditRecorder, record_read
 from app.core.audit.chain import GENESIS, Action, canonical, chain_hash
 from app.core.audit.head import Checkpoint, load_head, save_head
 from app.core.audit.looks import LookNotRecorded, Record, record_look
-from app.core.audit.verify import Verification, current_checkpoint, verify
+from app.core.audit.verify import (
+    Cancelled,
+    Progress,
+    Verification,
+    VerifyCancelled,
+    current_checkpoint,
+    verify,
+)
 
 __all__ = [
     "ACTOR",
@@ -29,10 +36,13 @@ __all__ = [
     "RECORDER",
     "Action",
     "AuditRecorder",
+    "Cancelled",
     "Checkpoint",
     "LookNotRecorded",
+    "Progress",
     "Record",
     "Verification",
+    "VerifyCancelled",
     "canonical",
     "chain_hash",
     "current_checkpoint",

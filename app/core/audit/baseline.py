@@ -8,36 +8,55 @@ records is reported by `verify`, never papered over with a fresh baseline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, MetaData, Table, select, type_coerce
+from sqlalchemy import ColumnElement, MetaData, Table, func, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 
 from app.core.audit.chain import NOT_AUDITED, Action, PendingEntry, append, trail_value
 from app.core.models import Base
 
 
-def write_baseline(connection: Connection, *, chunk: int = 2_000) -> int:
+def write_baseline(
+    connection: Connection,
+    *,
+    chunk: int = 5_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Put every row of every table but the trail's own on the trail as a "baseline"
     entry, reading the tables as they are in the database now (a migration's schema, not
-    the models'). Returns how many entries were written."""
+    the models'). Returns how many entries were written.
+
+    Each table is read in key order a chunk at a time (keyset: after the last key of the
+    chunk before), so memory holds one chunk however large the log; `progress(done,
+    total)` is told how many rows are on the trail so far."""
     metadata = MetaData()
     metadata.reflect(connection, only=lambda name, _metadata: _is_record_table(name))
+    tables = [metadata.tables[name] for name in sorted(metadata.tables)]
+    total = sum(connection.scalar(select(func.count()).select_from(table)) or 0 for table in tables)
     written = 0
-    for name in sorted(metadata.tables):
-        table = metadata.tables[name]
-        keys = [c.name for c in table.primary_key.columns]
-        batch: list[PendingEntry] = []
-        query = select(*_as_the_models_read(table)).order_by(*table.primary_key.columns)
-        for row in connection.execute(query):
-            values = {key: trail_value(key, value) for key, value in row._mapping.items()}
-            record = values[keys[0]] if len(keys) == 1 else None
-            batch.append(PendingEntry(None, Action.BASELINE, name, record, values))
-            if len(batch) >= chunk:
-                append(connection, batch)
-                written, batch = written + len(batch), []
-        append(connection, batch)
-        written += len(batch)
+    for table in tables:
+        keys = list(table.primary_key.columns) or list(table.columns)
+        names = [key.name for key in keys]
+        after: tuple[Any, ...] | None = None
+        while True:
+            query = select(*_as_the_models_read(table)).order_by(*keys).limit(chunk)
+            if after is not None:
+                query = query.where(tuple_(*keys) > tuple_(*after))
+            rows = connection.execute(query).all()
+            if not rows:
+                break
+            batch = []
+            for row in rows:
+                values = {key: trail_value(key, value) for key, value in row._mapping.items()}
+                record = values[names[0]] if len(names) == 1 else None
+                batch.append(PendingEntry(None, Action.BASELINE, table.name, record, values))
+            append(connection, batch)
+            written += len(batch)
+            if progress is not None:
+                progress(written, total)
+            after = tuple(rows[-1]._mapping[name] for name in names)  # the next chunk's start
     return written
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import insert, select, text
@@ -94,6 +95,27 @@ def entry_content(
             "record": record_id,
             "changes": json.loads(changes),
         }
+    )
+
+
+def stored_content(
+    entry_id: int,
+    at: str,
+    user_id: int | None,
+    action: str,
+    table_name: str,
+    record_id: int | None,
+    changes: str,
+) -> str:
+    """`entry_content` spliced from the stored text of `changes` without reading it as
+    JSON: the same text whenever that is canonical (as `append` writes it), about ten times
+    faster. A caller whose hash does not match asks `entry_content`, which decides."""
+    return (
+        f'{{"action":{encode_basestring(action)},"at":{encode_basestring(at)},'
+        f'"changes":{changes},"id":{entry_id:d},'
+        f'"record":{"null" if record_id is None else format(record_id, "d")},'
+        f'"table":{encode_basestring(table_name)},'
+        f'"user":{"null" if user_id is None else format(user_id, "d")}}}'
     )
 
 

@@ -1,29 +1,35 @@
 """Checking the trail: the hash chain, the copy of its head kept outside the database,
 checkpoints printed earlier, and every record against what the trail says it holds (so a
-change made with a database tool, which no listener sees, is found too)."""
+change made with a database tool, which no listener sees, is found too).
+
+Everything is read in chunks, so memory stays flat however long the trail: the chain is
+walked in entry order here, then the records table by table (`fold`)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.core.audit.chain import (
-    GENESIS,
-    NOT_AUDITED,
-    Action,
-    canonical,
-    chain_hash,
-    entry_content,
-    trail_value,
-)
+from app.core.audit.chain import GENESIS, chain_hash, entry_content, stored_content
+from app.core.audit.fold import RecordWalk, audited_tables
 from app.core.audit.head import Checkpoint, load_head
-from app.core.models import AuditEntry, Base
+from app.core.mis_import.records import ImportCancelled
+from app.core.models import AuditEntry
+
+#: Entries read at a time for the chain.
+CHAIN_CHUNK = 10_000
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class VerifyCancelled(ImportCancelled):
+    """The user stopped the check (the window treats it as any cancelled work)."""
 
 
 @dataclass
@@ -55,9 +61,13 @@ def verify(
     *,
     checkpoints: tuple[Checkpoint, ...] = (),
     limit: int = 20,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> Verification:
     """Check the chain, the head kept outside the database, any checkpoints given, and
-    every record against what the trail says it should hold.
+    every record against what the trail says it should hold. `progress(done, total)` is
+    told how far it has got (entries, then records); `cancelled()` True stops it with
+    `VerifyCancelled`.
 
     Footprint may go on saving meanwhile (the window, another PC): the outside copy is
     read *before* the trail, and the trail and the records are read in one snapshot of
@@ -70,80 +80,121 @@ def verify(
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with Session(bind=connection) as snapshot:
-            return _verify(snapshot, head_file, head, checkpoints, limit)
+            run = _Run(snapshot, limit, progress, cancelled)
+            return run.verify(head_file, head, checkpoints)
 
 
-def _verify(
-    session: Session,
-    head_file: Path | None,
-    head: tuple[int, str] | None,
-    checkpoints: tuple[Checkpoint, ...],
-    limit: int,
-) -> Verification:
-    result = Verification()
-    expected_id, prev = 1, GENESIS
-    state: dict[tuple[str, Any], dict[str, Any]] = {}
-    keys = _primary_keys()
-    wanted = {c.entry_id: c for c in checkpoints}
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
-        result.entries += 1
-        if entry.id != expected_id:
-            result.problems.append(
-                f"Entry {expected_id} is missing (the next is {entry.id}): entries were removed."
-            )
-        if entry.prev_hash != prev:
-            result.problems.append(f"Entry {entry.id} does not follow on from the one before it.")
-        content = entry_content(
-            entry.id,
-            entry.at.isoformat(),
-            entry.user_id,
-            entry.action,
-            entry.table_name,
-            entry.record_id,
-            entry.changes,
+class _Run(RecordWalk):
+    """One check: the snapshot read, what was found, and how far it has got."""
+
+    def __init__(
+        self,
+        session: Session,
+        limit: int,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        self.session = session
+        # Core, not the ORM's loading: rows are read as plain tuples.
+        self.connection = session.connection()
+        self.limit = limit
+        self.result = Verification()
+        self.problems = self.result.problems
+        self.progress = progress or (lambda _done, _total: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.done = self.total = 0
+
+    def full(self) -> bool:
+        return len(self.result.problems) >= self.limit
+
+    def step(self, amount: int) -> None:
+        """Count work done, tell the caller, and stop if the user asked."""
+        self.done += amount
+        self.progress(min(self.done, self.total), self.total)
+        if self.cancelled():
+            raise VerifyCancelled
+
+    def verify(
+        self,
+        head_file: Path | None,
+        head: tuple[int, str] | None,
+        checkpoints: tuple[Checkpoint, ...],
+    ) -> Verification:
+        session, result = self.session, self.result
+        tables = audited_tables()
+        newest = session.scalar(select(func.max(AuditEntry.id))) or 0
+        rows = sum(
+            session.scalar(select(func.count()).select_from(t)) or 0 for t in tables.values()
         )
-        if chain_hash(entry.prev_hash, content) != entry.hash:
-            result.problems.append(f"Entry {entry.id} has been altered since it was written.")
-        checkpoint = wanted.pop(entry.id, None)
-        if checkpoint is not None and not checkpoint.matches(entry.hash):
-            result.problems.append(
-                f"Entry {entry.id} is not the one the checkpoint {checkpoint} was printed "
-                "from: the trail was rewritten at or before it."
+        self.total = newest + rows
+        last = self._chain(checkpoints)
+        if not self.full():
+            _check_head(session, head_file, head, result, last)
+            self.records()
+        self.progress(self.total, self.total)  # done, even when enough was found early
+        return result
+
+    # --- The chain -----------------------------------------------------------------------
+
+    def _chain(self, checkpoints: tuple[Checkpoint, ...]) -> int:
+        """Walk the chain; returns the newest entry's number (0 for an empty trail)."""
+        result, problems = self.result, self.result.problems
+        expected_id, prev = 1, GENESIS
+        wanted = {c.entry_id: c for c in checkpoints}
+        columns = (
+            AuditEntry.id, AuditEntry.at, AuditEntry.user_id, AuditEntry.action,
+            AuditEntry.table_name, AuditEntry.record_id, AuditEntry.changes,
+            AuditEntry.prev_hash, AuditEntry.hash,
+        )  # fmt: skip
+        after = 0
+        while True:
+            query = select(*columns).where(AuditEntry.id > after).order_by(AuditEntry.id)
+            chunk = self.connection.execute(query.limit(CHAIN_CHUNK)).all()
+            if not chunk:
+                break
+            for entry_id, at, user, action, table, record, changes, prev_hash, digest in chunk:
+                result.entries += 1
+                if entry_id != expected_id:
+                    problems.append(
+                        f"Entry {expected_id} is missing (the next is {entry_id}): entries "
+                        "were removed."
+                    )
+                if prev_hash != prev:
+                    problems.append(f"Entry {entry_id} does not follow on from the one before it.")
+                fields = (entry_id, at.isoformat(), user, action, table, record, changes)
+                if not _hashes_to(prev_hash, fields, digest):
+                    problems.append(f"Entry {entry_id} has been altered since it was written.")
+                checkpoint = wanted.pop(entry_id, None)
+                if checkpoint is not None and not checkpoint.matches(digest):
+                    problems.append(
+                        f"Entry {entry_id} is not the one the checkpoint {checkpoint} was "
+                        "printed from: the trail was rewritten at or before it."
+                    )
+                prev, expected_id = digest, entry_id + 1
+                if self.full():
+                    return expected_id - 1
+            after = chunk[-1][0]
+            self.step(len(chunk))
+        if prev != GENESIS:
+            result.checkpoint = Checkpoint.of(expected_id - 1, prev)
+        for checkpoint in wanted.values():
+            problems.append(
+                f"The trail has no entry {checkpoint.entry_id}, but the checkpoint {checkpoint} "
+                "was printed from it: entries were removed."
             )
-        prev, expected_id = entry.hash, entry.id + 1
-        if entry.table_name in keys and entry.action in _RECORD_ACTIONS:
-            _replay(state, keys, entry.table_name, entry.action, entry.record_id, entry.changes)
-        if len(result.problems) >= limit:
-            return result
-    if prev != GENESIS:
-        result.checkpoint = Checkpoint.of(expected_id - 1, prev)
-    for checkpoint in wanted.values():
-        result.problems.append(
-            f"The trail has no entry {checkpoint.entry_id}, but the checkpoint {checkpoint} "
-            "was printed from it: entries were removed."
-        )
-    _check_head(session, head_file, head, result, expected_id - 1)
-    _compare_records(session, state, result, limit)
-    return result
+        return expected_id - 1
 
 
-def _replay(
-    state: dict[tuple[str, Any], dict[str, Any]],
-    keys: dict[str, list[str]],
-    table: str,
-    action: str,
-    record_id: int | None,
-    changes_text: str,
-) -> None:
-    changes = json.loads(changes_text)
-    key = (table, _key(keys[table], record_id, changes))
-    if action in (Action.INSERT, Action.BASELINE):
-        state[key] = changes
-    elif action == Action.DELETE:
-        state.pop(key, None)
-    elif key in state:
-        for column, (_before, after) in changes.items():
-            state[key][column] = after
+def _hashes_to(prev_hash: str, fields: tuple[Any, ...], digest: str) -> bool:
+    """Whether the entry's content, after `prev_hash`, hashes to `digest`: spliced from the
+    stored text first, read as JSON only if that does not match (text written otherwise
+    than `append` writes it)."""
+    try:
+        if chain_hash(prev_hash, stored_content(*fields)) == digest:
+            return True
+    except (TypeError, ValueError):
+        pass
+    return chain_hash(prev_hash, entry_content(*fields)) == digest
 
 
 def _check_head(
@@ -192,69 +243,3 @@ def _check_head(
             f"The copy kept outside the database names entry {head_id} of {last}: it is behind "
             "(Footprint stopped before updating it) and catches up at the next start."
         )
-
-
-_RECORD_ACTIONS = frozenset(
-    {Action.INSERT, Action.BASELINE, Action.UPDATE, Action.WITHDRAW, Action.DELETE}
-)
-
-
-def audited_tables() -> dict[str, type[Any]]:
-    return {
-        mapper.class_.__tablename__: mapper.class_
-        for mapper in Base.registry.mappers
-        if mapper.class_.__tablename__ not in NOT_AUDITED
-    }
-
-
-def _primary_keys() -> dict[str, list[str]]:
-    return {
-        table: [c.name for c in model.__table__.primary_key.columns]
-        for table, model in audited_tables().items()
-    }
-
-
-def _key(pk: list[str], record_id: int | None, values: dict[str, Any]) -> Any:
-    """A record's identity on the trail: its id, or its key columns for a table keyed by
-    several (a category of an incident)."""
-    if len(pk) == 1 and record_id is not None:
-        return record_id
-    return canonical({column: values.get(column) for column in pk})
-
-
-def _compare_records(
-    session: Session,
-    state: dict[tuple[str, Any], dict[str, Any]],
-    result: Verification,
-    limit: int,
-) -> None:
-    seen: set[tuple[str, Any]] = set()
-    for table, model in audited_tables().items():
-        pk = [c.name for c in model.__table__.primary_key.columns]
-        for row in session.execute(select(model.__table__)).mappings():
-            values = {column: trail_value(column, value) for column, value in row.items()}
-            record = _key(pk, row[pk[0]] if len(pk) == 1 else None, values)
-            seen.add((table, record))
-            known = state.get((table, record))
-            shown = record if len(pk) == 1 else ", ".join(str(row[c]) for c in pk)
-            if known is None:
-                result.problems.append(
-                    f"{table} {shown} is not on the trail: it was added outside Footprint."
-                )
-            else:
-                for column, value in values.items():
-                    if column in known and value != known[column]:
-                        result.problems.append(
-                            f"{table} {shown}: “{column}” differs from the trail: it was "
-                            "changed outside Footprint."
-                        )
-                        break
-            if len(result.problems) >= limit:
-                return
-    for table, record in state.keys() - seen:
-        result.problems.append(
-            f"{table} {record} is on the trail but not in the log: it was removed outside "
-            "Footprint."
-        )
-        if len(result.problems) >= limit:
-            return

@@ -134,6 +134,15 @@ def audited_tables(session: Session) -> list[str]:
 
 @requires(Permission.AUDIT)
 def verify_trail(
-    session: Session, head_file: Path | None, checkpoints: tuple[audit.Checkpoint, ...] = ()
+    session: Session,
+    head_file: Path | None,
+    checkpoints: tuple[audit.Checkpoint, ...] = (),
+    *,
+    progress: audit.Progress | None = None,
+    cancelled: audit.Cancelled | None = None,
 ) -> audit.Verification:
-    return audit.verify(session, head_file, checkpoints=checkpoints)
+    """`audit.verify`; `progress` and `cancelled` as there (the window's progress bar and
+    its Cancel button)."""
+    return audit.verify(
+        session, head_file, checkpoints=checkpoints, progress=progress, cancelled=cancelled
+    )
