@@ -22,6 +22,7 @@ from app.core.mis_import.wording import (
     counts_sentence,
     file_description,
     incidents_note,
+    restriction_text,
 )
 from app.core.permissions import Permission, allows
 from app.core.services import mis_import as service
@@ -169,8 +170,9 @@ def _person(person: PersonPlan) -> str:
 
 def _link(link: LinkPlan) -> str:
     what = "; ".join(change_text(c) for c in link.changes) or link.description
-    warning = "NO CONTACT from now on: " if link.adds_no_contact else ""
-    return f"  - {link.contact_name} → {link.pupil_name}: {warning}{what}{_on(link.on_incidents)}"
+    if link.adds_no_contact:  # said once, and loud enough to see in a terminal
+        what = restriction_text(link).replace("No contact", "NO CONTACT", 1)
+    return f"  - {link.contact_name} → {link.pupil_name}: {what}{_on(link.on_incidents)}"
 
 
 def _say(message: str) -> None:

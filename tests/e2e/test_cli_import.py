@@ -59,8 +59,8 @@ def test_the_preview_is_printed_and_nothing_is_applied_without_apply(
     assert "      Class: 5B → 6H\n      Year group: 5 → 6" in text
     assert "Leavers (1):\n  - Kacper Wiśniewski (pupil) [on 1 incident]" in text
     assert (
-        "  - Siobhán Ó Briain → Aoife Ó Briain: NO CONTACT from now on: No contact: no → yes: "
-        "court order [on 2 incidents]" in text
+        "  - Siobhán Ó Briain → Aoife Ó Briain: NO CONTACT from now on (Court order) "
+        "[on 2 incidents]" in text
     )
     assert "Refused rows (1):\n  - Line 120 (UPN X1234…): the UPN's check letter is wrong" in text
     assert "In Footprint, not in the file (left unchanged) (1):\n  - Pat Typed-by-hand" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.core.mis_import.plan import FieldChange
+from app.core.mis_import.plan import FieldChange, LinkPlan
 from app.core.mis_import.records import ImportFile
 
 _NOUNS = {
@@ -113,3 +113,15 @@ def _when(text: str) -> str:
     if moment.hour == moment.minute == moment.second == 0 and "T" not in text:
         return moment.strftime("%d/%m/%Y")
     return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def restriction_text(link: LinkPlan) -> str:
+    """ "No contact from now on (Court order)", then anything else that changes: the
+    restriction first, said once."""
+    reason = next((c.new for c in link.changes if c.field == "no_contact"), "")
+    reason = reason.removeprefix("Yes").strip().strip("()")
+    others = [change_text(c) for c in link.changes if c.field != "no_contact"]
+    if not link.changes:  # a new link: what it is, without its "no contact" again
+        others = [link.description.removesuffix(", no contact")]
+    head = f"No contact from now on ({reason})" if reason else "No contact from now on"
+    return "; ".join([head, *others])

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QTreeWidget, QTreeWidgetItem
 
 from app.core.mis_import.plan import LinkPlan, PersonPlan, Suggestion
 from app.core.mis_import.records import Refusal
-from app.core.mis_import.wording import change_text, incidents_note
+from app.core.mis_import.wording import change_text, incidents_note, restriction_text
 
 SAME = "Same person as {name}"
 DIFFERENT = "A different person (added as new)"
@@ -107,7 +107,7 @@ def fill_links(
             _mark_incidents(item, 3, link.on_incidents)
             if link.adds_no_contact:
                 item.setIcon(2, icon)
-                item.setText(2, _restriction_text(link))
+                item.setText(2, restriction_text(link))
                 item.setToolTip(
                     2,
                     "This import adds a “no contact” restriction: letters about the pupil "
@@ -158,15 +158,3 @@ def fill_lines(tree: QTreeWidget, lines: list[str]) -> None:
         item.setToolTip(0, line)
         items.append(item)
     tree.addTopLevelItems(items)
-
-
-def _restriction_text(link: LinkPlan) -> str:
-    """ "No contact from now on (Court order)", then anything else that changes: the
-    restriction first, said once."""
-    reason = next((c.new for c in link.changes if c.field == "no_contact"), "")
-    reason = reason.removeprefix("Yes").strip().strip("()")
-    others = [change_text(c) for c in link.changes if c.field != "no_contact"]
-    if not link.changes:  # a new link: what it is, without its "no contact" again
-        others = [link.description.removesuffix(", no contact")]
-    head = f"No contact from now on ({reason})" if reason else "No contact from now on"
-    return "; ".join([head, *others])
