@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from app.core.clock import LONDON, today_london
 from app.core.models import Incident, IncidentCategory, Involvement, Person
 from app.core.permissions import Permission, requires, visible_incidents
-from app.core.services import search_index
+from app.core.services import search_index, search_plan
 from app.core.services.due import next_action_due_expr, overdue_condition, page_due
+from app.core.services.search_index import SearchPlan
 from app.core.vocab import (
     SEVERITY_RANK,
     STATUS_RANK,
@@ -91,8 +92,20 @@ class PageCursor:
     id: int
 
 
-def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Select[Any]:
-    query = query.where(visible_incidents(session))
+#: Sorts an index serves in order (an index on the column holds the id too): a search
+#: sorted by one may walk that index instead of sorting its matches (`SearchPlan`).
+_INDEXED_SORTS = frozenset({IncidentSort.SEEN_AT, IncidentSort.REFERENCE, IncidentSort.PLATFORM})
+
+
+def _filtered(
+    session: Session, query: Select[Any], flt: IncidentFilter, *, walk: bool = False
+) -> Select[Any]:
+    """`query` narrowed to `flt`. With `walk` (a page sorted by an indexed column), a
+    search matching much of the log is written so SQLite walks the sort index from the
+    top rather than sorting every match: the same rows, fetched the cheaper way."""
+    visible = visible_incidents(session)
+    walk = walk and search_plan.walk_may_pay(session, flt, visible)
+    query = query.where(visible)
     if not flt.include_withdrawn:
         query = query.where(Incident.withdrawn_at.is_(None))
     if flt.statuses:
@@ -130,9 +143,17 @@ def _filtered(session: Session, query: Select[Any], flt: IncidentFilter) -> Sele
         # Typing a reference: its own unique index answers at every keystroke, where
         # "SM", "2026"… would match nearly every incident in the full-text index.
         # A range, not LIKE, so the index serves on SQLite (whose LIKE ignores case).
-        query = query.where(Incident.reference >= reference, Incident.reference < reference + "~")
+        ref: ColumnElement[str] = Incident.reference.expression
+        if walk and search_plan.reference_plan(session, reference) is not SearchPlan.SORT:
+            # "SM-2" is nearly every incident: an expression is no index key, so SQLite
+            # walks the sort index and checks each row's reference as it passes.
+            ref = Incident.reference + ""
+        query = query.where(ref >= reference, ref < reference + "~")
     elif flt.text.strip():
-        condition = search_index.matching_ids(session, flt.text)
+        plan = SearchPlan.SORT
+        if walk:
+            plan = search_plan.plan_for(session, flt.text)
+        condition = search_index.matching_ids(session, flt.text, plan)
         if condition is None:  # only punctuation typed: nothing can match
             return query.where(false())
         query = query.where(condition)
@@ -180,7 +201,8 @@ def find_incidents(
     the next page (keyset paging: every page costs the same, however far down)."""
     key = _sort_key(sort)
     order = [key.desc(), Incident.id.desc()] if descending else [key.asc(), Incident.id.asc()]
-    query = _filtered(session, select(Incident.id, key), flt or IncidentFilter())
+    walk = sort in _INDEXED_SORTS
+    query = _filtered(session, select(Incident.id, key), flt or IncidentFilter(), walk=walk)
     if after is not None:
         later = tuple_(key, Incident.id)
         bound = tuple_(literal(after.value, type_=key.type), literal(after.id))
