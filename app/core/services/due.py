@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON
+from app.core.id_lists import among
 from app.core.models import DeletionRequest, Escalation, Incident, Person
 from app.core.permissions import Permission, may, requires, visible_incidents
 from app.core.rules.guidance import ico_deadline
@@ -135,13 +136,14 @@ def page_due(
         return {}
     follow_up = case((open_escalation(), Escalation.next_follow_up_on))
     reference = case((awaiting_reference(), Escalation.reference_due_on))
+    dialect = session.get_bind().dialect.name
     queries = [
         select(DeletionRequest.incident_id, func.min(DeletionRequest.deadline), null(), null())
-        .where(DeletionRequest.incident_id.in_(ids), open_request())
+        .where(among(DeletionRequest.incident_id, ids, dialect), open_request())
         .group_by(DeletionRequest.incident_id),
         select(Escalation.incident_id, null(), func.min(follow_up), func.min(reference))
         .where(
-            Escalation.incident_id.in_(ids),
+            among(Escalation.incident_id, ids, dialect),
             Escalation.withdrawn_at.is_(None),
             Escalation.status.in_(OPEN_ESCALATION_STATUSES),
         )
@@ -160,7 +162,7 @@ def page_due(
     if states is None:
         rows = connection.execute(
             select(Incident.id, Incident.status, Incident.withdrawn_at).where(
-                Incident.id.in_(list(earliest))
+                among(Incident.id, list(earliest), dialect)
             )
         )
         states = {i: (status, withdrawn is not None) for i, status, withdrawn in rows}

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, false, func, literal
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON, today_london
+from app.core.id_lists import among
 from app.core.models import Incident, IncidentCategory, Involvement, Person
 from app.core.permissions import Permission, requires, visible_incidents
 from app.core.services import search_index, search_plan
@@ -222,6 +223,7 @@ def rows_for_ids(
     only those the acting user may see."""
     if not ids:
         return []
+    dialect = session.get_bind().dialect.name
     # Visibility and the row's own columns in one query; then only those ids, in order.
     incidents = {
         r.id: r
@@ -236,7 +238,7 @@ def rows_for_ids(
                 Incident.status,
                 Incident.safeguarding_concern,
                 Incident.withdrawn_at,
-            ).where(Incident.id.in_(ids), visible_incidents(session))
+            ).where(among(Incident.id, ids, dialect), visible_incidents(session))
         )
     }
     ids = [i for i in ids if i in incidents]
@@ -247,7 +249,7 @@ def rows_for_ids(
     categories: dict[int, list[str]] = {}
     for incident_id, category in session.execute(
         select(IncidentCategory.incident_id, IncidentCategory.category)
-        .where(IncidentCategory.incident_id.in_(ids))
+        .where(among(IncidentCategory.incident_id, ids, dialect))
         .order_by(IncidentCategory.incident_id, IncidentCategory.category)
     ):
         categories.setdefault(incident_id, []).append(str(category))
@@ -256,7 +258,7 @@ def rows_for_ids(
         select(Involvement.incident_id, Involvement.role, Person.given_name, Person.family_name)
         .join(Person, Person.id == Involvement.person_id)
         .where(
-            Involvement.incident_id.in_(ids),
+            among(Involvement.incident_id, ids, dialect),
             Involvement.withdrawn_at.is_(None),
             Involvement.role.in_([InvolvementRole.POSTER, InvolvementRole.TARGET]),
         )
