@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -72,7 +72,7 @@ class RecordWalk:
         form, m = RowForm(self.connection, table), mark(self.connection)
         at, column = form.index(key), quote(self.connection, key)
         below: Any = None
-        rows: list[Any] = []
+        rows: Sequence[Any] = []
         while True:
             after = "" if below is None else f" WHERE {column} > {m}"
             query = f"{form.select}{after} ORDER BY {column} LIMIT {RECORD_CHUNK:d}"
@@ -163,7 +163,7 @@ class RecordWalk:
                 )
             else:
                 seen.append(record)
-                if known.__class__ is str:
+                if isinstance(known, str):
                     if known == text:  # the usual case: the row is its one entry's text
                         continue
                     known = json.loads(known)
@@ -217,7 +217,7 @@ def _replay(
         known = state.get(key)
         if known is None:
             return
-        if known.__class__ is str:
+        if isinstance(known, str):
             known = state[key] = json.loads(known)
         for column, (_before, after) in changes.items():
             known[column] = after

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.core.audit.chain import GENESIS, chain_hash, entry_content, stored_content
 from app.core.audit.fold import RecordWalk, audited_tables
-from app.core.audit.raw import converter, mark
 from app.core.audit.head import Checkpoint, load_head
+from app.core.audit.raw import converter, mark
 from app.core.mis_import.records import ImportCancelled
-from app.core.models import AuditEntry
+from app.core.models import AuditEntry, Base
 
 #: Entries read at a time for the chain.
 CHAIN_CHUNK = 10_000
@@ -141,11 +141,12 @@ class _Run(RecordWalk):
     def _chain(self, checkpoints: tuple[Checkpoint, ...]) -> int:
         """Walk the chain; returns the newest entry's number (0 for an empty trail)."""
         result, problems = self.result, self.result.problems
-        expected_id, prev = 1, GENESIS
+        expected_id: int = 1
+        prev = GENESIS
         wanted = {c.entry_id: c for c in checkpoints}
         # Plain SQL, values as the driver gives them: the time put in the trail's form
         # directly (`raw`), once for the entries of one save (they share it).
-        when = converter(AuditEntry.__table__.c.at, self.connection.dialect) or str
+        when = converter(Base.metadata.tables["audit_entry"].c.at, self.connection.dialect) or str
         query = (
             "SELECT id, at, user_id, action, table_name, record_id, changes, prev_hash, hash "
             f"FROM audit_entry WHERE id > {mark(self.connection)} ORDER BY id "
@@ -156,9 +157,17 @@ class _Run(RecordWalk):
             chunk = self.connection.exec_driver_sql(query, (after,)).all()
             if not chunk:
                 break
-            for entry_id, stored_at, user, action, table, record, changes, prev_hash, digest in (
-                chunk
-            ):
+            for (
+                entry_id,
+                stored_at,
+                user,
+                action,
+                table,
+                record,
+                changes,
+                prev_hash,
+                digest,
+            ) in chunk:
                 result.entries += 1
                 if entry_id != expected_id:
                     problems.append(
