@@ -11,21 +11,25 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
-from app.core.audit.chain import NOT_AUDITED, SECRET_COLUMNS, Action, canonical, trail_value
+from app.core.audit.chain import NOT_AUDITED, Action
+from app.core.audit.raw import RowForm, encode, mark, quote, stream
 from app.core.models import AuditEntry, Base
 
 #: Records (with their entries) folded at a time; entries of a table keyed by several
-#: columns folded at a time.
+#: columns folded at a time (each held as its stored text, ~300 bytes).
 RECORD_CHUNK = 5_000
-SHARD = 100_000
-State = dict[Any, dict[str, Any]]
+SHARD = 250_000
+#: A record's state: the text of the entry that inserted it, until a later entry changes
+#: it (then the values, read from that text).
+State = dict[Any, str | dict[str, Any]]
+#: (raw row, its values and canonical text in the trail's form, its key on the trail)
+Prepared = tuple[Any, dict[str, Any], str, Any]
 
 
 class RecordWalk:
@@ -52,43 +56,50 @@ class RecordWalk:
             if self.full():
                 return
 
-    def entries(self, name: str, *where: Any, order: Iterable[Any]) -> Iterator[Any]:
-        """The entries about `name`'s records, streamed (never all held at once)."""
-        query = (
-            select(AuditEntry.record_id, AuditEntry.action, AuditEntry.changes)
-            .where(AuditEntry.table_name == name, AuditEntry.action.in_(_RECORD_ACTIONS), *where)
-            .order_by(*order)
-            .execution_options(yield_per=RECORD_CHUNK)
+    def entries(self, name: str, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Any]:
+        """(record, action, changes) of the entries about `name`'s records, by record and
+        entry (the order of the trail's index on table and record), streamed."""
+        m = mark(self.connection)
+        sql = (
+            f"SELECT record_id, action, changes FROM audit_entry WHERE table_name = {m} "
+            f"AND action IN ({', '.join([m] * len(_ACTIONS))}){where} ORDER BY record_id, id"
         )
-        yield from self.connection.execute(query)
+        yield from stream(self.connection, sql, (name, *_ACTIONS, *params), RECORD_CHUNK)
 
     def by_record(self, name: str, table: Table, key: str) -> None:
         """A table keyed by one number, a chunk of records at a time beside the entries
         recorded for those numbers (the trail's index on table and record)."""
-        column, record = table.c[key], AuditEntry.record_id
-        names = list(table.c.keys())
+        form, m = RowForm(self.connection, table), mark(self.connection)
+        at, column = form.index(key), quote(self.connection, key)
         below: Any = None
+        rows: Sequence[Any] = []
         while True:
-            query = select(table).order_by(column).limit(RECORD_CHUNK)
+            after = "" if below is None else f" WHERE {column} > {m}"
+            query = f"{form.select}{after} ORDER BY {column} LIMIT {RECORD_CHUNK:d}"
+            rows = self.connection.exec_driver_sql(query, () if below is None else (below,)).all()
+            above = rows[-1][at] if len(rows) == RECORD_CHUNK else None
+            where, params = " AND record_id IS NOT NULL", []
             if below is not None:
-                query = query.where(column > below)
-            rows = [dict(zip(names, row, strict=True)) for row in self.connection.execute(query)]
-            above = rows[-1][key] if len(rows) == RECORD_CHUNK else None
-            where = [record.is_not(None)]
-            where += [record > below] if below is not None else []
-            where += [record <= above] if above is not None else []
+                where, params = f"{where} AND record_id > {m}", [below]
+            if above is not None:
+                where, params = f"{where} AND record_id <= {m}", [*params, above]
             state: State = {}
-            for entry in self.entries(name, *where, order=(record, AuditEntry.id)):
-                _replay(state, [key], entry.action, entry.record_id, entry.changes)
-            self.compare(name, [key], rows, state)
+            for record, action, changes in self.entries(name, where, tuple(params)):
+                _replay(state, record, action, changes)
+            prepared = []
+            for raw in rows:
+                values, text = form.read(raw)
+                prepared.append((raw, values, text, _key([key], raw[at], values)))
+            self.compare(name, [key], form, prepared, state)
             if self.full() or above is None:
                 break
             below = above
             self.step(len(rows))
         # Entries naming no record number (none are written so) can match no record.
         state = {}
-        for entry in self.entries(name, record.is_(None), order=(AuditEntry.id,)):
-            _replay(state, [key], entry.action, None, entry.changes)
+        for _record, action, text in self.entries(name, " AND record_id IS NULL"):
+            changes = json.loads(text)
+            _replay(state, _key([key], None, changes), action, text, changes)
         self.removed(name, state)
         self.step(len(rows))
 
@@ -102,27 +113,28 @@ class RecordWalk:
             .where(AuditEntry.table_name == name, AuditEntry.action.in_(_RECORD_ACTIONS))
         )
         shards = max(1, math.ceil((count or 0) / SHARD))
+        form = RowForm(self.connection, table)
         for shard in range(shards):
             state: State = {}
             # In the index's order: by record number (none is written for such a table),
             # then entry, so in the order the trail was written, with no sort.
-            for entry in self.entries(name, order=(AuditEntry.record_id, AuditEntry.id)):
-                changes = json.loads(entry.changes)
-                if shards == 1 or _shard(_key(keys, None, changes), shards) == shard:
-                    _replay(state, keys, entry.action, entry.record_id, entry.changes, changes)
-            rows, names = [], list(table.c.keys())
-            for row in self.connection.execute(select(table).execution_options(yield_per=2000)):
-                mapping = dict(zip(names, row, strict=True))
-                if shards > 1:
-                    values = {column: trail_value(column, mapping[column]) for column in keys}
-                    if _shard(_key(keys, None, values), shards) != shard:
-                        continue
-                rows.append(mapping)
+            for _record, action, text in self.entries(name):
+                changes = json.loads(text)
+                record = _key(keys, None, changes)
+                if shards == 1 or _shard(record, shards) == shard:
+                    _replay(state, record, action, text, changes)
+            rows: list[Prepared] = []
+            for raw in stream(self.connection, form.select, (), RECORD_CHUNK):
+                values, text = form.read(raw)
+                record = _key(keys, None, values)
+                if shards > 1 and _shard(record, shards) != shard:
+                    continue
+                rows.append((raw, values, text, record))
                 if len(rows) >= RECORD_CHUNK:
-                    self.compare(name, keys, rows, state, forget=True)
+                    self.compare(name, keys, form, rows, state, forget=True)
                     self.step(len(rows))
                     rows = []
-            self.compare(name, keys, rows, state, forget=True)
+            self.compare(name, keys, form, rows, state, forget=True)
             self.step(len(rows))
             self.removed(name, state)
             if self.full():
@@ -132,28 +144,32 @@ class RecordWalk:
         self,
         name: str,
         keys: list[str],
-        rows: Iterable[Any],
+        form: RowForm,
+        rows: Iterable[Prepared],
         state: State,
         *,
         forget: bool = False,
     ) -> None:
-        """Each row against the trail's record; for `_by_record`, what is left in `state`
+        """Each row against the trail's record; for `by_record`, what is left in `state`
         afterwards was removed; with `forget`, matched records leave `state` as they go."""
         problems = self.problems
         seen = []
-        for row in rows:
-            values = _on_trail(row)
-            record = _key(keys, row[keys[0]] if len(keys) == 1 else None, values)
+        for raw, values, text, record in rows:
             known = state.get(record)
-            shown = record if len(keys) == 1 else ", ".join(str(row[c]) for c in keys)
             if known is None:
+                shown = record if len(keys) == 1 else form.shown(raw, keys)
                 problems.append(
                     f"{name} {shown} is not on the trail: it was added outside Footprint."
                 )
             else:
                 seen.append(record)
-                if known == values:  # the usual case, decided in one comparison
+                if isinstance(known, str):
+                    if known == text:  # the usual case: the row is its one entry's text
+                        continue
+                    known = json.loads(known)
+                if known == values:
                     continue
+                shown = record if len(keys) == 1 else form.shown(raw, keys)
                 for column, value in values.items():
                     if column in known and value != known[column]:
                         problems.append(
@@ -178,52 +194,41 @@ class RecordWalk:
             )
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def _on_trail(row: Any) -> dict[str, Any]:
-    """A row's values as the trail writes them (`trail_value`), the common types of value
-    taken as they are without asking it."""
-    if SECRET_COLUMNS.isdisjoint(row.keys()):
-        return {
-            column: value
-            if type(value) in _PLAIN
-            else value.isoformat()
-            if type(value) is datetime
-            else trail_value(column, value)
-            for column, value in row.items()
-        }
-    return {column: trail_value(column, value) for column, value in row.items()}
-
-
 def _shard(key: Any, shards: int) -> int:
     return zlib.crc32(str(key).encode("utf-8")) % shards
 
 
 def _replay(
     state: State,
-    keys: list[str],
+    key: Any,
     action: str,
-    record_id: int | None,
-    changes_text: str,
+    text: str,
     changes: dict[str, Any] | None = None,
 ) -> None:
-    """Fold one entry into what the trail says its record holds."""
-    if changes is None:
-        changes = json.loads(changes_text)
-    key = _key(keys, record_id, changes)
-    if action in (Action.INSERT, Action.BASELINE):
-        state[key] = changes
-    elif action == Action.DELETE:
+    """Fold one entry into what the trail says its record holds. An insert is kept as its
+    stored text, read as JSON only when a later entry changes it (or its row differs)."""
+    if action in _NEW:
+        state[key] = text
+    elif action == _DELETE:
         state.pop(key, None)
-    elif key in state:
+    else:
+        if changes is None:
+            changes = json.loads(text)
+        known = state.get(key)
+        if known is None:
+            return
+        if isinstance(known, str):
+            known = state[key] = json.loads(known)
         for column, (_before, after) in changes.items():
-            state[key][column] = after
+            known[column] = after
 
 
 _RECORD_ACTIONS = frozenset(
     {Action.INSERT, Action.BASELINE, Action.UPDATE, Action.WITHDRAW, Action.DELETE}
 )
+_ACTIONS = tuple(sorted(str(action) for action in _RECORD_ACTIONS))
+_NEW = frozenset({str(Action.INSERT), str(Action.BASELINE)})
+_DELETE = str(Action.DELETE)
 
 
 def audited_tables() -> dict[str, Table]:
@@ -240,4 +245,4 @@ def _key(pk: list[str], record_id: int | None, values: dict[str, Any]) -> Any:
     several (a category of an incident)."""
     if len(pk) == 1 and record_id is not None:
         return record_id
-    return canonical({column: values.get(column) for column in pk})
+    return encode({column: values.get(column) for column in pk})

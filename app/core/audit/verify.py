@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session
 from app.core.audit.chain import GENESIS, chain_hash, entry_content, stored_content
 from app.core.audit.fold import RecordWalk, audited_tables
 from app.core.audit.head import Checkpoint, load_head
+from app.core.audit.raw import converter, mark
 from app.core.mis_import.records import ImportCancelled
-from app.core.models import AuditEntry
+from app.core.models import AuditEntry, Base
 
 #: Entries read at a time for the chain.
 CHAIN_CHUNK = 10_000
@@ -139,20 +141,33 @@ class _Run(RecordWalk):
     def _chain(self, checkpoints: tuple[Checkpoint, ...]) -> int:
         """Walk the chain; returns the newest entry's number (0 for an empty trail)."""
         result, problems = self.result, self.result.problems
-        expected_id, prev = 1, GENESIS
+        expected_id: int = 1
+        prev = GENESIS
         wanted = {c.entry_id: c for c in checkpoints}
-        columns = (
-            AuditEntry.id, AuditEntry.at, AuditEntry.user_id, AuditEntry.action,
-            AuditEntry.table_name, AuditEntry.record_id, AuditEntry.changes,
-            AuditEntry.prev_hash, AuditEntry.hash,
-        )  # fmt: skip
-        after = 0
+        # Plain SQL, values as the driver gives them: the time put in the trail's form
+        # directly (`raw`), once for the entries of one save (they share it).
+        when = converter(Base.metadata.tables["audit_entry"].c.at, self.connection.dialect) or str
+        query = (
+            "SELECT id, at, user_id, action, table_name, record_id, changes, prev_hash, hash "
+            f"FROM audit_entry WHERE id > {mark(self.connection)} ORDER BY id "
+            f"LIMIT {CHAIN_CHUNK:d}"
+        )
+        after, raw_at, at = 0, None, ""
         while True:
-            query = select(*columns).where(AuditEntry.id > after).order_by(AuditEntry.id)
-            chunk = self.connection.execute(query.limit(CHAIN_CHUNK)).all()
+            chunk = self.connection.exec_driver_sql(query, (after,)).all()
             if not chunk:
                 break
-            for entry_id, at, user, action, table, record, changes, prev_hash, digest in chunk:
+            for (
+                entry_id,
+                stored_at,
+                user,
+                action,
+                table,
+                record,
+                changes,
+                prev_hash,
+                digest,
+            ) in chunk:
                 result.entries += 1
                 if entry_id != expected_id:
                     problems.append(
@@ -161,15 +176,18 @@ class _Run(RecordWalk):
                     )
                 if prev_hash != prev:
                     problems.append(f"Entry {entry_id} does not follow on from the one before it.")
-                fields = (entry_id, at.isoformat(), user, action, table, record, changes)
+                if stored_at != raw_at:
+                    raw_at, at = stored_at, when(stored_at)
+                fields = (entry_id, at, user, action, table, record, changes)
                 if not _hashes_to(prev_hash, fields, digest):
                     problems.append(f"Entry {entry_id} has been altered since it was written.")
-                checkpoint = wanted.pop(entry_id, None)
-                if checkpoint is not None and not checkpoint.matches(digest):
-                    problems.append(
-                        f"Entry {entry_id} is not the one the checkpoint {checkpoint} was "
-                        "printed from: the trail was rewritten at or before it."
-                    )
+                if wanted:
+                    checkpoint = wanted.pop(entry_id, None)
+                    if checkpoint is not None and not checkpoint.matches(digest):
+                        problems.append(
+                            f"Entry {entry_id} is not the one the checkpoint {checkpoint} was "
+                            "printed from: the trail was rewritten at or before it."
+                        )
                 prev, expected_id = digest, entry_id + 1
                 if self.full():
                     return expected_id - 1
@@ -190,10 +208,12 @@ def _hashes_to(prev_hash: str, fields: tuple[Any, ...], digest: str) -> bool:
     stored text first, read as JSON only if that does not match (text written otherwise
     than `append` writes it)."""
     try:
-        if chain_hash(prev_hash, stored_content(*fields)) == digest:
-            return True
+        content = stored_content(*fields)
     except (TypeError, ValueError):
         pass
+    else:
+        if sha256(f"{prev_hash}{content}".encode()).hexdigest() == digest:  # `chain_hash`
+            return True
     return chain_hash(prev_hash, entry_content(*fields)) == digest
 
 
