@@ -72,7 +72,7 @@ def lines(rows: list[Row], results: list[Result], incidents: int) -> list[Line]:
         was = row.before.at_1m if million else row.before.at_100k
         missing = [n for n in names if n not in found]
         if any(n in failed for n in names):
-            now, met = "failed: " + "; ".join(failed[n] for n in names if n in failed), "no"
+            now, met = "failed: " + "; ".join(failed[n] for n in names if n in failed), "NO"
         elif missing:
             now, met = "not measured (group not run)", "—"
         elif any(not found[n].applies for n in names):
