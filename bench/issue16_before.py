@@ -44,7 +44,11 @@ SEARCH_GOAL_MS_1M = 200.0  # … at a million incidents
 SAVE_GOAL_MS = 50.0  # the main window's screens after one save, at any size
 OVERDUE_GOAL_MS = 2.0  # per list page, at any size
 SCROLL_GOAL_S = 2.0
-MEMORY_GOAL_MB = 300.0  # the list scrolled to the end; the whole app ("the goal is 300 MB")
+MEMORY_GOAL_MB = 300.0  # the whole app ("the goal is 300 MB")
+#: "Memory bounded at any size (rows held as a window, not all)": the list scrolled to its
+#: end holds at most this many rows. Its peak is the bench process's, with every earlier
+#: figure in it, so the 300 MB is judged on the whole app in a process of its own.
+SCROLL_WINDOW_ROWS = 10_000
 VERIFY_GOAL_RATIO = 3.0  # × a plain hash scan of the same trail
 VERIFY_MEMORY_GOAL_MB = 300.0  # "memory flat (< 300 MB at 1M)"
 TRAIL_BASELINE_MEMORY_GOAL_MB = 300.0  # "streaming, memory flat": held to verify's bound
