@@ -54,6 +54,8 @@ class Measurement:
     note: str = ""
     #: False when the figure doesn't apply to this database (shown as "n/a").
     applies: bool = True
+    #: Further numbers the summary reads (e.g. the worst keystroke, a peak in MB).
+    details: dict[str, float] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
-from bench.figures import Bench, Measurement, figure, median_seconds
+from bench.figures import Bench, Measurement, figure, median_seconds, not_applicable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,9 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core.actors import SYSTEM
+from app.core.db import Database
 from app.core.models import Incident
+from app.core.services.incident_queries import IncidentFilter, IncidentSort, find_incidents
 from app.core.startup import open_log
 from app.core.vocab import IncidentStatus
 from app.ui.context import AppContext
@@ -88,6 +92,7 @@ def search_as_you_type(bench: Bench) -> Measurement:
         "s",
         statistics.median(plain),
         note=f"max {max(times) * 1000:.0f} ms over {len(times)} keystrokes; target ≤ 100 ms",
+        details={"max": max(times)},
     )
 
 
@@ -181,6 +186,7 @@ def scroll_to_end(bench: Bench) -> Measurement:
         "s",
         note=f"{presses} presses, {rows:,} rows held; peak {peak:.0f} MB (list open "
         f"{before:.0f} MB); target ≤ 2 s, memory bounded",
+        details={"peak_mb": peak, "rows_held": rows},
     )
 
 
@@ -251,3 +257,45 @@ def _resident_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@figure("Search “smi”: first page, PostgreSQL (baseline the same log on SQLite)")
+def postgres_search(bench: Bench) -> Measurement:
+    """The list's first page for a short search, as the list shows it (the count follows
+    off the GUI thread), on PostgreSQL; against the cached SQLite log of the same size and
+    seed, copied for the run. Only on PostgreSQL (`--database postgresql://…`)."""
+    if bench.database.engine.dialect.name != "postgresql":
+        return not_applicable("compares PostgreSQL: run with --database postgresql://…")
+    smi = IncidentFilter(text="smi")
+
+    def page(session: Session) -> object:
+        return find_incidents(session, smi, sort=IncidentSort.SEEN_AT, descending=True)
+
+    seconds = median_seconds(bench, page)
+    twin = _sqlite_twin(bench)
+    if twin is None:
+        note = "no cached SQLite log of this size to compare with: run `python -m bench` first"
+        return Measurement(seconds, "s", note=note)
+    try:
+        baseline = median_seconds(Bench(twin, bench.log, bench.runs), page)
+    finally:
+        twin.dispose()
+    return Measurement(seconds, "s", baseline, note="goal ≤ 1.5× SQLite")
+
+
+def _sqlite_twin(bench: Bench) -> Database | None:
+    """A copy of the cached SQLite log built with the same size and seed, if there is one."""
+    from app.core.migrate import head_revision
+    from bench.cache import copy_log
+
+    folder, seed = bench.shared.get("cache_folder"), bench.shared.get("seed", 1)
+    if folder is None:
+        return None
+    name = f"log-{bench.log.incidents}-seed{seed}-{head_revision()}.sqlite3"
+    source = Path(folder) / name
+    if not source.exists():
+        return None
+    scratch = Path(bench.scratch) if bench.scratch else Path(tempfile.mkdtemp())
+    target = scratch / "sqlite-twin.sqlite3"
+    copy_log(source, target)
+    return open_log(f"sqlite:///{target}").database
