@@ -94,6 +94,7 @@ def test_a_restricted_link_never_ends_by_import_and_comes_back_restricted(
     relinked = _link(database, david, amara)
     assert relinked is not None
     assert (relinked.no_contact, relinked.receives_letters) == (True, False)
+    assert relinked.no_contact_reason == link.no_contact_reason  # said once, as recorded
 
 
 def test_refused_rows_are_never_taken_for_leavers(database: Database, actor: User) -> None:

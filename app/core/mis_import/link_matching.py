@@ -128,6 +128,7 @@ def _add(m: Matcher, record: LinkRecord, parent: Ref, child: Ref) -> None:
                 "receives_letters": record.parental_responsibility is True and not no_contact,
                 "no_contact": no_contact,
                 "no_contact_reason": reason,
+                "restriction_kept": earlier is not None and record.no_contact is not True,
             },
         )
     )

@@ -162,7 +162,8 @@ def write(
     links = []
     for new in work.new_links:
         values: dict[str, Any] = dict(new.values)
-        if values["no_contact"]:
+        kept = values.pop("restriction_kept", False)  # its reason already says where from
+        if values["no_contact"] and not kept:
             values["no_contact_reason"] = _from_import(str(values["no_contact_reason"]), stamp)
         links.append(
             ParentChildLink(
