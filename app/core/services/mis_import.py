@@ -104,7 +104,12 @@ def holds_whole_school(session: Session, import_file: ImportFile) -> bool:
                 Person.kind == PersonKind.PUPIL,
                 Person.withdrawn_at.is_(None),
                 Person.left_on.is_(None),
-                or_(Person.mis_import_id.is_not(None), Person.upn.is_not(None)),
+                # Kept by the MIS, as the matching's `PersonState.mis_keeps` says.
+                or_(
+                    Person.mis_import_id.is_not(None),
+                    Person.upn.is_not(None),
+                    Person.mis_id.is_not(None),
+                ),
             )
         )
         or 0

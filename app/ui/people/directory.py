@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import FootprintError
 from app.core.permissions import Permission
-from app.core.services.incident_queries import incidents_for_person
+from app.core.services.incident_queries import PersonIncidentRow, incidents_for_person
 from app.core.services.people import (
     PersonRow,
     family_links,
@@ -270,18 +270,7 @@ class PeoplePage(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, link.link_id)
             item.setData(2, Qt.ItemDataRole.UserRole, link.no_contact)
             self.links.addTopLevelItem(item)
-        for row in incidents:
-            item = QTreeWidgetItem(
-                [
-                    format_date(row.seen_at),
-                    row.reference,
-                    row.role.label,
-                    "Withdrawn" if row.withdrawn else row.status.label,
-                    row.summary.replace("\n", " ")[:200],
-                ]
-            )
-            item.setData(0, Qt.ItemDataRole.UserRole, row.incident_id)
-            self.incidents.addTopLevelItem(item)
+        self._list_incidents(incidents)
 
     def _show_name_only(self, person_id: int | None) -> None:
         """What office staff see of a person: the directory's line (name, kind, year and
@@ -301,6 +290,10 @@ class PeoplePage(QWidget):
         self.name.setText(row.full_name + (" (withdrawn)" if row.withdrawn else ""))
         for label, value in row_facts(row):
             self.facts.addRow(label, QLabel(value))
+        self._list_incidents(incidents)
+
+    def _list_incidents(self, incidents: Iterable[PersonIncidentRow]) -> None:
+        """The person's incidents, newest first, one line each."""
         for incident in incidents:
             item = QTreeWidgetItem(
                 [
