@@ -19,3 +19,14 @@ def among(
     if dialect == "postgresql":
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
     return column.in_(list(ids))
+
+
+def among_given(
+    column: ColumnElement[Any] | QueryableAttribute[Any], dialect: str, name: str = "ids"
+) -> ColumnElement[bool]:
+    """`among` for a statement built once and run many times: the ids are given at
+    execution as the parameter `name` (an expanding IN on SQLite, one array on
+    PostgreSQL)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))

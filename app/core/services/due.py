@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, null, or_, select
+from sqlalchemy import ColumnElement, Executable, and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON
-from app.core.id_lists import among
+from app.core.id_lists import among_given
 from app.core.models import DeletionRequest, Escalation, Incident, Person
 from app.core.permissions import Permission, may, requires, visible_incidents
 from app.core.rules.guidance import ico_deadline
@@ -134,37 +135,21 @@ def page_due(
     them already, saves a query; `today` None leaves overdue False."""
     if not ids:
         return {}
-    follow_up = case((open_escalation(), Escalation.next_follow_up_on))
-    reference = case((awaiting_reference(), Escalation.reference_due_on))
-    dialect = session.get_bind().dialect.name
-    queries = [
-        select(DeletionRequest.incident_id, func.min(DeletionRequest.deadline), null(), null())
-        .where(among(DeletionRequest.incident_id, ids, dialect), open_request())
-        .group_by(DeletionRequest.incident_id),
-        select(Escalation.incident_id, null(), func.min(follow_up), func.min(reference))
-        .where(
-            among(Escalation.incident_id, ids, dialect),
-            Escalation.withdrawn_at.is_(None),
-            Escalation.status.in_(OPEN_ESCALATION_STATUSES),
-        )
-        .group_by(Escalation.incident_id),
-    ]
-    # Core, not the ORM: at this size the ORM's per-statement work was most of the cost.
+    statements = _page_statements(session.get_bind().dialect.name)
+    # Core, not the ORM, and statements built once: at this size building them and the
+    # ORM's per-statement work were most of the cost.
     connection = session.connection()
+    given = {"ids": list(ids)}
     earliest: dict[int, list[date | None]] = {}
-    for query in queries:
-        for incident_id, *days in connection.execute(query):
+    for query in statements[:2]:
+        for incident_id, *days in connection.execute(query, given):
             dates = earliest.setdefault(incident_id, [None, None, None])
             for kind, day in enumerate(days):
                 dates[kind] = day if day is not None else dates[kind]
     if not earliest:
         return {}
     if states is None:
-        rows = connection.execute(
-            select(Incident.id, Incident.status, Incident.withdrawn_at).where(
-                among(Incident.id, list(earliest), dialect)
-            )
-        )
+        rows = connection.execute(statements[2], {"ids": list(earliest)})
         states = {i: (status, withdrawn is not None) for i, status, withdrawn in rows}
     result: dict[int, PageDue] = {}
     for incident_id, (request, follow, ref) in earliest.items():
@@ -183,6 +168,28 @@ def page_due(
         )
         result[incident_id] = PageDue(min(days), overdue)
     return result
+
+
+@cache
+def _page_statements(dialect: str) -> tuple[Executable, ...]:
+    """`page_due`'s three lookups for a dialect, each taking the page's ids as `ids`."""
+    follow_up = case((open_escalation(), Escalation.next_follow_up_on))
+    reference = case((awaiting_reference(), Escalation.reference_due_on))
+    return (
+        select(DeletionRequest.incident_id, func.min(DeletionRequest.deadline), null(), null())
+        .where(among_given(DeletionRequest.incident_id, dialect), open_request())
+        .group_by(DeletionRequest.incident_id),
+        select(Escalation.incident_id, null(), func.min(follow_up), func.min(reference))
+        .where(
+            among_given(Escalation.incident_id, dialect),
+            Escalation.withdrawn_at.is_(None),
+            Escalation.status.in_(OPEN_ESCALATION_STATUSES),
+        )
+        .group_by(Escalation.incident_id),
+        select(Incident.id, Incident.status, Incident.withdrawn_at).where(
+            among_given(Incident.id, dialect)
+        ),
+    )
 
 
 @dataclass(frozen=True)
