@@ -12,7 +12,7 @@ from app.core.audit import baseline as baseline_module
 from app.core.audit.baseline import write_baseline
 from app.core.audit.chain import canonical, entry_content, stored_content
 from app.core.db import Database
-from app.core.models import AuditEntry, User
+from app.core.models import AuditEntry, Base, User
 from tests.factories import make_incident
 
 _VALUES = st.one_of(
@@ -71,6 +71,8 @@ def test_the_fast_baseline_writes_what_the_type_layer_reads(
                 written.setdefault((t, r), []).append(c)
         return written
 
+    with database.engine.connect() as connection:  # the fast reader is the one taken
+        assert baseline_module._raw_form(connection, Base.metadata.tables["incident"]) is not None
     fast = baseline()
     monkeypatch.setattr(baseline_module, "_raw_form", lambda *_args: None)
     slow = baseline()

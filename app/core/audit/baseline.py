@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from app.core.audit.chain import NOT_AUDITED, Action, PendingEntry, append, trail_value
-from app.core.audit.raw import RowForm, mark, quote
+from app.core.audit.chain import NOT_AUDITED, Action, PendingEntry, append, mark, trail_value
+from app.core.audit.raw import RowForm, quote
 from app.core.models import Base
 
 
@@ -111,9 +111,8 @@ def _write_raw(
         for raw in rows:
             values, text = form.read(raw)
             record = raw[at]
-            batch.append(
-                PendingEntry(None, Action.BASELINE, table.name, record, values, None, text)
-            )
+            entry = PendingEntry(None, Action.BASELINE, table.name, record, values, text=text)
+            batch.append(entry)
         append(connection, batch)
         written += len(batch)
         if progress is not None:

@@ -149,6 +149,11 @@ def last_entry(connection: Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def mark(connection: Connection) -> str:
+    """The driver's placeholder for a parameter (sqlite3 and SQLCipher "?", psycopg "%s")."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
 _AT = AuditEntry.__table__.c.at
 _COLUMNS = "id, at, user_id, action, table_name, record_id, changes, prev_hash, hash"
 
@@ -190,6 +195,6 @@ def append(connection: Connection, entries: Iterable[PendingEntry]) -> tuple[int
             )
         )
         last_hash = digest
-    marks = ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * 9)
+    marks = ", ".join([mark(connection)] * 9)
     connection.exec_driver_sql(f"INSERT INTO audit_entry ({_COLUMNS}) VALUES ({marks})", rows)
     return last_id, last_hash

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
-from app.core.audit.chain import NOT_AUDITED, Action
-from app.core.audit.raw import RowForm, encode, mark, quote, stream
+from app.core.audit.chain import NOT_AUDITED, Action, mark
+from app.core.audit.raw import RowForm, encode, quote, stream
 from app.core.models import AuditEntry, Base
 
 #: Records (with their entries) folded at a time; entries of a table keyed by several

@@ -48,11 +48,6 @@ def quote(connection: Connection, name: str) -> str:
     return connection.dialect.identifier_preparer.quote(name)
 
 
-def mark(connection: Connection) -> str:
-    """The driver's placeholder for a parameter (sqlite3 and SQLCipher "?", psycopg "%s")."""
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-
 def stream(connection: Connection, sql: str, params: tuple[Any, ...], size: int) -> Iterator[Any]:
     """Rows of plain SQL as the driver gives them, `size` at a time (a server-side cursor
     on PostgreSQL, so a long result is never held whole)."""

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.core.audit.chain import GENESIS, chain_hash, entry_content, stored_content
+from app.core.audit.chain import GENESIS, chain_hash, entry_content, mark, stored_content
 from app.core.audit.fold import RecordWalk, audited_tables
 from app.core.audit.head import Checkpoint, load_head
-from app.core.audit.raw import converter, mark
+from app.core.audit.raw import converter
 from app.core.mis_import.records import ImportCancelled
 from app.core.models import AuditEntry, Base
 

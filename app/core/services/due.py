@@ -148,13 +148,13 @@ def page_due(
     if not ids:
         return {}
     dialect = session.get_bind().dialect.name
-    statements = _page_statements(dialect)
+    lookups, states_query = _page_statements(dialect)
     # Core, not the ORM, and statements built once: at this size building them and the
     # ORM's per-statement work were most of the cost.
     connection = session.connection()
     given = {"ids": given_ids(ids, dialect)}
     earliest: dict[int, list[date | None]] = {}
-    for query in statements[:2]:
+    for query in lookups:
         for incident_id, *days in connection.execute(query, given):
             dates = earliest.setdefault(incident_id, [None, None, None])
             for kind, day in enumerate(days):
@@ -162,7 +162,7 @@ def page_due(
     if not earliest:
         return {}
     if states is None:
-        rows = connection.execute(statements[2], {"ids": given_ids(earliest, dialect)})
+        rows = connection.execute(states_query, {"ids": given_ids(earliest, dialect)})
         states = {i: (status, withdrawn is not None) for i, status, withdrawn in rows}
     result: dict[int, PageDue] = {}
     for incident_id, (request, follow, ref) in earliest.items():
@@ -184,25 +184,29 @@ def page_due(
 
 
 @cache
-def _page_statements(dialect: str) -> tuple[Executable, ...]:
-    """`page_due`'s three lookups for a dialect, each taking the page's ids as `ids`."""
+def _page_statements(dialect: str) -> tuple[tuple[Executable, Executable], Executable]:
+    """`page_due`'s statements for a dialect, each taking the page's ids as `ids`: the
+    earliest dates (requests, escalations), and the incidents' states."""
     follow_up = case((open_escalation(), Escalation.next_follow_up_on))
     reference = case((awaiting_reference(), Escalation.reference_due_on))
-    return (
+    requests = (
         select(DeletionRequest.incident_id, func.min(DeletionRequest.deadline), null(), null())
         .where(among_given(DeletionRequest.incident_id, dialect), open_request())
-        .group_by(DeletionRequest.incident_id),
+        .group_by(DeletionRequest.incident_id)
+    )
+    escalations = (
         select(Escalation.incident_id, null(), func.min(follow_up), func.min(reference))
         .where(
             among_given(Escalation.incident_id, dialect),
             Escalation.withdrawn_at.is_(None),
             still_open(),
         )
-        .group_by(Escalation.incident_id),
-        select(Incident.id, Incident.status, Incident.withdrawn_at).where(
-            among_given(Incident.id, dialect)
-        ),
+        .group_by(Escalation.incident_id)
     )
+    states = select(Incident.id, Incident.status, Incident.withdrawn_at).where(
+        among_given(Incident.id, dialect)
+    )
+    return (requests, escalations), states
 
 
 @dataclass(frozen=True)
