@@ -310,6 +310,12 @@ class Soak:
                 raise SoakFailure(f"round {n}: {exc}") from None
             if n % 50 == 0:
                 settle()
+            if n % 250 == 0:  # progress, so a run stopped at its time limit says how far
+                print(
+                    f"round {n} of {a.rounds}, {time.monotonic() - started:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if n == warm_up:
                 warm = self.measure()
                 warm_at = time.monotonic()

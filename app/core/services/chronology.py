@@ -114,11 +114,15 @@ def moment(occurred_at: datetime, recorded_at: datetime) -> datetime:
     return occurred_at
 
 
+#: Aliased once, so the statement is compiled once (see contact_exceptions._PUPIL).
+_AUTHOR = aliased(User, name="author")
+
+
 @requires(Permission.READ_INCIDENTS, incident="incident_id")
 def list_chronology(session: Session, incident_id: int) -> list[ChronologyRow]:
     """The timeline, newest first (by when things happened, to the second, then by when
     written; see `moment`)."""
-    author = aliased(User)
+    author = _AUTHOR
     rows = sorted(
         session.execute(
             select(ChronologyEntry, author.display_name)

@@ -81,11 +81,15 @@ def dashboard_figures(session: Session, *, recent_limit: int = 15) -> DashboardF
     )
 
 
+#: Aliased once, so the statement is compiled once (see contact_exceptions._PUPIL).
+_AUTHOR = aliased(User, name="author")
+
+
 @requires(Permission.READ_INCIDENTS)
 def recent_activity(session: Session, *, limit: int = 15) -> list[ActivityRow]:
     """The latest timeline entries across the incidents the account may see (newest
     first, through the entries' primary key)."""
-    author = aliased(User)
+    author = _AUTHOR
     return [
         ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5])
         for r in session.execute(
