@@ -195,6 +195,8 @@ class ChronologyKind(Vocabulary):
     NO_ESCALATION_DECISION = "no_escalation_decision"
     CLOSED_WITH_OPEN_ITEMS = "closed_with_open_items"
     REFERENCE_ADDED = "reference_added"
+    # A case file or child protection file sent out of the school: to whom, how, which.
+    INFORMATION_SHARED = "information_shared"
 
 
 _label(
@@ -358,3 +360,14 @@ class LetterSigner(Vocabulary):
 
 
 _label(LetterSigner, {"deputy": "Deputy headteacher", "chair_of_governors": "Chair of governors"})
+
+
+class CaseFileVariant(Vocabulary):
+    """Which copy of a case file: the whole record, or one for an outside agency (staff
+    by their role, pupils other than those it concerns as "Pupil B")."""
+
+    FULL = "full"
+    AGENCY = "agency"
+
+
+_label(CaseFileVariant, {"full": "Full record", "agency": "For an outside agency"})
