@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.commands.mis_import_args import add_import_parser
 
     add_import_parser(commands, common)
+    from app.commands.casefile import add_casefile_parser
+
+    add_casefile_parser(commands, common)
     return parser
 
 
@@ -173,6 +176,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.report import run_report
 
         return run_report(args)
+    if args.command == "casefile":
+        from app.commands.casefile import run_casefile
+
+        return run_casefile(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)
