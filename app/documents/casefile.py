@@ -6,7 +6,8 @@ worded text (`casefile_content`); this module lays it out and escapes it."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -20,7 +21,6 @@ from reportlab.platypus import (
     LongTable,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 
@@ -35,6 +35,7 @@ from app.documents.base import (
 )
 from app.documents.casefile_content import CaseEvidence, CaseFileContent
 from app.documents.letterhead import LETTERHEAD_HEIGHT
+from app.documents.timeline_rows import TimelineRow
 
 WIDTH = PAGE_WIDTH - 40 * mm
 THUMBNAIL_BOX = (120 * mm, 100 * mm)
@@ -61,6 +62,26 @@ class CaseFileDocument(FootprintDocument):
     def story(self) -> list[Flowable]:
         return [Spacer(1, LETTERHEAD_HEIGHT + 4 * mm), *case_file_story(self.content)]
 
+    def render(self) -> bytes:
+        with binary_images():
+            return super().render()
+
+
+@contextmanager
+def binary_images() -> Iterator[None]:
+    """Pictures stored as binary streams, not ASCII85 text: reportlab encodes ASCII85 in
+    pure Python (a second for fifty screenshots) and the file grows by a quarter. The
+    setting is reportlab's global one, restored afterwards; a letter drawn at the same
+    moment on another thread would only store its logo the same way (a valid PDF)."""
+    from reportlab import rl_config
+
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
+
 
 def _styles() -> dict[str, ParagraphStyle]:
     s = styles()
@@ -81,6 +102,15 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=5,
         ),
         "marking": ParagraphStyle("marking", parent=s["small"], fontName=FONT_BOLD),
+        "band": ParagraphStyle(
+            "band",
+            parent=cell,
+            fontName=FONT_BOLD,
+            backColor=_SHADE,
+            borderPadding=(2, 3, 2, 3),
+            spaceAfter=3,
+        ),
+        "details": ParagraphStyle("details", parent=cell, leftIndent=3, leading=11.5),
     }
 
 
@@ -98,7 +128,8 @@ def case_file_story(content: CaseFileContent) -> list[Flowable]:
         rows = [[p.name, p.kind, p.role, p.detail] for p in content.people]
         people = _table(["Name", "Who", "Part", "Details"], rows, [50, 28, 32, 60], s)
         story += _table_section("People and their part", people, s)
-    story += _table_section("Chronology (oldest first)", _chronology(content, s), s)
+    chronology = _chronology(content, s)
+    story += [*_table_section("Chronology (oldest first)", chronology[0], s), *chronology[1:]]
     requests = [
         _block(
             f"To {r.addressee} · {r.method} · {r.outcome}",
@@ -208,63 +239,46 @@ def _grid(*, header: bool) -> TableStyle:
     return TableStyle(style)
 
 
-def _chronology(content: CaseFileContent, s: dict[str, ParagraphStyle]) -> Flowable:
+def _chronology(content: CaseFileContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     if not content.chronology:
-        return Paragraph("Nothing is recorded on the timeline.", s["cell"])
-    data: list[list[Flowable | list[Flowable]]] = [
-        [_p("When", s["cell_bold"]), _p("Who · what", s["cell_bold"]), _p("Entry", s["cell_bold"])]
+        return [Paragraph("Nothing is recorded on the timeline.", s["cell"])]
+    rows: list[Flowable] = [
+        TimelineRow(["When"], [("Who · what", 8.5)], [_p("Entry", s["cell_bold"])], header=True)
     ]
     for entry in content.chronology:
-        when = [_p(entry.occurred, s["cell"])]
+        when = entry.occurred.split(" ", 1)
         if entry.recorded and entry.recorded != entry.occurred:
-            when.append(_p(f"written {entry.recorded}", s["cell_small"]))
-        text: list[Flowable] = [_p(entry.text, s["cell"])]
-        for amendment in entry.amendments:
-            text.append(
-                Paragraph(
-                    f"<i>Corrected {escape(amendment.recorded)} by {escape(amendment.author)}:"
-                    f"</i> {escape(amendment.text)}",
-                    s["amend"],
-                )
+            when.append(f"(written {entry.recorded})")
+        text = [_p(entry.text, s["cell"])]
+        text += [
+            Paragraph(
+                f"<i>Corrected {escape(a.recorded)} by {escape(a.author)}:</i> {escape(a.text)}",
+                s["amend"],
             )
-        data.append([when, [_p(entry.author, s["cell"]), _p(entry.kind, s["cell_small"])], text])
-    table = LongTable(data, colWidths=[27 * mm, 33 * mm, WIDTH - 60 * mm], repeatRows=1)
-    table.setStyle(_grid(header=True))
-    return table
+            for a in entry.amendments
+        ]
+        rows.append(TimelineRow(when, [(entry.author, 8.5), (entry.kind, 7.5)], text))
+    return rows
 
 
 def _block(
     title: str, lines: Sequence[tuple[str, str]], s: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
-    return [_block_table(title, lines, s), Spacer(1, 2 * mm)]
-
-
-def _block_table(
-    title: str, lines: Sequence[tuple[str, str]], s: dict[str, ParagraphStyle]
-) -> Table:
-    rows = [[_p(title, s["cell_bold"]), ""]]
-    rows += [[_p(label, s["cell_small"]), _p(value, s["cell"])] for label, value in lines if value]
-    table = Table(rows, colWidths=[26 * mm, WIDTH - 26 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("SPAN", (0, 0), (-1, 0)),
-                ("BACKGROUND", (0, 0), (-1, 0), _SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.25, _RULE),
-            ]
-        )
+    """A record (a request, a letter …): its title on a shaded band, then its details."""
+    body = "<br/>".join(
+        f"<b>{escape(label)}:</b> {escape(value)}" for label, value in lines if value
     )
-    return table
+    out: list[Flowable] = [_p(title, s["band"])]
+    if body:
+        out.append(Paragraph(body, s["details"]))
+    return [*out, Spacer(1, 2 * mm)]
 
 
 def _evidence(item: CaseEvidence, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     heading = " · ".join(
         part for part in (f"E{item.number}", item.kind, item.media_type, item.size) if part
     )
-    block = _block_table(
+    block = _block(
         heading,
         [
             ("Description", item.description),
@@ -278,8 +292,8 @@ def _evidence(item: CaseEvidence, s: dict[str, ParagraphStyle]) -> list[Flowable
     )
     picture = _thumbnail(item.thumbnail) if item.thumbnail is not None else None
     if picture is None:
-        return [block, Spacer(1, 2 * mm)]
-    return [block, Spacer(1, 1 * mm), picture, Spacer(1, 3 * mm)]
+        return block
+    return [*block[:-1], Spacer(1, 1 * mm), picture, Spacer(1, 3 * mm)]
 
 
 def _thumbnail(data: bytes) -> Flowable | None:
