@@ -348,3 +348,28 @@ def test_hostile_text_prints_as_typed(database: Database, actor: User) -> None:
         add_note(s, actor, incident.id, hostile)
     text = _text(_export(database, actor, incident.id, CaseFileChoice(FULL, hostile)))
     assert text.count(hostile) >= 3  # summary, note, and the line saying who it is for
+
+
+def test_a_parent_of_an_unnamed_pupil_is_named_by_the_child_label(
+    database: Database, actor: User, case: dict[str, int]
+) -> None:
+    from app.core.services.people import link_parent
+
+    with database.write(actor) as s:
+        dad = make_person(s, actor, title="Mr", given_name="Piotr", family_name="Łukasiewicz")
+        link_parent(s, actor, dad.id, case["zoe"])
+        add_involvement(s, actor, case["incident"], dad.id, InvolvementRole.WITNESS)
+        add_note(s, actor, case["incident"], "Mr Łukasiewicz rang about Zoë.")
+    text = _text(_export(database, actor, case["incident"], CaseFileChoice(AGENCY, "PC Smith")))
+    assert "Piotr" not in text and "Łukasiewicz" not in text
+    assert "Parent/carer of Pupil C rang about Pupil C." in text
+    with database.read(actor) as s:
+        options = case_file_options(s, case["incident"])
+    choice = next(p for p in options.people if p.person_id == dad.id)
+    assert choice.replaceable and not choice.named_by_default
+    # Named on purpose (ticked at export): he is, and his child is still not.
+    named = frozenset({case["amira"], dad.id})
+    text = _text(
+        _export(database, actor, case["incident"], CaseFileChoice(AGENCY, "x", named=named))
+    )
+    assert "Piotr Łukasiewicz" in text and "Zoë" not in text

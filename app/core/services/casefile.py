@@ -32,6 +32,7 @@ from app.core.services.casefile_names import (
     AgencyNaming,
     Naming,
     cast_of,
+    children_on_incident,
     default_named,
 )
 from app.core.services.chronology import record
@@ -116,14 +117,15 @@ def case_file_options(session: Session, incident_id: int) -> CaseFileOptions:
     """The people and evidence of an incident, for the export dialog."""
     incident = get_incident(session, incident_id)
     involvements = _involvements(session, incident_id)
-    named = default_named((i.person, i.role) for i in involvements)
+    parents = _children(session, incident, involvements)
+    named = default_named(((i.person, i.role) for i in involvements), parents)
     people = tuple(
         PersonChoice(
             i.person.id,
             i.person.full_name,
             i.person.kind,
             i.role.label,
-            replaceable=i.person.kind in REPLACED_KINDS,
+            replaceable=i.person.kind in REPLACED_KINDS or i.person.id in parents,
             named_by_default=i.person.id in named,
         )
         for i in involvements
@@ -230,14 +232,16 @@ def gather_case_file(
     users = sections.users_by_id(session, user_ids)
     naming: Naming = Naming()
     if choice.variant is CaseFileVariant.AGENCY:
+        children = _children(session, incident, involvements)
         named = choice.named
         if named is None:
-            named = default_named((i.person, i.role) for i in involvements)
+            named = default_named(((i.person, i.role) for i in involvements), children)
         naming = AgencyNaming(
             session,
             cast=cast_of(involvements, [incident.reported_by, *_addressees(session, incident)]),
             users=[users[e.created_by_id] for e in entries] + list(users.values()),
             named=named,
+            children=children,
         )
     if preface is None:
         produced = (
@@ -273,6 +277,18 @@ def _involvements(session: Session, incident_id: int) -> list[Involvement]:
             .where(Involvement.incident_id == incident_id)
             .order_by(Involvement.id)
         )
+    )
+
+
+def _children(
+    session: Session, incident: Incident, involvements: list[Involvement]
+) -> dict[int, list[int]]:
+    """The parents and carers in the case file, each with their children on the incident."""
+    cast = cast_of(involvements, [incident.reported_by, *_addressees(session, incident)])
+    return children_on_incident(
+        session,
+        [p.id for p in cast if p.kind is PersonKind.PARENT],
+        [i.person_id for i in involvements if i.person.kind is PersonKind.PUPIL],
     )
 
 

@@ -6,22 +6,23 @@ person everywhere in the document, free text included.
 Who stays named in the agency copy: the pupils the incident is about — those involved as
 its target or as the subject of an image (or, when no pupil is, the pupils who posted:
 a self-harm post is about its poster) — unless the DSL chooses otherwise at export;
-parents and carers, and third parties (the poster of a public page, an agency's
-officer), are named. The DSL may tick anyone on the incident to be named (a LADO
-referral names the adult it is about).
+third parties (the poster of a public page, an agency's officer) and parents and carers
+are named, except a parent or carer of a pupil left unnamed (and of no pupil named), who
+would name the child: "Parent/carer of Pupil B". The DSL may tick anyone on the incident
+to be named (a LADO referral names the adult it is about), or untick them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.folding import tokens
-from app.core.models import Involvement, Person, SchoolSettings, User
+from app.core.models import Involvement, ParentChildLink, Person, SchoolSettings, User
 from app.core.rules.commentary import TITLES
 from app.core.rules.name_redaction import NameRedactor, NameToReplace
 from app.core.vocab import InvolvementRole, PersonKind
@@ -40,13 +41,20 @@ REPLACED_KINDS = frozenset(
 _SUBJECT_ROLES = frozenset({InvolvementRole.TARGET, InvolvementRole.SUBJECT_OF_IMAGE})
 
 
-def default_named(involvements: Iterable[tuple[Person, InvolvementRole]]) -> frozenset[int]:
-    """The pupils an agency copy names unless the DSL says otherwise (see the module)."""
+def default_named(
+    involvements: Iterable[tuple[Person, InvolvementRole]],
+    children: dict[int, list[int]] | None = None,
+) -> frozenset[int]:
+    """Whom an agency copy names among those it could leave unnamed, unless the DSL says
+    otherwise (see the module): the pupils it is about, and their parents and carers."""
     pairs = [(p, role) for p, role in involvements if p.kind is PersonKind.PUPIL]
-    subjects = {p.id for p, role in pairs if role in _SUBJECT_ROLES}
-    if subjects:
-        return frozenset(subjects)
-    return frozenset(p.id for p, role in pairs if role is InvolvementRole.POSTER)
+    pupils = {p.id for p, role in pairs if role in _SUBJECT_ROLES}
+    if not pupils:
+        pupils = {p.id for p, role in pairs if role is InvolvementRole.POSTER}
+    parents = {
+        parent for parent, kids in (children or {}).items() if any(k in pupils for k in kids)
+    }
+    return frozenset(pupils | parents)
 
 
 class Naming:
@@ -76,6 +84,8 @@ class _Identity:
     role: str | None
     preferred_given: str = ""
     preferred_family: str = ""
+    #: A parent or carer named by their child's label ("Parent/carer of Pupil B").
+    parent_of: str | None = None
 
 
 class AgencyNaming(Naming):
@@ -90,9 +100,22 @@ class AgencyNaming(Naming):
         cast: Iterable[Person],
         users: Iterable[User],
         named: frozenset[int],
+        children: dict[int, list[int]] | None = None,
     ) -> None:
         self.named = named
         cast = list(dict.fromkeys(cast))
+        by_id = {p.id: p for p in cast}
+        #: Parents and carers of pupils left unnamed (and of no named pupil here) would
+        #: name their child by their own name: they are "Parent/carer of Pupil B".
+        self._parent_of: dict[int, int] = {}
+        for parent_id, child_ids in (children or {}).items():
+            parent = by_id.get(parent_id)
+            pupils = [by_id[c] for c in child_ids if c in by_id]
+            if parent is None or parent.id in named or parent.kind is not PersonKind.PARENT:
+                continue
+            unnamed = [child for child in pupils if self._replaced(child)]
+            if unnamed:
+                self._parent_of[parent.id] = unnamed[0].id
         users = list(dict.fromkeys(users))
         kept = [p for p in cast if not self._replaced(p)]
         identities: dict[str, _Identity] = {}
@@ -115,7 +138,10 @@ class AgencyNaming(Naming):
         for user in users:
             add(_user_identity(user), True)
         for person in cast:
-            if self._replaced(person):
+            if person.id in self._parent_of:
+                child = f"person:{self._parent_of[person.id]}"
+                add(replace(_person_identity(person), role=None, parent_of=child), True)
+            elif self._replaced(person):
                 add(_person_identity(person), True)
         for user in session.scalars(select(User)):
             add(_user_identity(user), False)
@@ -134,7 +160,7 @@ class AgencyNaming(Naming):
                 i.preferred_given,
                 i.preferred_family,
                 whole_and_parts=i.key in cast_keys,
-                titled=i.role is not None,
+                titled=i.role is not None or i.parent_of is not None,
             )
             for i in identities.values()
         ]
@@ -153,6 +179,8 @@ class AgencyNaming(Naming):
         self._redactor = NameRedactor([*keep, *replaced], label=self._labels)
 
     def _replaced(self, person: Person) -> bool:
+        if person.id in self._parent_of:
+            return True
         return person.kind in REPLACED_KINDS and person.id not in self.named
 
     def is_named(self, person: Person) -> bool:
@@ -196,6 +224,10 @@ class _Labels:
         if key in self._given:
             return self._given[key]
         identity = self._identities.get(key)
+        if identity is not None and identity.parent_of is not None:
+            label = f"Parent/carer of {self(identity.parent_of)}"
+            self._given[key] = label
+            return label
         if identity is None or identity.role is None:
             self._pupils += 1
             label = f"Pupil {_letters(self._pupils)}"
@@ -273,6 +305,27 @@ def _settings_identities(session: Session) -> list[_Identity]:
             label = (said.group(1).strip() if said else "") or "DSL"
             label = label[:1].upper() + label[1:]
             found.append(_Identity(f"setting:dsl{number}", given, family, label))
+    return found
+
+
+def children_on_incident(
+    session: Session, parent_ids: Iterable[int], pupil_ids: Iterable[int]
+) -> dict[int, list[int]]:
+    """Each parent or carer's current links to the pupils on the incident."""
+    parents, pupils = set(parent_ids), set(pupil_ids)
+    if not parents or not pupils:
+        return {}
+    found: dict[int, list[int]] = {}
+    for parent_id, child_id in session.execute(
+        select(ParentChildLink.parent_id, ParentChildLink.child_id)
+        .where(
+            ParentChildLink.parent_id.in_(parents),
+            ParentChildLink.child_id.in_(pupils),
+            ParentChildLink.withdrawn_at.is_(None),
+        )
+        .order_by(ParentChildLink.id)
+    ):
+        found.setdefault(parent_id, []).append(child_id)
     return found
 
 
