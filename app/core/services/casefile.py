@@ -119,17 +119,21 @@ def case_file_options(session: Session, incident_id: int) -> CaseFileOptions:
     involvements = _involvements(session, incident_id)
     parents = _children(session, incident, involvements)
     named = default_named(((i.person, i.role) for i in involvements), parents)
+    roles: dict[int, list[str]] = {}
+    for i in involvements:
+        if i.withdrawn_at is None:
+            roles.setdefault(i.person_id, []).append(i.role.label.lower())
+    people_by_id = {i.person_id: i.person for i in involvements}
     people = tuple(
         PersonChoice(
-            i.person.id,
-            i.person.full_name,
-            i.person.kind,
-            i.role.label,
-            replaceable=i.person.kind in REPLACED_KINDS or i.person.id in parents,
-            named_by_default=i.person.id in named,
+            person_id,
+            people_by_id[person_id].full_name,
+            people_by_id[person_id].kind,
+            ", ".join(dict.fromkeys(parts)),
+            replaceable=people_by_id[person_id].kind in REPLACED_KINDS or person_id in parents,
+            named_by_default=person_id in named,
         )
-        for i in involvements
-        if i.withdrawn_at is None
+        for person_id, parts in roles.items()
     )
     items = session.scalars(
         select(Evidence).where(Evidence.incident_id == incident_id).order_by(Evidence.id)
