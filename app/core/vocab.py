@@ -371,3 +371,24 @@ class CaseFileVariant(Vocabulary):
 
 
 _label(CaseFileVariant, {"full": "Full record", "agency": "For an outside agency"})
+
+
+class TransferMethod(Vocabulary):
+    """How a child protection file went to the next school (securely, KCSIE)."""
+
+    SECURE_EMAIL = "secure_email"
+    SECURE_TRANSFER_SYSTEM = "secure_transfer_system"
+    HAND_DELIVERED = "hand_delivered"
+    RECORDED_POST = "recorded_post"
+    OTHER = "other"
+
+
+_label(
+    TransferMethod,
+    {
+        "secure_email": "Secure (encrypted) email",
+        "secure_transfer_system": "Secure transfer system (e.g. CPOMS, S2S)",
+        "hand_delivered": "Hand delivered, signed for",
+        "recorded_post": "Recorded (signed-for) post",
+    },
+)
