@@ -137,7 +137,7 @@ def due_on_for(session: Session, left_on: date) -> date:
 def make_transfer(session: Session, actor: User, details: TransferDetails) -> TransferMade:
     """Make the file, record the transfer and put it on each incident's timeline and the
     trail, in this unit of work: the caller saves the file once it is committed."""
-    _check(details)
+    check_details(details)
     with atomic(session):
         pupil = _pupil(session, details.pupil_id)
         offered = {i.id: i for i in incidents_of(session, pupil.id)}
@@ -318,7 +318,8 @@ def _row(transfer: CpFileTransfer, pupil: Person) -> TransferRow:
     )
 
 
-def _check(details: TransferDetails) -> None:
+def check_details(details: TransferDetails) -> None:
+    """ValidationError for what the form can't take (before anything is made)."""
     check_text(
         "destination_school",
         details.destination_school,
