@@ -81,7 +81,7 @@ class TimelineRow(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
             tail = [*parts[1:], *self.body[index + 1 :]] if parts else self.body[index:]
             if not head:
                 return []
-            continued = [f"{self.when[0]} (continued)"] if self.when else []
+            continued = [*self.when[:2], "(continued)"]
             return [
                 TimelineRow(self.when, self.who, head),
                 TimelineRow(continued, [], tail),

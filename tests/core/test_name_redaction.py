@@ -3,6 +3,9 @@ name only with a capital, kept names kept whole, shared words never given the wr
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.core.rules.name_redaction import AMBIGUOUS, NameRedactor, NameToReplace
 
 
@@ -70,3 +73,38 @@ def test_names_split_by_a_comma_or_a_line_are_not_one_name() -> None:
     assert r("Lily, Ashworth Road") == "Lily, Ashworth Road"
     assert r("lily ashworth") == "Pupil B"
     assert r("") == ""
+
+
+_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéëłşøñ", min_size=2, max_size=8).map(
+    str.capitalize
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    people=st.lists(st.tuples(_NAME, _NAME), min_size=1, max_size=4, unique=True),
+    kept=st.tuples(_NAME, _NAME),
+    glue=st.lists(st.sampled_from([" said ", ", ", " and ", "'s ", " — ", "\n", " & <b> "])),
+)
+def test_no_replaced_full_name_survives_and_the_kept_one_does(
+    people: list[tuple[str, str]], kept: tuple[str, str], glue: list[str]
+) -> None:
+    from app.core.folding import tokens
+
+    replaced = [p for p in people if tokens(" ".join(p)) != tokens(" ".join(kept))]
+    redactor = NameRedactor(
+        [
+            NameToReplace(g, f, f"Person {n}", whole_and_parts=True)
+            for n, (g, f) in enumerate(replaced)
+        ]
+        + [NameToReplace(*kept, None, whole_and_parts=True)]
+    )
+    names = [f"{g} {f}" for g, f in replaced] + [" ".join(kept)]
+    text = "".join(n + (glue[i % len(glue)] if glue else " ") for i, n in enumerate(names))
+    out = " " + " ".join(tokens(redactor(text))) + " "
+    for given_name, family in replaced:
+        full = " ".join(tokens(f"{given_name} {family}"))
+        if full in " ".join(tokens(" ".join(kept))):
+            continue  # the kept person's name holds it: it stays, and it is theirs
+        assert f" {full} " not in out
+    assert " ".join(tokens(" ".join(kept))) in out
