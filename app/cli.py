@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.commands.casefile import add_casefile_parser
 
     add_casefile_parser(commands, common)
+    from app.commands.transfer import add_transfer_parser
+
+    add_transfer_parser(commands, common)
     return parser
 
 
@@ -180,6 +183,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.casefile import run_casefile
 
         return run_casefile(args)
+    if args.command == "transfer":
+        from app.commands.transfer import run_transfer
+
+        return run_transfer(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)

@@ -204,6 +204,8 @@ def casefile(incident: str = "{ref}", out: str = "{out}/case.pdf", **more: str) 
     return (*args, *(["--user", more["user"]] if "user" in more else []))
 
 
+TRANSFER = ("transfer", "make", "--pupil", "Nobody", "--school", "Harbour Academy")
+TRANSFER += ("--method", "secure_email", "--out", "{out}/file.pdf")
 AUDIT = ("audit", "verify")
 TEMPLATES = ("letter", "--list-templates")
 NOWHERE = "/nonexistent/dir/x.pdf"
@@ -262,6 +264,10 @@ CASES: dict[str, tuple[str, tuple[str, ...], int, str]] = {
     "read-only-casefile": ("read-only", casefile(recipient="x"), 2, READ_ONLY),
     "truncated-casefile": ("truncated", casefile(recipient="x"), 2, DAMAGED),
     "foreign-casefile": ("foreign", casefile(recipient="x"), 2, FOREIGN),
+    "transfer-list": ("plain", ("transfer", "list"), 0, "No child protection files"),
+    "transfer-no-pupil": ("plain", TRANSFER, 2, "matches no pupil"),
+    "missing-transfer": ("missing", TRANSFER, 2, "There is no log at"),
+    "read-only-transfer": ("read-only", TRANSFER, 2, READ_ONLY),
 }
 
 
