@@ -136,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     from app.commands.mis_import_args import add_import_parser
 
     add_import_parser(commands, common)
+    from app.commands.casefile import add_casefile_parser
+
+    add_casefile_parser(commands, common)
+    from app.commands.transfer import add_transfer_parser
+
+    add_transfer_parser(commands, common)
     return parser
 
 
@@ -173,6 +179,14 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.report import run_report
 
         return run_report(args)
+    if args.command == "casefile":
+        from app.commands.casefile import run_casefile
+
+        return run_casefile(args)
+    if args.command == "transfer":
+        from app.commands.transfer import run_transfer
+
+        return run_transfer(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)

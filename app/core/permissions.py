@@ -61,6 +61,7 @@ class Permission(StrEnum):
     REPORT_COMMENTARY = "write the governors' commentary"
     ACCOUNTS = "manage accounts"
     AUDIT = "see the audit trail"
+    CASE_FILES = "export case files and transfer child protection files"
 
 
 _ALL = frozenset(Permission)

@@ -195,6 +195,8 @@ class ChronologyKind(Vocabulary):
     NO_ESCALATION_DECISION = "no_escalation_decision"
     CLOSED_WITH_OPEN_ITEMS = "closed_with_open_items"
     REFERENCE_ADDED = "reference_added"
+    # A case file or child protection file sent out of the school: to whom, how, which.
+    INFORMATION_SHARED = "information_shared"
 
 
 _label(
@@ -358,3 +360,35 @@ class LetterSigner(Vocabulary):
 
 
 _label(LetterSigner, {"deputy": "Deputy headteacher", "chair_of_governors": "Chair of governors"})
+
+
+class CaseFileVariant(Vocabulary):
+    """Which copy of a case file: the whole record, or one for an outside agency (staff
+    by their role, pupils other than those it concerns as "Pupil B")."""
+
+    FULL = "full"
+    AGENCY = "agency"
+
+
+_label(CaseFileVariant, {"full": "Full record", "agency": "For an outside agency"})
+
+
+class TransferMethod(Vocabulary):
+    """How a child protection file went to the next school (securely, KCSIE)."""
+
+    SECURE_EMAIL = "secure_email"
+    SECURE_TRANSFER_SYSTEM = "secure_transfer_system"
+    HAND_DELIVERED = "hand_delivered"
+    RECORDED_POST = "recorded_post"
+    OTHER = "other"
+
+
+_label(
+    TransferMethod,
+    {
+        "secure_email": "Secure (encrypted) email",
+        "secure_transfer_system": "Secure transfer system (e.g. CPOMS, S2S)",
+        "hand_delivered": "Hand delivered, signed for",
+        "recorded_post": "Recorded (signed-for) post",
+    },
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,7 @@ from app.core.backups import STALE_AFTER_DAYS, days_without_backup
 from app.core.clock import today_london
 from app.core.permissions import Permission
 from app.core.services.changes import Changes
+from app.core.services.cp_transfer import list_transfers
 from app.core.services.dashboard import (
     ActivityRow,
     DashboardFigures,
@@ -131,10 +133,23 @@ class DashboardPage(QWidget):
 
     def _open_due(self, item: QTreeWidgetItem, _column: int) -> None:
         due = self.due_items[item.data(0, Qt.ItemDataRole.UserRole)]
-        if due.incident_id is None:
+        if due.kind == "transfer":
+            self.confirm_transfer(due.record_id)
+        elif due.incident_id is None:
             self.show_exceptions.emit()
         else:
             self.open_incident.emit(due.incident_id)
+
+    def confirm_transfer(self, transfer_id: int) -> None:
+        """A child protection file awaiting receipt: the slip came back (Confirm receipt)."""
+        # Imported when needed: the dashboard is the first page built at sign-in.
+        from app.ui.people.cp_transfer_dialog import ReceiptDialog
+
+        rows = [r for r in self.context.read(list_transfers) if r.id == transfer_id]
+        if rows:
+            dialog = ReceiptDialog(self.context, rows[0], self)
+            dialog.exec()
+            dialog.deleteLater()
 
     def refresh(self) -> None:
         """Read every figure and the most urgent due items again (start, F5, a new day,
@@ -194,7 +209,7 @@ class DashboardPage(QWidget):
             # A data breach's 72 hours are listed before they run out.
             lateness = "due today" if late == 0 else (f"in {days}" if late < 0 else days)
             item = QTreeWidgetItem(
-                [format_date(due.due_on), lateness, due.reference or "Register", due.what]
+                [format_date(due.due_on), lateness, due.reference or _PLACES[due.kind], due.what]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             rows.append(item)
@@ -243,6 +258,10 @@ class DashboardPage(QWidget):
             self.backup_warning.text() + " Back it up now in Settings → Backups."
         )
         self.backup_warning.show()
+
+
+#: What the third column says for an item that belongs to no incident.
+_PLACES = defaultdict(lambda: "Register", {"transfer": "File transfer"})
 
 
 def _key(item: DueItem) -> tuple[date, str, int]:

@@ -4,6 +4,7 @@ from app.core.models.audit import AuditEntry
 from app.core.models.base import Base, UTCDateTime, VocabType
 from app.core.models.chronology import AppendOnlyViolation, ChronologyEntry
 from app.core.models.contact_exception import ContactException
+from app.core.models.cp_transfer import CpFileTransfer
 from app.core.models.deletion_request import DeletionRequest
 from app.core.models.escalation import Escalation
 from app.core.models.evidence import Evidence
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "ChronologyEntry",
     "ContactException",
+    "CpFileTransfer",
     "CsvMapping",
     "DeletionRequest",
     "Escalation",

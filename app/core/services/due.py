@@ -19,6 +19,7 @@ from app.core.permissions import Permission, may, requires, visible_incidents
 from app.core.rules.guidance import ico_deadline
 from app.core.rules.transitions import OPEN_ESCALATION_STATUSES, REFERENCE_LABELS
 from app.core.services.contact_exceptions import reviews_due
+from app.core.services.cp_transfer import awaiting_receipt
 from app.core.timefmt import format_date, format_datetime
 from app.core.vocab import DeletionOutcome, EscalationKind, IncidentStatus
 
@@ -209,7 +210,9 @@ def _page_statements(dialect: str) -> tuple[Executable, ...]:
 class DueItem:
     """Something due or overdue, for the dashboard (most urgent first)."""
 
-    kind: str  # "request", "follow_up", "reference", "review" or "ico" (a breach's 72 hours)
+    #: "request", "follow_up", "reference", "review", "ico" (a breach's 72 hours) or
+    #: "transfer" (a child protection file whose receipt is not confirmed).
+    kind: str
     due_on: date
     what: str
     incident_id: int | None
@@ -245,7 +248,7 @@ def due_list(session: Session, today: date, *, limit: int = DUE_SHOWN) -> DueLis
     items = _items(
         session, [(q.order_by(day, q.selected_columns[0]).limit(limit), day) for q, day in parts]
     )
-    extra = _breach_clocks(session) + _reviews(session, today)
+    extra = _breach_clocks(session) + _reviews(session, today) + _transfers(session)
     return DueList(_sorted(items + extra)[:limit], total + len(extra))
 
 
@@ -268,7 +271,7 @@ def due_items(
         ]
     items = _items(session, parts) + _breach_clocks(session, incident_ids)
     if incident_ids is None:
-        items += _reviews(session, today)
+        items += _reviews(session, today) + _transfers(session)
     return _sorted(items)
 
 
@@ -367,6 +370,23 @@ def _reviews(session: Session, today: date) -> list[DueItem]:
         )
         for row in reviews_due(session, on=today)
         if row.review_on is not None
+    ]
+
+
+def _transfers(session: Session) -> list[DueItem]:
+    """Child protection files sent whose receipt is not confirmed: listed from the day
+    they are sent (KCSIE's five school days are short), overdue once the day has passed."""
+    return [
+        DueItem(
+            "transfer",
+            row.due_on,
+            f"Child protection file of {row.pupil_name} sent to {row.destination_school}: "
+            "confirm it arrived (the signed receipt slip)",
+            None,
+            None,
+            row.id,
+        )
+        for row in awaiting_receipt(session)
     ]
 
 
