@@ -28,6 +28,7 @@ class Record(StrEnum):
     EVIDENCE = "evidence"
     LETTER = "letter"
     GOVERNORS_REPORT = "governors_report"
+    INSPECTION_LIST = "inspection_list"
     LOG = "log"  # the whole log: a backup made or restored
 
 

@@ -85,6 +85,7 @@ RECORD_NAMES = {
     "school_settings": "school settings",
     "school_term": "term",
     "governors_report": "governors' report",
+    "inspection_list": "inspection list",
 }
 
 
