@@ -133,9 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print counts of 1 and 2 exactly (by default they read “fewer than 3”)",
     )
+    from app.commands.inspection import add_inspection_parser
     from app.commands.mis_import_args import add_import_parser
 
     add_import_parser(commands, common)
+    add_inspection_parser(commands, common)
     return parser
 
 
@@ -173,6 +175,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.report import run_report
 
         return run_report(args)
+    if args.command == "inspection":
+        from app.commands.inspection import run_inspection
+
+        return run_inspection(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)

@@ -164,6 +164,7 @@ def _filtered(
     return query
 
 
+@requires(Permission.READ_INCIDENTS)
 def matching(session: Session, query: AnySelect, flt: IncidentFilter) -> AnySelect:
     """`query` narrowed to what the incident list shows for `flt`: the same filters, and
     only what the acting user may see (an export of the list runs its own query)."""

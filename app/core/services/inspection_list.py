@@ -234,6 +234,7 @@ def inspection_heading(
     )
 
 
+@requires(Permission.READ_INCIDENTS)
 def describe_filter(
     session: Session,
     flt: IncidentFilter,
