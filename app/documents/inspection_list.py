@@ -27,7 +27,7 @@ from app.documents.paged_table import paged_tables
 TITLE = "List of referrals and their resolution"
 PAGE = landscape(A4)
 #: Column widths (mm), 257 in all: the landscape page less its margins.
-WIDTHS_MM = (24, 20, 20, 38, 16, 22, 27, 45, 45)
+WIDTHS_MM = (24, 20, 20, 34, 16, 20, 24, 42, 57)
 
 
 def _date(value: object) -> str:
