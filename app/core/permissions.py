@@ -61,6 +61,7 @@ class Permission(StrEnum):
     REPORT_COMMENTARY = "write the governors' commentary"
     ACCOUNTS = "manage accounts"
     AUDIT = "see the audit trail"
+    SUBJECT_ACCESS = "answer subject access requests"
 
 
 _ALL = frozenset(Permission)
