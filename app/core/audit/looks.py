@@ -29,6 +29,7 @@ class Record(StrEnum):
     LETTER = "letter"
     GOVERNORS_REPORT = "governors_report"
     INSPECTION_LIST = "inspection_list"
+    SUBJECT_ACCESS = "subject_access_request"
     LOG = "log"  # the whole log: a backup made or restored
 
 

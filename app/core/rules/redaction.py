@@ -7,7 +7,8 @@ A pure function of the text and the log's names. What counts as a name:
 - a title and a family name ("Mrs Hughes"), and a title before any capitalised word
   ("Dr Osei", someone not in the log at all);
 - a given or family name on its own, written with a capital, that someone in the log has
-  and that is not an everyday word ("Zoë", not "Grace" or "Will").
+  and that is not an everyday word ("Zoë", not "Grace" or "Will"); a given name also in
+  lower case ("zoe-post.png"), a family name not (lower case, "hill" is a hill).
 
 It errs towards finding too much: the DSL unticks what is not a person. The data subject's
 own names are not third parties' and are never found on their own ("Jack" when the
@@ -27,6 +28,10 @@ from app.core.rules.commentary import EVERYDAY_WORDS, TITLES
 #: What replaces a name whose owner can't be told (several people share it, or they are
 #: not in the log).
 SOMEONE = "[another person]"
+#: Police ranks before a name, written in capitals ("PC Hannah Reyes", "DS Khan").
+RANKS = frozenset({"pc", "dc", "ds", "di", "dci", "sgt", "insp", "pcso"})
+#: The most capitalised words after a title taken as the name of someone not in the log.
+_UNKNOWN_NAME_WORDS = 3
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -69,6 +74,8 @@ class NameFinder:
         self.roles: dict[int, str] = {}
         self.full: dict[tuple[str, ...], set[int]] = {}
         self.lone: dict[str, set[int]] = {}
+        #: Given names, which are looked for written in lower case too ("zoe-post.png").
+        self.given_words: set[str] = set()
         self.families: dict[tuple[str, ...], set[int]] = {}
         for person in people:
             if person.id == subject.id:
@@ -83,6 +90,8 @@ class NameFinder:
                     for word in (*g, *f):
                         if word not in EVERYDAY_WORDS and word not in TITLES:
                             self.lone.setdefault(word, set()).add(person.id)
+                            if word in g:
+                                self.given_words.add(word)
                     if f:
                         self.families.setdefault(f, set()).add(person.id)
         self.longest = max((len(name) for name in self.full), default=0)
@@ -107,23 +116,42 @@ class NameFinder:
             if g and f
         }
         self.own_full = own_full | {tuple(reversed(name)) for name in own_full}
+        self.literals: list[tuple[re.Pattern[str], str]] = []
+
+    def add_literal(self, detail: str, role: str) -> None:
+        """A detail known to identify someone else (another person's account or link, the
+        name of a contact at an agency): found wherever it is written, in any case."""
+        detail = detail.strip()
+        if len(detail) >= 3:
+            self.literals.append((re.compile(re.escape(detail), re.IGNORECASE), role))
 
     def find(self, text: str) -> list[Found]:
-        """Every name in `text`, in order, none overlapping."""
-        tokens = [
-            _Token(m.start(), m.end(), fold(m.group()), m.group()[:1].isupper())
-            for m in _WORD.finditer(text)
-        ]
+        """Every name (and detail added with `add_literal`) in `text`, in order, none
+        overlapping."""
+        found = self._literals(text)
+        run: list[_Token] = []
+        runs = [run]
+        for m in _WORD.finditer(text):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                run = []  # a detail found already: names never run across it
+                runs.append(run)
+                continue
+            run.append(_Token(m.start(), m.end(), fold(m.group()), m.group()[:1].isupper()))
+        for tokens in runs:
+            found += self._names(text, tokens)
+        return sorted(found, key=lambda f: f.start)
+
+    def _names(self, text: str, tokens: list[_Token]) -> list[Found]:
         found: list[Found] = []
         i = 0
         while i < len(tokens):
-            taken = self._full_name(tokens, i) or self._titled(text, tokens, i)
-            if taken is None:
-                taken = self._lone(tokens, i)
-            if taken is None:
+            match = self._full_name(tokens, i) or self._titled(text, tokens, i)
+            if match is None:
+                match = self._lone(tokens, i)
+            if match is None:
                 i += 1
                 continue
-            count, ids = taken
+            count, ids = match
             if ids is not None:  # None: the subject's own name, passed over
                 start, end = tokens[i].start, tokens[i + count - 1].end
                 person = next(iter(ids)) if len(ids) == 1 else None
@@ -131,6 +159,31 @@ class NameFinder:
                 found.append(Found(start, end, text[start:end], person, role))
             i += count
         return found
+
+    def _literals(self, text: str) -> list[Found]:
+        """The details added with `add_literal`, longest first where they overlap."""
+        hits = sorted(
+            (
+                Found(m.start(), m.end(), m.group(), None, role)
+                for pattern, role in self.literals
+                for m in pattern.finditer(text)
+            ),
+            key=lambda f: (f.start - f.end, f.start),
+        )
+        kept: list[Found] = []
+        for hit in hits:
+            if not any(hit.start < k.end and k.start < hit.end for k in kept):
+                kept.append(hit)
+        return kept
+
+    def mentions_subject(self, text: str) -> bool:
+        """Whether `text` names the data subject in full (either way round)."""
+        words = tuple(fold(w) for w in _WORD.findall(text))
+        for name in self.own_full:
+            size = len(name)
+            if any(words[i : i + size] == name for i in range(len(words) - size + 1)):
+                return True
+        return False
 
     def _full_name(self, tokens: list[_Token], i: int) -> tuple[int, set[int] | None] | None:
         for length in range(min(self.longest, len(tokens) - i), 1, -1):
@@ -147,7 +200,9 @@ class NameFinder:
     def _titled(self, text: str, tokens: list[_Token], i: int) -> tuple[int, set[int]] | None:
         title = tokens[i]
         typed = text[title.start : title.end]
-        is_title = title.folded in TITLES and (title.folded != "miss" or typed[:1] == "M")
+        is_title = (title.folded in TITLES and (title.folded != "miss" or typed[:1] == "M")) or (
+            title.folded in RANKS and typed.isupper()
+        )
         if not is_title or i + 1 >= len(tokens) or not tokens[i + 1].capital:
             return None
         for length in range(min(self.longest_family, len(tokens) - i - 1), 0, -1):
@@ -156,12 +211,22 @@ class NameFinder:
                 return 1 + length, ids
         if tokens[i + 1].folded in self.own:
             return None
-        return 2, set()  # someone the log doesn't know, named by title
+        named = 1  # someone the log doesn't know, named by title: their capitalised words
+        while (
+            named < _UNKNOWN_NAME_WORDS
+            and i + 1 + named < len(tokens)
+            and tokens[i + 1 + named].capital
+            and text[tokens[i + named].end : tokens[i + 1 + named].start].isspace()
+        ):
+            named += 1
+        return 1 + named, set()
 
     def _lone(self, tokens: list[_Token], i: int) -> tuple[int, set[int] | None] | None:
         token = tokens[i]
-        if not token.capital or token.folded in self.own:
+        if token.folded in self.own:
             return None
+        if not token.capital and token.folded not in self.given_words:
+            return None  # a family name in lower case is an ordinary word ("hill", "page")
         ids = self.lone.get(token.folded)
         return (1, ids) if ids else None
 
@@ -193,4 +258,4 @@ def context(text: str, name: Found, width: int = 60) -> str:
         after = after.rsplit(None, 1)[0] if len(after.rsplit(None, 1)) > 1 else ""
     lead = "…" if first > 0 else ""
     tail = "…" if last < len(text) else ""
-    return f"{lead}{' '.join(before.split())} »{name.text}« {' '.join(after.split())}{tail}"
+    return lead + " ".join(f"{before}»{name.text}«{after}".split()) + tail

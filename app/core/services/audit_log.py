@@ -86,6 +86,8 @@ RECORD_NAMES = {
     "school_term": "term",
     "governors_report": "governors' report",
     "inspection_list": "inspection list",
+    "subject_access_request": "subject access request",
+    "subject_access_redaction": "redaction log line",
 }
 
 
