@@ -61,8 +61,9 @@ class SubjectAccessDocument(FootprintDocument):
             "sar-item", parent=base, fontName=FONT_BOLD, fontSize=9.5, spaceBefore=6, spaceAfter=3
         )
         self.section = ParagraphStyle(
-            "sar-section", parent=self.styles["heading"], fontSize=13, spaceBefore=8, keepWithNext=1
+            "sar-section", parent=self.styles["heading"], fontSize=13, spaceBefore=8, keepWithNext=0
         )
+        self.small = self.styles["small"]
 
     def _p(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(escape(text), self.styles[style])
@@ -93,11 +94,19 @@ class SubjectAccessDocument(FootprintDocument):
             ),
         ]
         for section in p.sections:
-            story += [CondPageBreak(40 * mm), Paragraph(escape(section.title), self.section)]
+            head: list[Flowable] = [Paragraph(escape(section.title), self.section)]
             if section.intro:
-                story.append(self._p(section.intro, "small"))
+                head.append(Paragraph(escape(section.intro), self.small))
+            story.append(CondPageBreak(40 * mm))
             for item in section.items:
-                story += self._item(item)
+                # The heading and introduction go with the first record; a short record
+                # stays on one page, a long one flows on after its first lines.
+                parts, head = [*head, *self._item(item)], []
+                if len(item.lines) <= 12:
+                    story.append(KeepTogether(parts))
+                else:
+                    story += [KeepTogether(parts[:-1]), parts[-1]]
+            story += head  # a section with no records still has its heading
         return story
 
     def _table(self, rows: list[tuple[str, str]], *, label_width: float = 48 * mm) -> Table:
@@ -137,8 +146,7 @@ class SubjectAccessDocument(FootprintDocument):
             parts.append(self._table(rows))
         if item.image is not None:
             parts += [Spacer(1, 2 * mm), _picture(item.image, self.cell)]
-        # A short record stays on one page; a long one flows on.
-        return [KeepTogether(parts)] if len(rows) <= 12 else parts
+        return parts
 
 
 def _picture(data: bytes, style: ParagraphStyle) -> Flowable:
