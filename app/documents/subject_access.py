@@ -14,7 +14,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Image,
-    KeepTogether,
     Paragraph,
     Spacer,
     Table,
@@ -58,12 +57,20 @@ class SubjectAccessDocument(FootprintDocument):
         base = self.styles["body"]
         self.cell = ParagraphStyle("sar-cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0)
         self.item = ParagraphStyle(
-            "sar-item", parent=base, fontName=FONT_BOLD, fontSize=9.5, spaceBefore=6, spaceAfter=3
+            "sar-item",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=9.5,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
         )
         self.section = ParagraphStyle(
-            "sar-section", parent=self.styles["heading"], fontSize=13, spaceBefore=8, keepWithNext=0
+            "sar-section", parent=self.styles["heading"], fontSize=13, spaceBefore=8, keepWithNext=1
         )
-        self.small = self.styles["small"]
+        # Headings are kept with what follows them (reportlab keeps the group on a page);
+        # a record's lines may then run on over a page break, between two lines.
+        self.small = ParagraphStyle("sar-intro", parent=self.styles["small"], keepWithNext=1)
 
     def _p(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(escape(text), self.styles[style])
@@ -99,13 +106,9 @@ class SubjectAccessDocument(FootprintDocument):
                 head.append(Paragraph(escape(section.intro), self.small))
             story.append(CondPageBreak(40 * mm))
             for item in section.items:
-                # The heading and introduction go with the first record; a short record
-                # stays on one page, a long one flows on after its first lines.
-                parts, head = [*head, *self._item(item)], []
-                if len(item.lines) <= 12:
-                    story.append(KeepTogether(parts))
-                else:
-                    story += [KeepTogether(parts[:-1]), parts[-1]]
+                # The section's heading and introduction go with its first record.
+                story += [*head, *self._item(item)]
+                head = []
             story += head  # a section with no records still has its heading
         return story
 

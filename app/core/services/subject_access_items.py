@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.core.models import (
     ChronologyEntry,
@@ -281,7 +281,10 @@ def incident_items(
 
 
 def _all(session: Session, model: Any, incident_id: int) -> Iterable[Any]:
-    return session.scalars(select(model).where(model.incident_id == incident_id).order_by(model.id))
+    query = select(model).where(model.incident_id == incident_id).order_by(model.id)
+    if model is DeletionRequest:  # each names its addressee: one query for all of them
+        query = query.options(selectinload(DeletionRequest.addressee))
+    return session.scalars(query)
 
 
 def _incident(incident: Incident, poster: bool, *, texts_only: bool = False) -> DraftItem:
@@ -364,7 +367,10 @@ def _people(
     where they name the subject."""
     pairs: list[tuple[str, Part | Parts | None]] = []
     for inv in session.scalars(
-        select(Involvement).where(Involvement.incident_id == incident.id).order_by(Involvement.id)
+        select(Involvement)
+        .where(Involvement.incident_id == incident.id)
+        .order_by(Involvement.id)
+        .options(selectinload(Involvement.person))
     ):
         mine = inv.person_id == subject.id
         if only is not None and ("involvement", inv.id) not in only:
