@@ -53,6 +53,8 @@ class DashboardPage(QWidget):
 
     show_incidents = Signal(dict)  # keyword changes for the incident list's filters
     show_exceptions = Signal()
+    #: A subject access request's due item was opened (the request's id).
+    show_subject_access = Signal(int)
     open_incident = Signal(int)
     #: The count of due items changed (the navigation shows it).
     due_moved = Signal()
@@ -131,7 +133,9 @@ class DashboardPage(QWidget):
 
     def _open_due(self, item: QTreeWidgetItem, _column: int) -> None:
         due = self.due_items[item.data(0, Qt.ItemDataRole.UserRole)]
-        if due.incident_id is None:
+        if due.kind == "sar":
+            self.show_subject_access.emit(due.record_id)
+        elif due.incident_id is None:
             self.show_exceptions.emit()
         else:
             self.open_incident.emit(due.incident_id)
@@ -194,7 +198,7 @@ class DashboardPage(QWidget):
             # A data breach's 72 hours are listed before they run out.
             lateness = "due today" if late == 0 else (f"in {days}" if late < 0 else days)
             item = QTreeWidgetItem(
-                [format_date(due.due_on), lateness, due.reference or "Register", due.what]
+                [format_date(due.due_on), lateness, due.reference or _place(due), due.what]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             rows.append(item)
@@ -243,6 +247,11 @@ class DashboardPage(QWidget):
             self.backup_warning.text() + " Back it up now in Settings → Backups."
         )
         self.backup_warning.show()
+
+
+def _place(due: DueItem) -> str:
+    """Where an item with no incident lives: a request's page, or the register."""
+    return "Subject access" if due.kind == "sar" else "Register"
 
 
 def _key(item: DueItem) -> tuple[date, str, int]:
