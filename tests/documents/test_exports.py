@@ -23,7 +23,7 @@ from app.documents.subject_access import SubjectAccessDocument
 NAMES = "Łukasz Wójcik, Zoë O'Neill-Brown, Nguyễn Thị Lan, Şükrü Yılmaz, Ольга Іваненко, Aoife"
 HOSTILE = f"<b>{NAMES}</b> & &amp; \"quoted\" 'single' =SUM(A1) @here +44 -1"
 # Text a spreadsheet cell can hold: any character but the surrogates no file can encode.
-cell_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+cell_text = st.text(st.characters(codec="utf-8"), max_size=200)
 
 
 def _row(text: str, reference: str = "SM-2026-0001") -> InspectionRow:

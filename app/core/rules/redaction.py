@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.core.folding import fold
 from app.core.rules.commentary import EVERYDAY_WORDS, TITLES
@@ -231,7 +232,10 @@ class NameFinder:
         return (1, ids) if ids else None
 
 
+@lru_cache(maxsize=65_536)
 def _words(text: str) -> tuple[str, ...]:
+    """The folded words of a name (cached: a school's names repeat, and a log of 20,000
+    people is folded each time a pack is made)."""
     return tuple(_WORD.findall(fold(text)))
 
 
