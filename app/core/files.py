@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -86,10 +86,16 @@ class StagedFile:
         self.temporary.unlink(missing_ok=True)
 
 
+class ByteSink(Protocol):
+    """Anything bytes can be written to (a file, a socket, a counter in a bench)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 class Fingerprinted:
     """Passes bytes on to a file, keeping the SHA-256 and size of all it was given."""
 
-    def __init__(self, file: BinaryIO) -> None:
+    def __init__(self, file: ByteSink) -> None:
         self.file = file
         self.digest = hashlib.sha256()
         self.size = 0

@@ -18,7 +18,7 @@ from app.core.services.incident_queries import IncidentFilter
 from app.core.services.inspection_list import ExportFormat, write_inspection_list
 from bench.synthetic import build_synthetic_log
 
-ROWS = 6_000
+ROWS = 10_000
 
 
 class _Counting:
@@ -37,13 +37,16 @@ class _Counting:
         return len(data)
 
 
-def _export(database: Database, actor: User, flt: IncidentFilter) -> tuple[int, float, _Counting]:
+def _export(
+    database: Database, actor: User, flt: IncidentFilter, *, traced: bool = True
+) -> tuple[int, float, _Counting]:
     sink = _Counting()
     with database.read(actor) as session:
-        tracemalloc.start()
+        if traced:
+            tracemalloc.start()
         try:
-            facts = write_inspection_list(session, flt, sink, ExportFormat.CSV)  # type: ignore[arg-type]
-            _, peak = tracemalloc.get_traced_memory()
+            facts = write_inspection_list(session, flt, sink, ExportFormat.CSV)
+            _, peak = tracemalloc.get_traced_memory() if traced else (0, 0)
         finally:
             tracemalloc.stop()
     return facts.rows, peak, sink
@@ -61,9 +64,10 @@ def test_six_times_the_rows_cost_no_more_memory(database: Database, actor: User)
     sixth = IncidentFilter(include_withdrawn=True, seen_from=(newest + timedelta(days=1)).date())
 
     small_rows, small_peak, _ = _export(database, actor, sixth)
-    started = time.perf_counter()
     rows, peak, sink = _export(database, actor, everything)
-    seconds = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    _export(database, actor, everything, traced=False)  # timed without tracing's cost
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert 0 < small_rows < ROWS // 5
     assert rows == ROWS and sink.lines == ROWS + 1  # the header, then one line a row
     # Holding every row would cost six times the smaller export's rows; streaming costs
@@ -72,4 +76,7 @@ def test_six_times_the_rows_cost_no_more_memory(database: Database, actor: User)
     assert peak < small_peak * 1.5, (small_peak, peak)
     header = next(csv.reader(io.StringIO(sink.head.decode("utf-8-sig"))))
     assert header[0] == "Reference"
-    print(f"\ninspection CSV: {rows:,} rows in {seconds:.2f} s (traced), peak {peak / 1e6:.1f} MB")
+    print(
+        f"\ninspection CSV: {rows:,} rows in {seconds:.2f} s ({cpu:.2f} s of CPU); "
+        f"traced peak {peak / 1e6:.1f} MB"
+    )

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from app.core.audit import Action
 from app.core.audit.looks import Record, record_look
 from app.core.clock import today_london
 from app.core.errors import ValidationError
-from app.core.files import Fingerprinted
+from app.core.files import ByteSink, Fingerprinted
 from app.core.id_lists import among
 from app.core.inspection import InspectionHeading, InspectionRow, PrejudiceCount
 from app.core.mis_import.records import Cancelled, ImportCancelled, Progress
@@ -336,7 +336,7 @@ def filter_for_trail(flt: IncidentFilter) -> dict[str, object]:
 def write_inspection_list(
     session: Session,
     flt: IncidentFilter,
-    out: BinaryIO,
+    out: ByteSink,
     file_format: ExportFormat,
     *,
     sort: IncidentSort = IncidentSort.SEEN_AT,
