@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print counts of 1 and 2 exactly (by default they read “fewer than 3”)",
     )
+    from app.commands.inspection import add_inspection_parser
     from app.commands.mis_import_args import add_import_parser
 
     add_import_parser(commands, common)
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.commands.transfer import add_transfer_parser
 
     add_transfer_parser(commands, common)
+    add_inspection_parser(commands, common)
     return parser
 
 
@@ -187,6 +189,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.transfer import run_transfer
 
         return run_transfer(args)
+    if args.command == "inspection":
+        from app.commands.inspection import run_inspection
+
+        return run_inspection(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)

@@ -62,6 +62,7 @@ class Permission(StrEnum):
     ACCOUNTS = "manage accounts"
     AUDIT = "see the audit trail"
     CASE_FILES = "export case files and transfer child protection files"
+    SUBJECT_ACCESS = "answer subject access requests"
 
 
 _ALL = frozenset(Permission)

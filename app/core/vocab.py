@@ -392,3 +392,29 @@ _label(
         "recorded_post": "Recorded (signed-for) post",
     },
 )
+
+
+class SubjectAccessStatus(Vocabulary):
+    """Where a subject access request stands."""
+
+    OPEN = "open"
+    RESPONDED = "responded"
+
+
+_label(SubjectAccessStatus, {"open": "Open (not answered yet)", "responded": "Answered"})
+
+
+class RedactionAction(Vocabulary):
+    """What a line of a pack's redaction log records."""
+
+    #: A third party's name (or an identifying detail) replaced by their role.
+    REDACTED = "redacted"
+    #: A name the DSL chose to leave in, with the reason.
+    KEPT = "kept"
+    #: A whole item left out of the pack by the DSL, with the reason (e.g. serious harm).
+    WITHHELD = "withheld"
+    #: An evidence image put in the pack after the DSL viewed it.
+    IMAGE_INCLUDED = "image_included"
+
+
+_label(RedactionAction, {"image_included": "Image included"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -55,6 +54,8 @@ class DashboardPage(QWidget):
 
     show_incidents = Signal(dict)  # keyword changes for the incident list's filters
     show_exceptions = Signal()
+    #: A subject access request's due item was opened (the request's id).
+    show_subject_access = Signal(int)
     open_incident = Signal(int)
     #: The count of due items changed (the navigation shows it).
     due_moved = Signal()
@@ -135,6 +136,8 @@ class DashboardPage(QWidget):
         due = self.due_items[item.data(0, Qt.ItemDataRole.UserRole)]
         if due.kind == "transfer":
             self.confirm_transfer(due.record_id)
+        if due.kind == "sar":
+            self.show_subject_access.emit(due.record_id)
         elif due.incident_id is None:
             self.show_exceptions.emit()
         else:
@@ -209,7 +212,7 @@ class DashboardPage(QWidget):
             # A data breach's 72 hours are listed before they run out.
             lateness = "due today" if late == 0 else (f"in {days}" if late < 0 else days)
             item = QTreeWidgetItem(
-                [format_date(due.due_on), lateness, due.reference or _PLACES[due.kind], due.what]
+                [format_date(due.due_on), lateness, due.reference or _place(due), due.what]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             rows.append(item)
@@ -261,7 +264,12 @@ class DashboardPage(QWidget):
 
 
 #: What the third column says for an item that belongs to no incident.
-_PLACES = defaultdict(lambda: "Register", {"transfer": "File transfer"})
+_PLACES = {"transfer": "File transfer", "sar": "Subject access"}
+
+
+def _place(due: DueItem) -> str:
+    """Where an item with no incident lives: a transfer, a request's page, or the register."""
+    return _PLACES.get(due.kind, "Register")
 
 
 def _key(item: DueItem) -> tuple[date, str, int]:

@@ -18,11 +18,12 @@ from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
 from app.ui.reports_page import ReportsPage
 from app.ui.settings_page import SettingsPage
+from app.ui.subject_access.page import SubjectAccessPage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
+DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SUBJECT_ACCESS, SETTINGS = range(8)
 PAGE_TITLES = (
     "Dashboard",
     "Incidents",
@@ -30,6 +31,7 @@ PAGE_TITLES = (
     "Exceptions register",
     "Letters",
     "Reports",
+    "Subject access",
     "Settings",
 )
 #: What each section needs the account to be allowed.
@@ -40,6 +42,7 @@ PAGE_NEEDS = (
     Permission.READ_EXCEPTIONS,
     Permission.LETTERS,
     Permission.GOVERNORS_REPORT,
+    Permission.SUBJECT_ACCESS,
     Permission.SETTINGS,
 )
 
@@ -86,6 +89,7 @@ class Sections:
             board.open_incident.connect(self.open_incident)
             board.show_incidents.connect(self._show_filtered)
             board.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
+            board.show_subject_access.connect(self._show_subject_access)
             board.due_moved.connect(self._show_due_count)
             return board
         if index == INCIDENTS:
@@ -116,6 +120,8 @@ class Sections:
             return letters
         if index == REPORTS:
             return ReportsPage(context)
+        if index == SUBJECT_ACCESS:
+            return SubjectAccessPage(context)
         settings = SettingsPage(context)
         settings.school.saved.connect(self.refresh_title)
         return settings
@@ -159,6 +165,17 @@ class Sections:
     def reports(self) -> ReportsPage | None:
         page = self.page(REPORTS)
         return page if isinstance(page, ReportsPage) else None
+
+    @property
+    def subject_access(self) -> SubjectAccessPage | None:
+        page = self.page(SUBJECT_ACCESS)
+        return page if isinstance(page, SubjectAccessPage) else None
+
+    def _show_subject_access(self, request_id: int) -> None:
+        """The dashboard's due item for a request: its page, with it chosen."""
+        self.go(SUBJECT_ACCESS)
+        if self.subject_access is not None:
+            self.subject_access.select_request(request_id)
 
     @property
     def settings_page(self) -> SettingsPage | None:

@@ -46,6 +46,7 @@ from app.ui.main_sections import (
     PEOPLE,
     REPORTS,
     SETTINGS,
+    SUBJECT_ACCESS,
     Sections,
 )
 from app.ui.people.directory import PeoplePage
@@ -64,6 +65,7 @@ __all__ = [
     "PEOPLE",
     "REPORTS",
     "SETTINGS",
+    "SUBJECT_ACCESS",
     "MainWindow",
 ]
 

@@ -14,6 +14,7 @@ from app.core.models.mis_import import CsvMapping, MisImport
 from app.core.models.person import ParentChildLink, Person
 from app.core.models.report import ReportCommentary
 from app.core.models.school import PlatformMinimumAge, SchoolSettings, SchoolTerm
+from app.core.models.subject_access import SubjectAccessRedaction, SubjectAccessRequest
 from app.core.models.user import User
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "ReportCommentary",
     "SchoolSettings",
     "SchoolTerm",
+    "SubjectAccessRedaction",
+    "SubjectAccessRequest",
     "UTCDateTime",
     "User",
     "VocabType",

@@ -85,6 +85,9 @@ RECORD_NAMES = {
     "school_settings": "school settings",
     "school_term": "term",
     "governors_report": "governors' report",
+    "inspection_list": "inspection list",
+    "subject_access_request": "subject access request",
+    "subject_access_redaction": "redaction log line",
 }
 
 
