@@ -195,6 +195,8 @@ class ChronologyKind(Vocabulary):
     NO_ESCALATION_DECISION = "no_escalation_decision"
     CLOSED_WITH_OPEN_ITEMS = "closed_with_open_items"
     REFERENCE_ADDED = "reference_added"
+    # Retention: a decision to keep it longer, or a legal hold placed or lifted.
+    RETENTION = "retention"
 
 
 _label(

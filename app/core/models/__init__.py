@@ -12,6 +12,12 @@ from app.core.models.letter import Letter, LetterTemplateVersion
 from app.core.models.mis_import import CsvMapping, MisImport
 from app.core.models.person import ParentChildLink, Person
 from app.core.models.report import ReportCommentary
+from app.core.models.retention import (
+    LegalHold,
+    LegalHoldIncident,
+    RetentionDecision,
+    RetentionDisposal,
+)
 from app.core.models.school import PlatformMinimumAge, SchoolSettings, SchoolTerm
 from app.core.models.user import User
 
@@ -28,6 +34,8 @@ __all__ = [
     "Incident",
     "IncidentCategory",
     "Involvement",
+    "LegalHold",
+    "LegalHoldIncident",
     "Letter",
     "LetterTemplateVersion",
     "MisImport",
@@ -36,6 +44,8 @@ __all__ = [
     "PlatformMinimumAge",
     "ReferenceCounter",
     "ReportCommentary",
+    "RetentionDecision",
+    "RetentionDisposal",
     "SchoolSettings",
     "SchoolTerm",
     "UTCDateTime",
