@@ -79,6 +79,7 @@ class DisposalRow:
     """A disposal record as the Retention review lists it."""
 
     id: int
+    incident_id: int
     reference: str
     disposed_at: datetime
     authorised_by: str
@@ -324,10 +325,11 @@ def _ids_where(connection: Connection, table: Table, condition: ColumnElement[bo
 @requires(Permission.REVIEW_RETENTION)
 def list_disposals(session: Session) -> list[DisposalRow]:
     """Every disposal record, newest first."""
-    names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
+    names: dict[int, str] = {u: n for u, n in session.execute(select(User.id, User.display_name))}
     return [
         DisposalRow(
             id=d.id,
+            incident_id=d.incident_id,
             reference=d.reference,
             disposed_at=d.created_at,
             authorised_by=names.get(d.created_by_id, ""),

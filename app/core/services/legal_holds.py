@@ -146,7 +146,7 @@ def lift_hold(session: Session, actor: User, hold_id: int, reason: str) -> None:
 @requires(Permission.REVIEW_RETENTION)
 def list_holds(session: Session) -> list[HoldRow]:
     """Every hold, those in place first, newest first."""
-    names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
+    names: dict[int, str] = {u: n for u, n in session.execute(select(User.id, User.display_name))}
     named: dict[int, list[str]] = defaultdict(list)
     for hold_id, reference in session.execute(
         select(LegalHoldIncident.hold_id, Incident.reference)

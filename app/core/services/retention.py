@@ -157,20 +157,16 @@ def youngest_births(session: Session, incident_ids: Iterable[int]) -> dict[int, 
     ids = sorted(set(incident_ids))
     found: dict[int, date] = {}
     for start in range(0, len(ids), 500):
-        for incident_id, born in (
-            session.execute(
-                select(Involvement.incident_id, func.max(Person.date_of_birth))
-                .join(Person, Person.id == Involvement.person_id)
-                .where(
-                    Involvement.incident_id.in_(ids[start : start + 500]),
-                    Involvement.withdrawn_at.is_(None),
-                    Person.kind == PersonKind.PUPIL,
-                    Person.date_of_birth.is_not(None),
-                )
-                .group_by(Involvement.incident_id)
+        for incident_id, born in session.execute(
+            select(Involvement.incident_id, func.max(Person.date_of_birth))
+            .join(Person, Person.id == Involvement.person_id)
+            .where(
+                Involvement.incident_id.in_(ids[start : start + 500]),
+                Involvement.withdrawn_at.is_(None),
+                Person.kind == PersonKind.PUPIL,
+                Person.date_of_birth.is_not(None),
             )
-            .tuples()
-            .all()
+            .group_by(Involvement.incident_id)
         ):
             if born is not None:
                 found[incident_id] = born
@@ -180,7 +176,7 @@ def youngest_births(session: Session, incident_ids: Iterable[int]) -> dict[int, 
 def _kept(session: Session, incident_ids: Iterable[int]) -> dict[int, KeepDecision]:
     """Each incident's decision in force, if it is to keep it."""
     ids = sorted(set(incident_ids))
-    names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
+    names: dict[int, str] = {u: n for u, n in session.execute(select(User.id, User.display_name))}
     kept: dict[int, KeepDecision] = {}
     for start in range(0, len(ids), 500):
         newest = (
