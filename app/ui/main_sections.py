@@ -17,12 +17,13 @@ from app.ui.incidents.list_view import IncidentListView
 from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
 from app.ui.reports_page import ReportsPage
+from app.ui.retention_page import RetentionPage
 from app.ui.settings_page import SettingsPage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
+DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS, RETENTION = range(8)
 PAGE_TITLES = (
     "Dashboard",
     "Incidents",
@@ -31,6 +32,7 @@ PAGE_TITLES = (
     "Letters",
     "Reports",
     "Settings",
+    "Retention review",
 )
 #: What each section needs the account to be allowed.
 PAGE_NEEDS = (
@@ -41,6 +43,7 @@ PAGE_NEEDS = (
     Permission.LETTERS,
     Permission.GOVERNORS_REPORT,
     Permission.SETTINGS,
+    Permission.REVIEW_RETENTION,
 )
 
 
@@ -116,6 +119,10 @@ class Sections:
             return letters
         if index == REPORTS:
             return ReportsPage(context)
+        if index == RETENTION:
+            retention = RetentionPage(context)
+            retention.open_incident.connect(self.open_incident)
+            return retention
         settings = SettingsPage(context)
         settings.school.saved.connect(self.refresh_title)
         return settings
@@ -159,6 +166,11 @@ class Sections:
     def reports(self) -> ReportsPage | None:
         page = self.page(REPORTS)
         return page if isinstance(page, ReportsPage) else None
+
+    @property
+    def retention(self) -> RetentionPage | None:
+        page = self.page(RETENTION)
+        return page if isinstance(page, RetentionPage) else None
 
     @property
     def settings_page(self) -> SettingsPage | None:

@@ -45,6 +45,7 @@ from app.ui.main_sections import (
     PAGE_TITLES,
     PEOPLE,
     REPORTS,
+    RETENTION,
     SETTINGS,
     Sections,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "LETTERS",
     "PEOPLE",
     "REPORTS",
+    "RETENTION",
     "SETTINGS",
     "MainWindow",
 ]

@@ -104,6 +104,28 @@ def test_no_canary_is_left_in_the_file_the_wal_the_trail_or_a_fresh_backup(
     assert _found(backup.path.read_bytes(), scene) == set()
 
 
+def _every_table(database: Database) -> bytes:
+    """Every row of every table (the search index too), as text."""
+    from app.core.models import Base
+
+    names = [*Base.metadata.tables, "incident_search"]
+    with database.engine.connect() as conn:
+        rows = [row for name in names for row in conn.execute(text(f"SELECT * FROM {name}"))]
+    return "\n".join(
+        "|".join(v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in row)
+        for row in rows
+    ).encode()
+
+
+def test_no_canary_is_left_in_any_table_or_the_trail(
+    database: Database, actor: User, scene: Scene
+) -> None:
+    """On either database: every row of every table, read back as text."""
+    assert _found(_every_table(database), scene) == set(scene.canaries)
+    _dispose(database, actor, scene)
+    assert _found(_every_table(database), scene) == set()
+
+
 def test_the_trail_still_verifies_after_disposal(
     database: Database, actor: User, scene: Scene, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -88,6 +88,35 @@ class DisposalRow:
     rule_reason: str
     counts: dict[str, int]
 
+    @property
+    def described(self) -> str:
+        return describe_counts(self.counts)
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """A disposal record's counts in words."""
+    c = counts.get
+    parts = [
+        f"{_n(c('timeline entries', 0), 'timeline entry', 'timeline entries')}, "
+        f"{_n(c('evidence items', 0), 'evidence item', 'evidence items')} "
+        f"({_n(c('stored files', 0), 'stored file', 'stored files')}) and "
+        f"{_n(c('letters', 0), 'letter', 'letters')} erased",
+        f"the wording of {_n(c('deletion requests', 0), 'request', 'requests')} and "
+        f"{_n(c('escalations', 0), 'escalation', 'escalations')} erased",
+        f"{_n(c('people on it', 0), 'person', 'people')} unlinked, "
+        f"{c('people erased', 0)} of them erased from the log",
+    ]
+    if "audit entries erased" in counts:
+        parts.append(
+            f"the values of {_n(counts['audit entries erased'], 'audit entry', 'audit entries')}"
+            " erased"
+        )
+    return "; ".join(parts) + "."
+
 
 def _t(model: type) -> Table:
     table = model.__table__  # type: ignore[attr-defined]

@@ -87,7 +87,7 @@ class IncidentRetention:
         if self.rule is None:
             return self.disposed
         if self.review_on is None:
-            text = f"Retention: {self.rule.reason}"
+            text = "Retention: none yet. Its retention period starts when it is closed."
         else:
             text = f"Retention: review on {format_date(self.review_on)}. {self.rule.reason}"
         if self.kept is not None:
