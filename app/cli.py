@@ -134,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="print counts of 1 and 2 exactly (by default they read “fewer than 3”)",
     )
     from app.commands.mis_import_args import add_import_parser
+    from app.commands.retention import add_retention_parser
 
     add_import_parser(commands, common)
+    add_retention_parser(commands, common)
     return parser
 
 
@@ -173,6 +175,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.report import run_report
 
         return run_report(args)
+    if args.command == "retention":
+        from app.commands.retention import run_retention
+
+        return run_retention(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)
