@@ -333,3 +333,18 @@ def test_the_backups_made_before_still_hold_it_until_the_dsl_deletes_them(
     assert not backups_holding_disposed(log, [scene.disposed_id], None).files
     assert replaced.made.path.exists() and _found(replaced.made.path.read_bytes(), scene) == set()
     assert [p.name for p in backup_folder(log).glob("*.sqlite3")] == [replaced.made.path.name]
+
+
+def test_every_table_about_an_incident_or_a_person_is_placed_in_the_disposal() -> None:
+    """A table added later that refers to an incident or a person fails here until the
+    disposal says what becomes of it."""
+    from app.core.models import Base
+    from app.core.services.disposal import TABLES
+
+    referring = {
+        table.name
+        for table in Base.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name in ("incident", "person")
+    }
+    assert referring == set(TABLES), referring ^ set(TABLES)

@@ -61,6 +61,26 @@ from app.core.services.retention import DISPOSE, ReviewItem, review_items
 from app.core.timefmt import format_date
 
 
+#: What a disposal does to each table that refers to an incident or a person. A test
+#: fails until a new such table is placed here (and handled in `_erase`), so a record
+#: added later can't keep what a disposal should have erased.
+TABLES = {
+    "incident": "kept as the governors count it: free text, link, account, reporter erased",
+    "incident_category": "kept: the governors count categories",
+    "chronology_entry": "deleted",
+    "evidence": "deleted (bytes and descriptions)",
+    "letter": "deleted (the PDF)",
+    "deletion_request": "kept: free text erased, the addressee replaced by a stand-in",
+    "escalation": "kept: reference, contact, outcome and notes erased",
+    "involvement": "kept: notes and class erased, the person replaced by a stand-in",
+    "parent_child_link": "deleted where either person is erased",
+    "contact_exception": "kept: a person on the register is kept",
+    "retention_decision": "kept: the retention history (its reasons name no one)",
+    "retention_disposal": "kept: the disposal record",
+    "legal_hold_incident": "kept: what a hold named",
+}
+
+
 @dataclass(frozen=True)
 class DisposalPreview:
     """What disposing of an incident would do, for the DSL to confirm."""
