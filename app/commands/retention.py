@@ -115,18 +115,17 @@ def _dispose(args: argparse.Namespace, database: Database, user_id: int) -> int:
             incident_id = get_incident_by_reference(s, reference).id
             previews.append(preview_disposal(s, incident_id))
     refused = [p for p in previews if p.refusal]
+    if refused:  # said on stderr, and nothing on stdout: the command failed
+        for preview in refused:
+            _say(preview.refusal)
+        _say("nothing was disposed of.")
+        return EXIT_USAGE
     for preview in previews:
         print(f"{preview.reference}: {preview.item.rule.reason}")
-        if preview.refusal:
-            print(f"  Can't be disposed of: {preview.refusal}")
-            continue
         print(f"  If disposed of: {describe_counts(preview.counts)}")
         for person in preview.people:
             fate = "erased" if person.erased else f"kept ({person.kept_because})"
             print(f"    {person.name or '(no name)'}, {person.kind.label.lower()}: {fate}")
-    if refused:
-        _say("nothing was disposed of.")
-        return EXIT_USAGE
     if not args.yes:
         print("Nothing was done: add --yes to dispose of it. This can't be undone.")
         return 0

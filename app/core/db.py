@@ -219,6 +219,11 @@ def _sqlite_on_connect(dbapi_connection: Any) -> None:
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
+def explain_sqlite(exc: Exception) -> str:
+    """A SQLite error's own words (they never quote a value), without its class name."""
+    return str(exc).strip() or type(exc).__name__
+
+
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
@@ -397,7 +402,14 @@ class Database:
             assert raw is not None
             raw.execute("PRAGMA temp_store = MEMORY")  # VACUUM's copy: never a plain file
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            raw.execute("VACUUM")
+            try:
+                raw.execute("VACUUM")
+            except cipher.Error as exc:  # no room for the copy, or a writer elsewhere
+                left.append(
+                    "The log file could not be rebuilt just now "
+                    f"({explain_sqlite(exc)}); what was erased is overwritten where it lay, "
+                    "and the file is rebuilt at the next disposal."
+                )
             busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy is not None and busy[0]:
                 left.append(

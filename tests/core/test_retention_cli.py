@@ -92,7 +92,7 @@ def test_a_hold_or_a_wrong_reference_is_said_plainly(
     args = ["retention", "dispose", "--database", db_url, "--yes", "--incident"]
     assert main([*args, scene.disposed_reference]) == 2
     captured = capsys.readouterr()
-    assert "under the legal hold “Inquiry”" in captured.out
+    assert "under the legal hold “Inquiry”" in captured.err and captured.out == ""
     assert "nothing was disposed of" in captured.err and "Traceback" not in captured.err
     assert main([*args, "SM-1999-0001"]) == 2
     captured = capsys.readouterr()

@@ -143,6 +143,14 @@ def test_the_trail_still_verifies_after_disposal(
     assert {str(e.id) for e in erased} == set(vouched)
     assert all(vouched[str(e.id)][0] == e.hash for e in erased)
     assert len(erased) > 30
+    # The Audit screen says what became of them.
+    from app.core.services.audit_log import audit_entries
+
+    with database.read(actor) as s:
+        shown = {row.changes for row in audit_entries(s, limit=5_000)}
+    assert "(its values were erased by disposal 1)" in shown
+    assert f"disposal 1 erased the values of {len(erased)} entries" in shown
+    assert {"disposal 1: removed", "disposal 1: kept without its erased values"} <= shown
 
 
 def _figures(database: Database) -> tuple[GovernorsReport, list[dict[str, str]]]:
@@ -204,7 +212,7 @@ def test_what_a_disposal_keeps_and_what_it_erases(
         assert {(p.kind, p.full_name, p.withdrawn_at is not None) for _r, _y, p in roles} == {
             (PersonKind.PUPIL, "", True)
         }
-        assert sorted(y for _r, y, _p in roles) == ["5", "6"]
+        assert sorted(str(y) for _r, y, _p in roles) == ["5", "6"]
         assert request.addressee_id in {p.id for _r, _y, p in roles}
         # The people on no kept record are gone; the others are still there, unlinked.
         for gone in (scene.pupil_id, scene.parent_id, scene.other_parent_id):

@@ -199,6 +199,8 @@ def report(term: str = "{term}", out: str = "{out}/report.pdf", **more: str) -> 
 
 
 AUDIT = ("audit", "verify")
+RETAIN = ("retention", "list")
+DISPOSE = ("retention", "dispose", "--incident")
 TEMPLATES = ("letter", "--list-templates")
 NOWHERE = "/nonexistent/dir/x.pdf"
 DAMAGED = "damaged (perhaps cut short"
@@ -246,6 +248,15 @@ CASES: dict[str, tuple[str, tuple[str, ...], int, str]] = {
     "foreign-audit": ("foreign", AUDIT, 2, FOREIGN),
     "foreign-demo": ("foreign", ("demo",), 2, FOREIGN),
     "foreign-templates": ("foreign", TEMPLATES, 0, "Footprint's own templates"),
+    "retention-list": ("plain", RETAIN, 0, "Due for review: 0"),
+    "dispose-open": ("plain", (*DISPOSE, "{ref}", "--yes"), 2, "is open"),
+    "dispose-unknown": ("plain", (*DISPOSE, "SM-0000-0000"), 2, "no incident SM-0000-0000"),
+    "no-user-retention": ("accounts", RETAIN, 2, "give --user"),
+    "no-terminal-retention": ("accounts", (*RETAIN, "--user", "aokafor"), 2, "no terminal to ask"),
+    "missing-retention": ("missing", RETAIN, 2, "There is no log at"),
+    "read-only-retention": ("read-only", RETAIN, 2, READ_ONLY),
+    "truncated-retention": ("truncated", RETAIN, 2, DAMAGED),
+    "foreign-retention": ("foreign", RETAIN, 2, FOREIGN),
 }
 
 

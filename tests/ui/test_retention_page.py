@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QTreeWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -35,6 +35,12 @@ def _count(database: Database, model: type) -> int:
         return s.scalar(select(func.count()).select_from(model)) or 0
 
 
+def _top(tree: QTreeWidget, row: int = 0) -> QTreeWidgetItem:
+    item = tree.topLevelItem(row)
+    assert item is not None
+    return item
+
+
 def _choose(tree: QTreeWidget, reference: str) -> None:
     (item,) = tree.findItems(reference, Qt.MatchFlag.MatchExactly, 0)
     tree.setCurrentItem(item)
@@ -52,7 +58,7 @@ def test_the_dsl_reviews_holds_keeps_and_disposes(
     page = window.retention
     assert page is not None and window.nav.item(RETENTION).text() == "Retention review"
     assert page.due.topLevelItemCount() == 1  # the kept incident is open: never due
-    row = page.due.topLevelItem(0)
+    row = _top(page.due)
     assert row.text(0) == scene.disposed_reference and row.text(3) == "10/10/2025"
     assert "6 years after closing (10/10/2019)" in row.text(4)
     assert "youngest pupil involved is 25" in page.periods.text()
@@ -68,22 +74,24 @@ def test_the_dsl_reviews_holds_keeps_and_disposes(
 
     when_modal(place, kind=HoldDialog)
     qtbot.mouseClick(page.place_button, Qt.MouseButton.LeftButton)
-    assert page.due.topLevelItem(0).text(5) == "Independent inquiry"
-    assert page.hold_list.topLevelItem(0).text(3) == "In place"
+    assert _top(page.due).text(5) == "Independent inquiry"
+    assert _top(page.hold_list).text(3) == "In place"
     _choose(page.due, scene.disposed_reference)
     qtbot.mouseClick(page.dispose_button, Qt.MouseButton.LeftButton)
     assert "under the legal hold “Independent inquiry”" in page.message.text()
     assert _count(database, RetentionDisposal) == 0
 
     # Lifted by the DSL, with the reason.
-    page.hold_list.setCurrentItem(page.hold_list.topLevelItem(0))
-    when_modal(
-        lambda box: (box.setTextValue("The inquiry has reported"), box.accept()),
-        kind=QInputDialog,
-    )
+    page.hold_list.setCurrentItem(_top(page.hold_list))
+
+    def lift(box: QInputDialog) -> None:
+        box.setTextValue("The inquiry has reported")
+        box.accept()
+
+    when_modal(lift, kind=QInputDialog)
     qtbot.mouseClick(page.lift_button, Qt.MouseButton.LeftButton)
-    assert page.hold_list.topLevelItem(0).text(3).endswith("The inquiry has reported")
-    assert page.due.topLevelItem(0).text(5) == ""
+    assert _top(page.hold_list).text(3).endswith("The inquiry has reported")
+    assert _top(page.due).text(5) == ""
 
     # Disposal: the dialog says what goes and what stays; nothing happens until ticked.
     said: list[str] = []
@@ -110,7 +118,7 @@ def test_the_dsl_reviews_holds_keeps_and_disposes(
     assert "Keira Ollerton — on another incident" in said[0]
     assert _count(database, RetentionDisposal) == 1
     assert page.due.topLevelItemCount() == 0
-    record = page.disposal_list.topLevelItem(0)
+    record = _top(page.disposal_list)
     assert record.text(0) == scene.disposed_reference
     assert "4 people unlinked, 3 of them erased" in record.text(4)
     assert f"Disposed of {scene.disposed_reference}" in page.message.text()
@@ -126,7 +134,7 @@ def test_the_dsl_reviews_holds_keeps_and_disposes(
     assert not editor.save_button.isEnabled()
     assert editor.form.summary.toPlainText().startswith("Disposed of on ")
     assert editor.timeline.list.topLevelItemCount() == 0
-    assert {editor.people.list.topLevelItem(i).text(0) for i in range(2)} == {""}
+    assert {_top(editor.people.list, i).text(0) for i in range(2)} == {""}
     editor.close()
 
 
@@ -176,7 +184,7 @@ def test_a_deputy_reviews_and_holds_but_cannot_dispose(
             assert hidden.isHidden()
         assert not page.place_button.isHidden()
         # Even asked directly, the service refuses.
-        page.due.setCurrentItem(page.due.topLevelItem(0))
+        page.due.setCurrentItem(_top(page.due))
         page.dispose_selected()
         assert "can't dispose of records" in page.message.text()
     with database.read(actor) as s:

@@ -60,7 +60,6 @@ from app.core.services.legal_holds import holds_on
 from app.core.services.retention import DISPOSE, ReviewItem, review_items
 from app.core.timefmt import format_date
 
-
 #: What a disposal does to each table that refers to an incident or a person. A test
 #: fails until a new such table is placed here (and handled in `_erase`), so a record
 #: added later can't keep what a disposal should have erased.
@@ -204,6 +203,9 @@ def preview_disposal(session: Session, incident_id: int) -> DisposalPreview:
 @requires(Permission.DISPOSE_RECORDS, incident="incident_id")
 def dispose_of_incident(session: Session, actor: User, incident_id: int) -> RetentionDisposal:
     """Erase a due incident's content (see the module's notes), in this transaction."""
+    # Two PCs disposing of it at once (PostgreSQL): the second waits here, then finds it
+    # disposed of (SQLite's writers already queue).
+    session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
     plan = _plan(session, incident_id)
     if plan.refusal:
         raise NotAllowed(plan.refusal)
