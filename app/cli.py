@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from app.commands.inspection import add_inspection_parser
     from app.commands.mis_import_args import add_import_parser
+    from app.commands.retention import add_retention_parser
 
     add_import_parser(commands, common)
     from app.commands.casefile import add_casefile_parser
@@ -144,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_transfer_parser(commands, common)
     add_inspection_parser(commands, common)
+    add_retention_parser(commands, common)
     return parser
 
 
@@ -193,6 +195,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.inspection import run_inspection
 
         return run_inspection(args)
+    if args.command == "retention":
+        from app.commands.retention import run_retention
+
+        return run_retention(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)

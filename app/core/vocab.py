@@ -197,6 +197,8 @@ class ChronologyKind(Vocabulary):
     REFERENCE_ADDED = "reference_added"
     # A case file or child protection file sent out of the school: to whom, how, which.
     INFORMATION_SHARED = "information_shared"
+    # Retention: a decision to keep it longer, or a legal hold placed or lifted.
+    RETENTION = "retention"
 
 
 _label(

@@ -17,13 +17,24 @@ from app.ui.incidents.list_view import IncidentListView
 from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
 from app.ui.reports_page import ReportsPage
+from app.ui.retention_page import RetentionPage
 from app.ui.settings_page import SettingsPage
 from app.ui.subject_access.page import SubjectAccessPage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SUBJECT_ACCESS, SETTINGS = range(8)
+(
+    DASHBOARD,
+    INCIDENTS,
+    PEOPLE,
+    EXCEPTIONS,
+    LETTERS,
+    REPORTS,
+    SUBJECT_ACCESS,
+    SETTINGS,
+    RETENTION,
+) = range(9)
 PAGE_TITLES = (
     "Dashboard",
     "Incidents",
@@ -33,6 +44,7 @@ PAGE_TITLES = (
     "Reports",
     "Subject access",
     "Settings",
+    "Retention review",
 )
 #: What each section needs the account to be allowed.
 PAGE_NEEDS = (
@@ -44,6 +56,7 @@ PAGE_NEEDS = (
     Permission.GOVERNORS_REPORT,
     Permission.SUBJECT_ACCESS,
     Permission.SETTINGS,
+    Permission.REVIEW_RETENTION,
 )
 
 
@@ -122,6 +135,10 @@ class Sections:
             return ReportsPage(context)
         if index == SUBJECT_ACCESS:
             return SubjectAccessPage(context)
+        if index == RETENTION:
+            retention = RetentionPage(context)
+            retention.open_incident.connect(self.open_incident)
+            return retention
         settings = SettingsPage(context)
         settings.school.saved.connect(self.refresh_title)
         return settings
@@ -176,6 +193,11 @@ class Sections:
         self.go(SUBJECT_ACCESS)
         if self.subject_access is not None:
             self.subject_access.select_request(request_id)
+
+    @property
+    def retention(self) -> RetentionPage | None:
+        page = self.page(RETENTION)
+        return page if isinstance(page, RetentionPage) else None
 
     @property
     def settings_page(self) -> SettingsPage | None:

@@ -207,6 +207,8 @@ def casefile(incident: str = "{ref}", out: str = "{out}/case.pdf", **more: str) 
 TRANSFER = ("transfer", "make", "--pupil", "Nobody", "--school", "Harbour Academy")
 TRANSFER += ("--method", "secure_email", "--out", "{out}/file.pdf")
 AUDIT = ("audit", "verify")
+RETAIN = ("retention", "list")
+DISPOSE = ("retention", "dispose", "--incident")
 TEMPLATES = ("letter", "--list-templates")
 NOWHERE = "/nonexistent/dir/x.pdf"
 DAMAGED = "damaged (perhaps cut short"
@@ -268,6 +270,15 @@ CASES: dict[str, tuple[str, tuple[str, ...], int, str]] = {
     "transfer-no-pupil": ("plain", TRANSFER, 2, "matches no pupil"),
     "missing-transfer": ("missing", TRANSFER, 2, "There is no log at"),
     "read-only-transfer": ("read-only", TRANSFER, 2, READ_ONLY),
+    "retention-list": ("plain", RETAIN, 0, "Due for review: 0"),
+    "dispose-open": ("plain", (*DISPOSE, "{ref}", "--yes"), 2, "is open"),
+    "dispose-unknown": ("plain", (*DISPOSE, "SM-0000-0000"), 2, "no incident SM-0000-0000"),
+    "no-user-retention": ("accounts", RETAIN, 2, "give --user"),
+    "no-terminal-retention": ("accounts", (*RETAIN, "--user", "aokafor"), 2, "no terminal to ask"),
+    "missing-retention": ("missing", RETAIN, 2, "There is no log at"),
+    "read-only-retention": ("read-only", RETAIN, 2, READ_ONLY),
+    "truncated-retention": ("truncated", RETAIN, 2, DAMAGED),
+    "foreign-retention": ("foreign", RETAIN, 2, FOREIGN),
 }
 
 

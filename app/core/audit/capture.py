@@ -98,6 +98,13 @@ def record_read(
         session.info[_WROTE] = True
 
 
+def append_entries(session: Session, entries: list[PendingEntry]) -> None:
+    """Entries written below the ORM (a disposal's), added to the trail now; the outside
+    copy of the head follows after the commit, as for any other entry."""
+    if append(session.connection(), entries) is not None:
+        session.info[_WROTE] = True
+
+
 # --- What a flush changes ----------------------------------------------------------------
 
 

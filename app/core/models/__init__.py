@@ -13,6 +13,12 @@ from app.core.models.letter import Letter, LetterTemplateVersion
 from app.core.models.mis_import import CsvMapping, MisImport
 from app.core.models.person import ParentChildLink, Person
 from app.core.models.report import ReportCommentary
+from app.core.models.retention import (
+    LegalHold,
+    LegalHoldIncident,
+    RetentionDecision,
+    RetentionDisposal,
+)
 from app.core.models.school import PlatformMinimumAge, SchoolSettings, SchoolTerm
 from app.core.models.subject_access import SubjectAccessRedaction, SubjectAccessRequest
 from app.core.models.user import User
@@ -31,6 +37,8 @@ __all__ = [
     "Incident",
     "IncidentCategory",
     "Involvement",
+    "LegalHold",
+    "LegalHoldIncident",
     "Letter",
     "LetterTemplateVersion",
     "MisImport",
@@ -39,6 +47,8 @@ __all__ = [
     "PlatformMinimumAge",
     "ReferenceCounter",
     "ReportCommentary",
+    "RetentionDecision",
+    "RetentionDisposal",
     "SchoolSettings",
     "SchoolTerm",
     "SubjectAccessRedaction",

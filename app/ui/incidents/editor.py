@@ -34,6 +34,7 @@ from app.core.services.incident_form import (
 )
 from app.core.services.incident_status import incident_state
 from app.core.services.incidents import IncidentDetails, withdraw_incident
+from app.core.services.retention import incident_retention
 from app.core.vocab import Category, IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
 from app.ui.incidents.casefile_dialog import open_case_file_dialog
@@ -208,13 +209,20 @@ class IncidentEditor(QDialog):
         self.letters.allow_new = not loaded.withdrawn
         if self.context.may(Permission.LETTERS):
             self.letters.show_incident(loaded.id)
-        if loaded.withdrawn:
+        retention = self.context.read(lambda s: incident_retention(s, incident_id))
+        self.form.retention.setText(retention.summary)
+        self.form.retention.show()
+        closed_for_good = loaded.withdrawn or retention.rule is None
+        if closed_for_good:
             self.banner.setText(
-                "This incident has been withdrawn: it is kept on record but can't be changed."
+                retention.summary
+                if retention.rule is None
+                else "This incident has been withdrawn: it is kept on record but can't be changed."
             )
             self.banner.show()
             self.save_button.setEnabled(False)
             self.withdraw_button.setEnabled(False)
+            self.letters.allow_new = False
         self.withdraw_button.show()
         self._update_tab_titles()
 
