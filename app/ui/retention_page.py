@@ -5,6 +5,7 @@ holds, the disposal records, and the backups that still hold what was disposed o
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -125,8 +126,22 @@ class RetentionPage(QWidget):
         self.place_button.clicked.connect(self.place_hold)
         self.lift_button.clicked.connect(self.lift_selected)
         self.backups_button.clicked.connect(lambda: self.check_backups())
-        context.data_changed.connect(self.reload)
+        # A save anywhere marks the page stale; it reads again when next shown (on a long
+        # log the review reads every finished incident that may be due).
+        self.stale = False
+        context.data_changed.connect(self._data_changed)
         self.reload()
+
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self.reload()
+        super().showEvent(event)
 
     @staticmethod
     def _row(*buttons: QPushButton) -> QHBoxLayout:
@@ -138,6 +153,7 @@ class RetentionPage(QWidget):
 
     def reload(self) -> None:
         """Read what is due, the holds and the disposal records again."""
+        self.stale = False
         periods, self.items, self.holds, self.disposals = self.context.read(
             lambda s: (retention_periods(s), retention_review(s), list_holds(s), list_disposals(s))
         )

@@ -141,6 +141,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_disposal")),
     )
     op.create_index("ix_retention_disposal_incident", "retention_disposal", ["incident_id"])
+    # A disposal deletes timeline entries: each delete looks for amendments pointing at it.
+    op.create_index("ix_chronology_entry_amends_id", "chronology_entry", ["amends_id"])
     _erasing_triggers()
 
 
@@ -219,6 +221,7 @@ def _append_only_triggers() -> None:
 
 def downgrade() -> None:
     _append_only_triggers()
+    op.drop_index("ix_chronology_entry_amends_id", table_name="chronology_entry")
     op.drop_index("ix_retention_disposal_incident", table_name="retention_disposal")
     op.drop_table("retention_disposal")
     op.drop_index("ix_legal_hold_incident_incident", table_name="legal_hold_incident")

@@ -73,7 +73,6 @@ UNGUARDED = {
     "disposal_people.people_on": "part of previewing and disposing, which are guarded",
     "legal_holds.holds_on": "part of the guarded review, disposal and incident window",
     "retention.review_items": "part of the guarded review, disposal and incident window",
-    "retention.youngest_births": "part of the guarded review, disposal and incident window",
     "mis_import_store.load_snapshot": "part of previewing and applying imports, guarded",
     "mis_import_store.write": "part of applying an import, which is guarded",
     "subject_access_records.gather": "part of reviewing and making a pack, which are guarded",

@@ -260,6 +260,7 @@ def dispose_of_incident(session: Session, actor: User, incident_id: int) -> Rete
             "INSERT INTO incident_search(incident_search) VALUES('optimize')"
         )
     session.expire_all()
+    session.refresh(disposal)  # what it returns stays readable after the unit of work
     return disposal
 
 

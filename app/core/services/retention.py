@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON, today_london
@@ -27,6 +27,7 @@ from app.core.rules.retention import (
     RetentionFacts,
     RetentionRule,
     RetentionSettings,
+    add_years,
     check_years,
     retention_rule,
 )
@@ -144,6 +145,43 @@ def _finished() -> ColumnElement[bool]:
     return or_(Incident.closed_at.is_not(None), Incident.withdrawn_at.is_not(None))
 
 
+def _finished_by(day: date) -> ColumnElement[bool]:
+    """Closed or withdrawn on or before `day` (London)."""
+    end = datetime.combine(day + timedelta(days=1), time(), LONDON)
+    return or_(Incident.closed_at < end, Incident.withdrawn_at < end)
+
+
+def may_be_due(settings: RetentionSettings, today: date) -> ColumnElement[bool]:
+    """A condition in SQL that every incident due today meets (and a few days' more: the
+    rule itself decides, in Python), so a long log's review reads only those: finished
+    long enough ago, and for a safeguarding concern no pupil on it young enough to keep it
+    (and, with no date of birth known, closed long enough ago)."""
+    slack = timedelta(days=2)  # 29 February, and any rounding: the rule decides exactly
+    closed_by = add_years(today, -settings.years_after_closing) + slack
+    concern_closed_by = add_years(today, -settings.safeguarding_years) + slack
+    born_by = add_years(today, -settings.safeguarding_years) + slack
+    pupils = (
+        select(Involvement.id)
+        .join(Person, Person.id == Involvement.person_id)
+        .where(
+            Involvement.incident_id == Incident.id,
+            Involvement.withdrawn_at.is_(None),
+            Person.kind == PersonKind.PUPIL,
+        )
+    )
+    younger = pupils.where(Person.date_of_birth > born_by).exists()
+    born_known = pupils.where(Person.date_of_birth.is_not(None)).exists()
+    return or_(
+        and_(Incident.safeguarding_concern.is_(False), _finished_by(closed_by)),
+        and_(
+            Incident.safeguarding_concern.is_(True),
+            _finished(),
+            ~younger,
+            or_(born_known, _finished_by(concern_closed_by)),
+        ),
+    )
+
+
 def _closed_on(closed_at: datetime | None, withdrawn_at: datetime | None) -> date | None:
     """The day it was finished with: closed, or withdrawn (recorded in error), whichever
     came first."""
@@ -151,26 +189,22 @@ def _closed_on(closed_at: datetime | None, withdrawn_at: datetime | None) -> dat
     return min(moments).astimezone(LONDON).date() if moments else None
 
 
-def youngest_births(session: Session, incident_ids: Iterable[int]) -> dict[int, date]:
-    """For each incident, the latest date of birth among the pupils involved (people
-    withdrawn from it, added in error, don't count)."""
-    ids = sorted(set(incident_ids))
-    found: dict[int, date] = {}
-    for start in range(0, len(ids), 500):
-        for incident_id, born in session.execute(
-            select(Involvement.incident_id, func.max(Person.date_of_birth))
-            .join(Person, Person.id == Involvement.person_id)
-            .where(
-                Involvement.incident_id.in_(ids[start : start + 500]),
-                Involvement.withdrawn_at.is_(None),
-                Person.kind == PersonKind.PUPIL,
-                Person.date_of_birth.is_not(None),
-            )
-            .group_by(Involvement.incident_id)
-        ):
-            if born is not None:
-                found[incident_id] = born
-    return found
+def _youngest_birth() -> ColumnElement[date | None]:
+    """For a safeguarding concern, the latest date of birth among the pupils involved
+    (people withdrawn from it, added in error, don't count); read per row through the
+    involvements' index on the incident."""
+    born = (
+        select(func.max(Person.date_of_birth))
+        .join(Involvement, Involvement.person_id == Person.id)
+        .where(
+            Involvement.incident_id == Incident.id,
+            Involvement.withdrawn_at.is_(None),
+            Person.kind == PersonKind.PUPIL,
+        )
+        .correlate(Incident)
+        .scalar_subquery()
+    )
+    return case((Incident.safeguarding_concern.is_(True), born), else_=null())
 
 
 def _kept(session: Session, incident_ids: Iterable[int]) -> dict[int, KeepDecision]:
@@ -208,14 +242,13 @@ def review_items(session: Session, where: list[ColumnElement[bool]]) -> list[Rev
             Incident.closed_at,
             Incident.withdrawn_at,
             Incident.safeguarding_concern,
+            _youngest_birth(),
         ).where(Incident.disposed_at.is_(None), visible_incidents(session), *where)
     ).all()
     settings = settings_of(session)
-    births = youngest_births(session, [r[0] for r in rows if r[5]])
     kept = _kept(session, [r[0] for r in rows])
     items = []
-    for incident_id, reference, seen_at, closed_at, withdrawn_at, safeguarding in rows:
-        born = births.get(incident_id)
+    for incident_id, reference, seen_at, closed_at, withdrawn_at, safeguarding, born in rows:
         facts = RetentionFacts(
             safeguarding, _closed_on(closed_at, withdrawn_at), (born,) if born else ()
         )
@@ -246,7 +279,8 @@ def retention_review(session: Session, *, today: date | None = None) -> list[Rev
     """What is due: incidents whose review date has come (closed or withdrawn, not yet
     disposed of), with the holds that stop their disposal; oldest review date first."""
     today = today or today_london()
-    due = [item for item in review_items(session, [_finished()]) if item.due(today)]
+    candidates = may_be_due(settings_of(session), today)
+    due = [item for item in review_items(session, [candidates]) if item.due(today)]
     holds = holds_on(session, [item.incident_id for item in due])
     return sorted(
         (
