@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import Action, Record, record_look
 from app.core.clock import utc_now
-from app.core.errors import ValidationError
+from app.core.errors import NotAllowed, ValidationError
 from app.core.models import (
     DeletionRequest,
     Evidence,
@@ -172,6 +172,12 @@ def export_case_file(
     check_choice(choice)
     with atomic(session):
         incident = get_incident(session, incident_id)
+        if incident.disposed_at is not None:
+            raise NotAllowed(
+                f"{incident.reference} was disposed of on {format_date(incident.disposed_at)} "
+                "under the school's retention rules: its content was erased, so there is no "
+                "case file to make."
+            )
         content = gather_case_file(session, actor, incident, choice)
         document = CaseFileDocument(school_letterhead(session), content)
         pdf = document.render()

@@ -77,6 +77,8 @@ TABLES = {
     "retention_decision": "kept: the retention history (its reasons name no one)",
     "retention_disposal": "kept: the disposal record",
     "legal_hold_incident": "kept: what a hold named",
+    "cp_file_transfer": "kept: the proof a file went to the next school; its pupil is kept",
+    "subject_access_request": "kept: how a request was answered; its subject is kept",
 }
 
 

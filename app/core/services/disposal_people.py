@@ -4,7 +4,8 @@ pupils it erases) who are on no record the log keeps.
 A person is kept when they are on another incident (in any role, as the addressee of a
 request or a letter, or as the one who reported it), on the exceptions register, kept by
 the MIS (a current pupil, contact or member of staff from an import), or a parent or
-carer with a current family link to a pupil the log keeps. A pupil is not kept for being
+carer with a current family link to a pupil the log keeps, the pupil of a child protection
+file transfer, or the subject of a subject access request. A pupil is not kept for being
 a kept parent's child: a child is in the log for what happened to them, a parent for
 their children. Accounts (`app_user`) are never people and never erased.
 """
@@ -18,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from app.core.models import (
     ContactException,
+    CpFileTransfer,
     DeletionRequest,
     Incident,
     Involvement,
     Letter,
     ParentChildLink,
     Person,
+    SubjectAccessRequest,
 )
 from app.core.vocab import PersonKind
 
@@ -80,6 +83,18 @@ def _elsewhere(incident_id: int) -> list[tuple[str, ColumnElement[bool]]]:
             exists().where(
                 or_(ContactException.pupil_id == Person.id, ContactException.adult_id == Person.id)
             ),
+        ),
+        (
+            # The record that a child protection file went to the next school is kept
+            # (the receipt is the school's proof), and so is the pupil it names.
+            "named on a child protection file transfer",
+            exists().where(CpFileTransfer.pupil_id == Person.id),
+        ),
+        (
+            # A subject access request and its redaction log are the school's record of
+            # how it answered; the person they are about is kept with them.
+            "the subject of a subject access request",
+            exists().where(SubjectAccessRequest.person_id == Person.id),
         ),
         (
             "kept by the school's MIS (current)",
