@@ -68,7 +68,11 @@ def test_a_subject_access_request_keeps_its_subject(
 
 
 def _dispose_and_check(
-    database: Database, actor: User, scene: Scene, kept: set[int], erased: set[int] = frozenset()
+    database: Database,
+    actor: User,
+    scene: Scene,
+    kept: set[int],
+    erased: frozenset[int] | set[int] = frozenset(),
 ) -> None:
     with database.write(actor) as s:
         dispose_of_incident(s, actor, scene.disposed_id)
