@@ -209,7 +209,15 @@ def person_items(session: Session, subject: Person, roles: dict[int, str]) -> li
                 "Family link",
                 _lines(
                     ("Linked to", _person("parent_child_link", link.id, "person", other, p, roles)),
-                    ("Relationship", _fixed(link.relationship_label)),
+                    (
+                        "Relationship",
+                        Free(
+                            "parent_child_link",
+                            link.id,
+                            "relationship_label",
+                            link.relationship_label,
+                        ),
+                    ),
                     ("Parental responsibility", _fixed(link.parental_responsibility)),
                     ("Receives letters", _fixed(link.receives_letters)),
                     ("No contact", restriction),
@@ -324,7 +332,12 @@ def _incident(incident: Incident, poster: bool, *, texts_only: bool = False) -> 
             _lines(("Seen on", _fixed(i.seen_at)), *texts),
         )
     categories = "; ".join(c.category.label for c in i.categories)
-    platform = i.platform_other if i.platform_other else i.platform.label
+    # "Other" is named as typed, which may name someone ("Jack's Discord server").
+    platform: Part = (
+        Free("incident", i.id, "platform_other", i.platform_other)
+        if i.platform_other
+        else Fixed(i.platform.label)
+    )
     return DraftItem(
         f"incident:{i.id}",
         where,
@@ -334,7 +347,7 @@ def _incident(incident: Incident, poster: bool, *, texts_only: bool = False) -> 
             ("Posted", _fixed(i.happened_at)),
             ("Seen", _fixed(i.seen_at)),
             ("Reported", _fixed(i.reported_at)),
-            ("Platform", Fixed(platform)),
+            ("Platform", platform),
             ("Where it was posted", _fixed(i.audience)),
             ("Link", account("url", i.url)),
             ("Account", account("account_handle", i.account_handle)),

@@ -170,7 +170,7 @@ def _known(session: Session, subject: Person) -> list[KnownPerson]:
     for user_id, name in session.execute(select(User.id, User.display_name)):
         given, _, family = name.strip().partition(" ")
         if name.strip().casefold() != own:  # the subject's own account is the subject
-            people.append(KnownPerson(-user_id, given, family, STAFF))
+            people.append(KnownPerson(-user_id, given, family, STAFF, whole_name_only=True))
     return people
 
 
