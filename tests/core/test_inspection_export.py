@@ -11,7 +11,7 @@ import stat
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from pypdf import PdfReader
@@ -112,7 +112,7 @@ def test_the_command_refuses_nonsense_plainly(
     assert not list(tmp_path.iterdir())
 
 
-def _units(database: Database, actor: User) -> tuple[Callable[..., object], Callable[..., object]]:
+def _units(database: Database, actor: User) -> tuple[Any, Any]:
     def read(work: Callable[[Session], T]) -> T:
         with database.read(actor) as s:
             return work(s)

@@ -95,3 +95,10 @@ def test_redaction_replaces_by_role_except_what_the_dsl_keeps() -> None:
         == "[another pupil] told Mrs Hughes <at 9am> & left."
     )
     assert context(text, found[1], width=10) == "…told »Mrs Hughes« <at 9am>…"
+
+
+def test_an_accounts_one_word_name_is_not_taken_for_a_person() -> None:
+    accounts = [*PEOPLE, KnownPerson(-1, "DSL", "", "[member of staff]", whole_name_only=True)]
+    accounts.append(KnownPerson(-2, "Priya", "Raman", "[member of staff]", whole_name_only=True))
+    found = NameFinder(accounts, SUBJECT).find("The DSL met Priya Raman; Priya said Ms Raman…")
+    assert [(f.text, f.person_id) for f in found] == [("Priya Raman", -2), ("Ms Raman", -2)]

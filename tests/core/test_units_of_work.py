@@ -77,7 +77,7 @@ UNGUARDED = {
     "mis_import_store.write": "part of applying an import, which is guarded",
     "subject_access_records.gather": "part of reviewing and making a pack, which are guarded",
     "subject_access_items.person_items": "part of gathering a pack (review and make, guarded)",
-    "subject_access_items.incident_items": "part of gathering a pack (review and make, guarded)",
+    "subject_access_incidents.incident_items": "part of gathering a pack (review, make: guarded)",
     "references.next_reference": "numbers a new incident inside a guarded operation",
     "search_index.matching_ids": "a condition the guarded queries add",
     "search_plan.walk_may_pay": "how a guarded query fetches its rows; reads nothing",

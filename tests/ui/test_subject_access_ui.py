@@ -82,6 +82,8 @@ def test_a_request_from_recording_to_the_pack(
     index = board.due_items.index(due)
     due_item = board.due.topLevelItem(index)
     assert due_item is not None and due_item.text(2) == "Subject access"
+    if SHOTS:
+        window.grab().save(f"{SHOTS}/sar-dashboard.png")
     board._open_due(due_item, 0)
     assert window.stack.currentIndex() == SUBJECT_ACCESS
     assert page.current() is not None and page.current().id == row.id  # type: ignore[union-attr]

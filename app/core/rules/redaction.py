@@ -46,6 +46,9 @@ class KnownPerson:
     role: str
     preferred_given: str = ""
     preferred_family: str = ""
+    #: Found only by the whole name (and a title with the family name): an account's
+    #: display name may be a single word ("DSL", "Office") that text uses as a word.
+    whole_name_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class NameFinder:
                     if g and f:
                         self.full.setdefault((*g, *f), set()).add(person.id)
                         self.full.setdefault((*f, *g), set()).add(person.id)
-                    for word in (*g, *f):
+                    for word in () if person.whole_name_only else (*g, *f):
                         if word not in EVERYDAY_WORDS and word not in TITLES:
                             self.lone.setdefault(word, set()).add(person.id)
                             if word in g:

@@ -33,6 +33,7 @@ from app.core.models import (
     User,
 )
 from app.core.rules.redaction import KnownPerson, NameFinder
+from app.core.services.subject_access_incidents import IncidentRecords, incident_items
 from app.core.services.subject_access_items import (
     ACCOUNT,
     CONTACT,
@@ -40,7 +41,6 @@ from app.core.services.subject_access_items import (
     DraftItem,
     DraftSection,
     Parts,
-    incident_items,
     person_items,
 )
 from app.core.vocab import InvolvementRole, PersonKind
@@ -99,6 +99,7 @@ def gather(session: Session, request_id: int) -> Draft:
         .order_by(Incident.seen_at, Incident.id)
     ).all()
     _details_of_others(session, finder, incidents, found)
+    records = IncidentRecords(session, [i.id for i in incidents])
     for incident in incidents:
         mine = found.involved.get(incident.id)
         items = incident_items(
@@ -106,6 +107,7 @@ def gather(session: Session, request_id: int) -> Draft:
             incident,
             subject,
             roles,
+            records,
             involvements=mine,
             only=None if mine else found.records[incident.id],
             mentions=finder.mentions_subject,
@@ -170,7 +172,7 @@ def _known(session: Session, subject: Person) -> list[KnownPerson]:
     for user_id, name in session.execute(select(User.id, User.display_name)):
         given, _, family = name.strip().partition(" ")
         if name.strip().casefold() != own:  # the subject's own account is the subject
-            people.append(KnownPerson(-user_id, given, family, STAFF))
+            people.append(KnownPerson(-user_id, given, family, STAFF, whole_name_only=True))
     return people
 
 
