@@ -11,7 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from app.commands.signing import open_as_user
 from app.core.errors import FootprintError
 from app.core.vocab import Category, IncidentStatus
 
@@ -98,6 +97,10 @@ def run_inspection(args: argparse.Namespace) -> int:
     if OPEN in args.status and statuses:
         _say("give either --status open or particular statuses, not both.")
         return EXIT_USAGE
+    # Here, not at the top: the window's start imports the commands' parsers, and
+    # must show its sign-in before the database layer loads (tests/e2e/test_start_up.py).
+    from app.commands.signing import open_as_user
+
     try:
         log, user_id = open_as_user(args.database, args.user)
     except FootprintError as exc:

@@ -12,7 +12,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from app.commands.signing import open_as_user
 from app.core.errors import FootprintError
 
 if TYPE_CHECKING:
@@ -52,6 +51,10 @@ def add_retention_parser(
 
 
 def run_retention(args: argparse.Namespace) -> int:
+    # Here, not at the top: the window's start imports the commands' parsers, and
+    # must show its sign-in before the database layer loads (tests/e2e/test_start_up.py).
+    from app.commands.signing import open_as_user
+
     try:
         log, user_id = open_as_user(args.database, args.user)
     except FootprintError as exc:
