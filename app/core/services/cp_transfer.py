@@ -40,6 +40,8 @@ class TransferIncident:
     seen_on: date
     summary: str
     included_by_default: bool
+    #: Restricted to the DSL team (e.g. an allegation about staff): the DSL decides.
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def transfer_options(session: Session, pupil_id: int) -> TransferOptions:
             to_london(i.seen_at).date(),
             i.summary[:120],
             included_by_default=not is_mention_only(session, i.id),
+            restricted=i.dsl_only,
         )
         for i in incidents_of(session, pupil.id)
     )
@@ -217,9 +220,8 @@ def make_transfer(session: Session, actor: User, details: TransferDetails) -> Tr
         sha256,
         pages,
         due_on,
-        f"Child protection file {pupil.full_name} {format_date(details.sent_on)}.pdf".replace(
-            "/", "-"
-        ),
+        # No name in the file's name: it shows in every email and folder it passes through.
+        f"Child protection file (transfer {transfer.id}).pdf",
     )
 
 

@@ -244,8 +244,10 @@ class TransferDialog(QDialog):
         if not details.incident_ids:
             self.errors.show(ValidationError("incidents", "Tick at least one incident to send."))
             return
-        name = f"Child protection file {self.options.pupil_name}.pdf".replace("/", "-")
-        path = self.choose_save_path(self, name)
+        # No name in the file's name: it shows in every email and folder it passes through.
+        path = self.choose_save_path(
+            self, f"Child protection file {format_date(details.sent_on).replace('/', '-')}.pdf"
+        )
         if path is None:
             return
         staged: list[StagedFile] = []
