@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -183,8 +184,8 @@ def test_the_full_copy_holds_the_whole_record_in_order(
         assert expected in text, expected
     assert text.index("9pm") < text.index("10pm") < text.index("Escalations")
     reader = PdfReader(io.BytesIO(pdf))
-    meta = reader.metadata or {}
-    assert meta.get("/Title") == f"Case file {_reference(database, actor, case)}"
+    meta: dict[str, object] = dict(reader.metadata or {})
+    assert str(meta.get("/Title")) == f"Case file {_reference(database, actor, case)}"
     assert "Khan" not in str(dict(meta)) and "Okonkwo" not in str(dict(meta))
 
 
@@ -263,7 +264,8 @@ def test_a_password_protects_the_file_with_aes_256(
     assert export.encrypted
     reader = PdfReader(io.BytesIO(export.pdf))
     assert reader.is_encrypted
-    assert reader.trailer["/Encrypt"]["/V"] == 5  # AES-256
+    encrypt: Any = reader.trailer["/Encrypt"]
+    assert encrypt["/V"] == 5  # AES-256
     assert not PdfReader(io.BytesIO(export.pdf)).decrypt("wrong password")
     assert "Pupil B" in _text(export.pdf, password)
     assert password.encode() not in export.pdf

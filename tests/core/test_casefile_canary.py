@@ -93,7 +93,7 @@ def test_agency_copies_of_the_demo_school_name_no_one_they_must_not(
             incident = s.get(Incident, incident_id)
             assert incident is not None
             named_ids = {p.person_id for p in options.people if p.named_by_default}
-            involved = {p.person_id for p in options.people}
+            on_incident = {p.person_id for p in options.people}
             # Parents and third parties stay named; one may share a pupil's name.
             kept = [p.name for p in options.people if not p.replaceable or p.named_by_default]
             if incident.reported_by and incident.reported_by.kind not in (
@@ -118,7 +118,7 @@ def test_agency_copies_of_the_demo_school_name_no_one_they_must_not(
             ):
                 continue
             assert not _has(text, person.full_name), (incident.reference, person.full_name)
-            if person.id in involved:  # on the incident: not even a first or family name
+            if person.id in on_incident:  # on the incident: not even a first or family name
                 for word in (person.given_name, person.family_name):
                     if fold(word) in kept_words:
                         continue  # shared with the named child's own name

@@ -76,8 +76,8 @@ def test_hostile_text_prints_and_corrections_sit_beside_their_entry() -> None:
     assert "(written 01/02/2026 09:05)" in text
     reader = PdfReader(io.BytesIO(pdf))
     assert sum(len(p.images) for p in reader.pages) == 1  # only the item given a picture
-    meta = dict(reader.metadata or {})
-    assert meta["/Title"] == "Case file SM-2026-0042" and "Ольга" not in str(meta)
+    meta: dict[str, object] = dict(reader.metadata or {})
+    assert str(meta["/Title"]) == "Case file SM-2026-0042" and "Ольга" not in str(meta)
     assert "Empty" not in text  # a fact with no value is left out
 
 

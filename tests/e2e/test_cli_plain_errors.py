@@ -199,12 +199,13 @@ def report(term: str = "{term}", out: str = "{out}/report.pdf", **more: str) -> 
 
 
 def casefile(incident: str = "{ref}", out: str = "{out}/case.pdf", **more: str) -> tuple[str, ...]:
-    args = ("casefile", "--incident", incident, "--variant", "agency", "--out", out)
+    args: tuple[str, ...] = ("casefile", "--incident", incident, "--variant", "agency")
+    args += ("--out", out)
     args += tuple(["--recipient", more["recipient"]] if "recipient" in more else [])
     return (*args, *(["--user", more["user"]] if "user" in more else []))
 
 
-TRANSFER = ("transfer", "make", "--pupil", "Nobody", "--school", "Harbour Academy")
+TRANSFER: tuple[str, ...] = ("transfer", "make", "--pupil", "Nobody", "--school", "Harbour")
 TRANSFER += ("--method", "secure_email", "--out", "{out}/file.pdf")
 AUDIT = ("audit", "verify")
 RETAIN = ("retention", "list")

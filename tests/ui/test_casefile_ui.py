@@ -95,8 +95,9 @@ def test_the_dsl_saves_a_protected_agency_copy_with_ctrl_e(
     assert f"Saved {target.name}" in editor.message.text()
     tree = editor.timeline.list
     timeline = [
-        " ".join(tree.topLevelItem(i).text(c) for c in range(tree.columnCount()))
+        " ".join(item.text(c) for c in range(tree.columnCount()))
         for i in range(tree.topLevelItemCount())
+        if (item := tree.topLevelItem(i)) is not None
     ]
     with database.read(actor) as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()

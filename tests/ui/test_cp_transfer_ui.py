@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from app.core.db import Database
@@ -41,6 +42,7 @@ def _pupil(database: Database, actor: User) -> int:
 def _choose(page: PeoplePage, person_id: int) -> None:
     for row in range(page.list.topLevelItemCount()):
         item = page.list.topLevelItem(row)
+        assert item is not None
         if item.data(0, Qt.ItemDataRole.UserRole).id == person_id:
             page.list.setCurrentItem(item)
             return
@@ -68,6 +70,7 @@ def test_the_dsl_sends_a_pupil_s_file_and_confirms_its_receipt(
         assert target.exists(), dialog.general.text()
         assert "Saved cp file.pdf" in dialog.general.text()
         history = dialog.history.topLevelItem(0)
+        assert history is not None
         assert "Awaiting receipt" in history.text(3)
         dialog.history.setCurrentItem(history)
 
@@ -77,7 +80,8 @@ def test_the_dsl_sends_a_pupil_s_file_and_confirms_its_receipt(
 
         when_modal(in_receipt, kind=ReceiptDialog)
         qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
-        assert "Received" in dialog.history.topLevelItem(0).text(3)
+        received = dialog.history.topLevelItem(0)
+        assert received is not None and "Received" in received.text(3)
         dialog.reject()
 
     when_modal(in_dialog, kind=TransferDialog)
@@ -113,7 +117,7 @@ def test_the_dashboard_lists_the_clock_and_confirms_receipt(
     window.go(DASHBOARD)
     board = window.dashboard
     assert board is not None
-    rows = [board.due.topLevelItem(i) for i in range(board.due.topLevelItemCount())]
+    rows = [_item(board.due, i) for i in range(board.due.topLevelItemCount())]
     [row] = [r for r in rows if r.text(2) == "File transfer"]
     assert "Şükrü Ó Briain" in row.text(3) and "confirm it arrived" in row.text(3)
 
@@ -126,7 +130,7 @@ def test_the_dashboard_lists_the_clock_and_confirms_receipt(
 
     when_modal(in_receipt, kind=ReceiptDialog)
     board.due.itemActivated.emit(row, 0)
-    rows = [board.due.topLevelItem(i) for i in range(board.due.topLevelItemCount())]
+    rows = [_item(board.due, i) for i in range(board.due.topLevelItemCount())]
     assert not [r for r in rows if r.text(2) == "File transfer"]
 
 
@@ -161,3 +165,9 @@ def test_an_import_offers_a_file_for_leavers_on_incidents(
         "Şükrü Ó Briain — on 1 incident",
         "Child protection file — Şükrü Ó Briain",
     ]
+
+
+def _item(tree: QTreeWidget, row: int) -> QTreeWidgetItem:
+    item = tree.topLevelItem(row)
+    assert item is not None
+    return item
