@@ -133,9 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print counts of 1 and 2 exactly (by default they read “fewer than 3”)",
     )
+    from app.commands.inspection import add_inspection_parser
     from app.commands.mis_import_args import add_import_parser
+    from app.commands.retention import add_retention_parser
 
     add_import_parser(commands, common)
+    from app.commands.casefile import add_casefile_parser
+
+    add_casefile_parser(commands, common)
+    from app.commands.transfer import add_transfer_parser
+
+    add_transfer_parser(commands, common)
+    add_inspection_parser(commands, common)
+    add_retention_parser(commands, common)
     return parser
 
 
@@ -173,6 +183,22 @@ def _run_command(args: argparse.Namespace) -> int:
         from app.commands.report import run_report
 
         return run_report(args)
+    if args.command == "casefile":
+        from app.commands.casefile import run_casefile
+
+        return run_casefile(args)
+    if args.command == "transfer":
+        from app.commands.transfer import run_transfer
+
+        return run_transfer(args)
+    if args.command == "inspection":
+        from app.commands.inspection import run_inspection
+
+        return run_inspection(args)
+    if args.command == "retention":
+        from app.commands.retention import run_retention
+
+        return run_retention(args)
     from app.commands.letter import run_letter
 
     return run_letter(args)

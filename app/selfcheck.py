@@ -24,7 +24,7 @@ def run_self_check(print_line: Callable[[str], None] = print) -> int:
             ("resources and migrations are present", _check_files),
             ("a new log is created, migrated and encrypted", lambda: _check_database(Path(folder))),
             ("Qt starts", _check_qt),
-            ("a letter is made, read back and shown", _check_letter),
+            ("a letter is made, protected, read back and shown", _check_letter),
             ("passwords are hashed and checked (argon2id)", _check_passwords),
         ]
         for name, check in checks:
@@ -164,7 +164,21 @@ def _check_letter() -> str:
         raise RuntimeError("QtPdf could not draw the letter")
     if b"/FontFile2" not in pdf:
         raise RuntimeError("the letter's font was not embedded")
-    return f"{len(templates)} templates, {len(pdf):,}-byte letter"
+    _check_pdf_password(pdf)
+    return f"{len(templates)} templates, {len(pdf):,}-byte letter, AES-256 protection"
+
+
+def _check_pdf_password(pdf: bytes) -> None:
+    """A case file can be password-protected (pypdf with `cryptography`'s AES)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.documents.protection import protect_pdf
+
+    reader = PdfReader(io.BytesIO(protect_pdf(pdf, "self-check passphrase")))
+    if not reader.is_encrypted or not reader.decrypt("self-check passphrase"):
+        raise RuntimeError("a PDF could not be password-protected")
 
 
 def _check_passwords() -> str:

@@ -1,6 +1,7 @@
 """`python -m bench [GROUP ...]` (or `make bench`): print the figures of a large synthetic
-log. Groups: queries, letters, list, report, encryption, import, startup, audit (default:
-all). It ends with issue 16's table: what the user waits for, before the work and now.
+log. Groups: queries, letters, list, report, exports, encryption, import, casefile, startup,
+audit (default: all). It ends with issue 16's table: what the user waits for, before the work
+and now.
 
 By default the log is the cached SQLite one (`bench.cache`: built the first time, with its
 full audit trail) and the figures measure a copy of it in a temporary folder; with
@@ -19,7 +20,9 @@ from sqlalchemy import make_url
 
 # Importing each module registers its figures.
 import bench.audit_figures
+import bench.casefile_figures
 import bench.encryption_figures
+import bench.export_figures
 import bench.import_figures
 import bench.letter_figures
 import bench.list_figures
@@ -47,8 +50,10 @@ GROUPS = {
     "letters": "bench.letter_figures",
     "list": "bench.list_figures",
     "report": "bench.report_figures",
+    "exports": "bench.export_figures",
     "encryption": "bench.encryption_figures",
     "import": "bench.import_figures",
+    "casefile": "bench.casefile_figures",
     # It sets the copy up as a school's log (settings, a DSL's password).
     "startup": "bench.startup_figures",
     # Last: verify reads the copy every other figure has written to.

@@ -26,6 +26,20 @@ from app.core.security.logkeys import KEYS, LogKeys
 APP_NAME = "Footprint"
 ENV_DATABASE_URL = "FOOTPRINT_DATABASE_URL"
 BUSY_TIMEOUT_MS = 10_000
+#: The tables a disposal erases from (PostgreSQL vacuums them afterwards).
+ERASED_TABLES = (
+    "incident",
+    "incident_search",
+    "chronology_entry",
+    "evidence",
+    "letter",
+    "deletion_request",
+    "escalation",
+    "involvement",
+    "person",
+    "parent_child_link",
+    "audit_entry",
+)
 
 
 def default_data_dir() -> Path:
@@ -205,6 +219,11 @@ def _sqlite_on_connect(dbapi_connection: Any) -> None:
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
+def explain_sqlite(exc: Exception) -> str:
+    """A SQLite error's own words (they never quote a value), without its class name."""
+    return str(exc).strip() or type(exc).__name__
+
+
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
@@ -365,6 +384,39 @@ class Database:
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM evidence")
+
+    def erase_freed_space(self) -> list[str]:
+        """After a disposal: rebuild the log without the pages that held what was erased.
+        SQLite: the write-ahead log is folded in and emptied, the file rebuilt (VACUUM,
+        its temporary copy in memory), and emptied again; PostgreSQL: the tables a
+        disposal touches are vacuumed (the server's own files and backups are its
+        administrator's). Returns what could not be done, in words (empty: all done)."""
+        if not self.is_sqlite:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in ERASED_TABLES:
+                    conn.exec_driver_sql(f"VACUUM {table}")
+            return []
+        left: list[str] = []
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA temp_store = MEMORY")  # VACUUM's copy: never a plain file
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                raw.execute("VACUUM")
+            except cipher.Error as exc:  # no room for the copy, or a writer elsewhere
+                left.append(
+                    "The log file could not be rebuilt just now "
+                    f"({explain_sqlite(exc)}); what was erased is overwritten where it lay, "
+                    "and the file is rebuilt at the next disposal."
+                )
+            busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy is not None and busy[0]:
+                left.append(
+                    "Another window or PC was reading the log, so its write-ahead file could "
+                    "not be emptied: it is emptied when Footprint next closes."
+                )
+        return left
 
     def dispose(self) -> None:
         self.engine.dispose()

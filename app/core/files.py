@@ -3,10 +3,12 @@ of one behind."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -55,15 +57,22 @@ def _sync_folder(folder: Path) -> None:
 class StagedFile:
     """A file written and synced beside its final name, which appears there (`publish`)
     only once what it records is committed — an export is never on disk unrecorded — and
-    is removed (`discard`) if the unit of work fails."""
+    is removed (`discard`) if the unit of work fails. It is the user's alone (0600, from
+    `mkstemp`), and keeps that mode under its final name.
 
-    def __init__(self, path: Path, data: bytes) -> None:
+    `data` is the bytes, or a function that writes them to the file it is given (an
+    export streamed a partition at a time, never whole in memory)."""
+
+    def __init__(self, path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
         self.path = path
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".footprint-", suffix=".part")
         self.temporary = Path(temporary)
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                if callable(data):
+                    data(file)
+                else:
+                    file.write(data)
                 file.flush()
                 os.fsync(file.fileno())
         except BaseException:
@@ -75,6 +84,30 @@ class StagedFile:
 
     def discard(self) -> None:
         self.temporary.unlink(missing_ok=True)
+
+
+class ByteSink(Protocol):
+    """Anything bytes can be written to (a file, a socket, a counter in a bench)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
+class Fingerprinted:
+    """Passes bytes on to a file, keeping the SHA-256 and size of all it was given."""
+
+    def __init__(self, file: ByteSink) -> None:
+        self.file = file
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.file.write(data)
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.hexdigest()
 
 
 def publish_after(staged: list[StagedFile], commit: Callable[[], object]) -> None:

@@ -61,12 +61,20 @@ class Permission(StrEnum):
     REPORT_COMMENTARY = "write the governors' commentary"
     ACCOUNTS = "manage accounts"
     AUDIT = "see the audit trail"
+    CASE_FILES = "export case files and transfer child protection files"
+    SUBJECT_ACCESS = "answer subject access requests"
+    REVIEW_RETENTION = "see what is due for retention review, and place legal holds"
+    DISPOSE_RECORDS = (
+        "dispose of records or keep them longer, lift legal holds and set retention periods"
+    )
 
 
 _ALL = frozenset(Permission)
 #: The DSL and deputies may do everything but approve exceptions: the headteacher does
 #: that (unless the school names a DSL's account as also the headteacher, see `granted`).
-_DSL_TEAM = _ALL - {Permission.APPROVE_EXCEPTIONS}
+#: Disposing of records (the one place Footprint erases) is the DSL's alone: not a
+#: deputy's, not the headteacher's.
+_DSL_TEAM = _ALL - {Permission.APPROVE_EXCEPTIONS, Permission.DISPOSE_RECORDS}
 _HEADTEACHER = frozenset(
     {
         Permission.READ_INCIDENTS,
@@ -94,7 +102,7 @@ _OFFICE = frozenset(
 #: as every governor has it. No people directory, no register, no letters.
 _CHAIR = frozenset({Permission.READ_INCIDENTS, Permission.ESCALATE, Permission.GOVERNORS_REPORT})
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
-    UserRole.DSL: _DSL_TEAM,
+    UserRole.DSL: _DSL_TEAM | {Permission.DISPOSE_RECORDS},
     UserRole.DEPUTY_DSL: _DSL_TEAM,
     UserRole.HEADTEACHER: _HEADTEACHER,
     UserRole.OFFICE: _OFFICE,

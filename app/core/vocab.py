@@ -195,6 +195,10 @@ class ChronologyKind(Vocabulary):
     NO_ESCALATION_DECISION = "no_escalation_decision"
     CLOSED_WITH_OPEN_ITEMS = "closed_with_open_items"
     REFERENCE_ADDED = "reference_added"
+    # A case file or child protection file sent out of the school: to whom, how, which.
+    INFORMATION_SHARED = "information_shared"
+    # Retention: a decision to keep it longer, or a legal hold placed or lifted.
+    RETENTION = "retention"
 
 
 _label(
@@ -358,3 +362,61 @@ class LetterSigner(Vocabulary):
 
 
 _label(LetterSigner, {"deputy": "Deputy headteacher", "chair_of_governors": "Chair of governors"})
+
+
+class CaseFileVariant(Vocabulary):
+    """Which copy of a case file: the whole record, or one for an outside agency (staff
+    by their role, pupils other than those it concerns as "Pupil B")."""
+
+    FULL = "full"
+    AGENCY = "agency"
+
+
+_label(CaseFileVariant, {"full": "Full record", "agency": "For an outside agency"})
+
+
+class TransferMethod(Vocabulary):
+    """How a child protection file went to the next school (securely, KCSIE)."""
+
+    SECURE_EMAIL = "secure_email"
+    SECURE_TRANSFER_SYSTEM = "secure_transfer_system"
+    HAND_DELIVERED = "hand_delivered"
+    RECORDED_POST = "recorded_post"
+    OTHER = "other"
+
+
+_label(
+    TransferMethod,
+    {
+        "secure_email": "Secure (encrypted) email",
+        "secure_transfer_system": "Secure transfer system (e.g. CPOMS, S2S)",
+        "hand_delivered": "Hand delivered, signed for",
+        "recorded_post": "Recorded (signed-for) post",
+    },
+)
+
+
+class SubjectAccessStatus(Vocabulary):
+    """Where a subject access request stands."""
+
+    OPEN = "open"
+    RESPONDED = "responded"
+
+
+_label(SubjectAccessStatus, {"open": "Open (not answered yet)", "responded": "Answered"})
+
+
+class RedactionAction(Vocabulary):
+    """What a line of a pack's redaction log records."""
+
+    #: A third party's name (or an identifying detail) replaced by their role.
+    REDACTED = "redacted"
+    #: A name the DSL chose to leave in, with the reason.
+    KEPT = "kept"
+    #: A whole item left out of the pack by the DSL, with the reason (e.g. serious harm).
+    WITHHELD = "withheld"
+    #: An evidence image put in the pack after the DSL viewed it.
+    IMAGE_INCLUDED = "image_included"
+
+
+_label(RedactionAction, {"image_included": "Image included"})

@@ -98,6 +98,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type 
 
     def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The page's width (A4 portrait, or landscape for a wide table).
+        self._width = float(kwargs.get("pagesize", A4)[0])
         self._pages: list[dict[str, Any]] = []
         self._footer = footer
 
@@ -118,12 +120,12 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type 
         self.setFont(FONT, 8)
         y = MARGIN - 8 * mm
         if self._footer:
-            room = PAGE_WIDTH - 2 * MARGIN - 30 * mm  # "Page 99 of 99" keeps its place
+            room = self._width - 2 * MARGIN - 30 * mm  # "Page 99 of 99" keeps its place
             footer = self._footer
             while footer and self.stringWidth(footer, FONT, 8) > room:
                 footer = footer[:-2] + "…"
             self.drawString(MARGIN, y, footer)
-        self.drawRightString(PAGE_WIDTH - MARGIN, y, f"Page {self._pageNumber} of {total}")
+        self.drawRightString(self._width - MARGIN, y, f"Page {self._pageNumber} of {total}")
         self.restoreState()
 
 
@@ -133,6 +135,9 @@ class FootprintDocument:
     Output is byte-for-byte reproducible (reportlab's invariant mode): rendering the same
     data again gives the same file, which is how a reprint is checked.
     """
+
+    #: A4 portrait; a document of wide tables sets `landscape(A4)`.
+    pagesize: tuple[float, float] = A4
 
     def __init__(self, letterhead: Letterhead, info: DocumentInfo) -> None:
         register_fonts()
@@ -150,7 +155,7 @@ class FootprintDocument:
         buffer = io.BytesIO()
         doc = BaseDocTemplate(
             buffer,
-            pagesize=A4,
+            pagesize=self.pagesize,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
             topMargin=MARGIN,
@@ -194,4 +199,4 @@ class FootprintDocument:
         right; subclasses may draw more (e.g. the address window)."""
         from app.documents.letterhead import draw_letterhead
 
-        draw_letterhead(canvas, self.letterhead)
+        draw_letterhead(canvas, self.letterhead, self.pagesize)

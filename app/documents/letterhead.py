@@ -15,9 +15,13 @@ LETTERHEAD_HEIGHT = 30 * mm
 LOGO_BOX = 24 * mm
 
 
-def draw_letterhead(canvas: Canvas, head: Letterhead) -> None:
-    """Logo (if any, and readable) at the left; name, address and contacts at the right."""
-    top = PAGE_HEIGHT - MARGIN
+def draw_letterhead(
+    canvas: Canvas, head: Letterhead, pagesize: tuple[float, float] = (PAGE_WIDTH, PAGE_HEIGHT)
+) -> None:
+    """Logo (if any, and readable) at the left; name, address and contacts at the right
+    (of an A4 page, unless `pagesize` says otherwise: landscape)."""
+    page_width, page_height = pagesize
+    top = page_height - MARGIN
     canvas.saveState()
     if head.logo:
         try:
@@ -29,7 +33,7 @@ def draw_letterhead(canvas: Canvas, head: Letterhead) -> None:
             )
         except Exception:  # a damaged logo must never stop a letter being printed
             pass
-    right = PAGE_WIDTH - MARGIN
+    right = page_width - MARGIN
     room = right - MARGIN - LOGO_BOX - 4 * mm
     size = fitting_size(head.school_name, FONT_BOLD, 13, room, smallest=9)
     names = simpleSplit(head.school_name, FONT_BOLD, size, room)[:3] or [""]

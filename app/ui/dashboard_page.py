@@ -20,6 +20,7 @@ from app.core.backups import STALE_AFTER_DAYS, days_without_backup
 from app.core.clock import today_london
 from app.core.permissions import Permission
 from app.core.services.changes import Changes
+from app.core.services.cp_transfer import list_transfers
 from app.core.services.dashboard import (
     ActivityRow,
     DashboardFigures,
@@ -53,6 +54,8 @@ class DashboardPage(QWidget):
 
     show_incidents = Signal(dict)  # keyword changes for the incident list's filters
     show_exceptions = Signal()
+    #: A subject access request's due item was opened (the request's id).
+    show_subject_access = Signal(int)
     open_incident = Signal(int)
     #: The count of due items changed (the navigation shows it).
     due_moved = Signal()
@@ -131,10 +134,25 @@ class DashboardPage(QWidget):
 
     def _open_due(self, item: QTreeWidgetItem, _column: int) -> None:
         due = self.due_items[item.data(0, Qt.ItemDataRole.UserRole)]
-        if due.incident_id is None:
+        if due.kind == "transfer":
+            self.confirm_transfer(due.record_id)
+        if due.kind == "sar":
+            self.show_subject_access.emit(due.record_id)
+        elif due.incident_id is None:
             self.show_exceptions.emit()
         else:
             self.open_incident.emit(due.incident_id)
+
+    def confirm_transfer(self, transfer_id: int) -> None:
+        """A child protection file awaiting receipt: the slip came back (Confirm receipt)."""
+        # Imported when needed: the dashboard is the first page built at sign-in.
+        from app.ui.people.cp_transfer_dialog import ReceiptDialog
+
+        rows = [r for r in self.context.read(list_transfers) if r.id == transfer_id]
+        if rows:
+            dialog = ReceiptDialog(self.context, rows[0], self)
+            dialog.exec()
+            dialog.deleteLater()
 
     def refresh(self) -> None:
         """Read every figure and the most urgent due items again (start, F5, a new day,
@@ -194,7 +212,7 @@ class DashboardPage(QWidget):
             # A data breach's 72 hours are listed before they run out.
             lateness = "due today" if late == 0 else (f"in {days}" if late < 0 else days)
             item = QTreeWidgetItem(
-                [format_date(due.due_on), lateness, due.reference or "Register", due.what]
+                [format_date(due.due_on), lateness, due.reference or _place(due), due.what]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             rows.append(item)
@@ -243,6 +261,15 @@ class DashboardPage(QWidget):
             self.backup_warning.text() + " Back it up now in Settings → Backups."
         )
         self.backup_warning.show()
+
+
+#: What the third column says for an item that belongs to no incident.
+_PLACES = {"transfer": "File transfer", "sar": "Subject access"}
+
+
+def _place(due: DueItem) -> str:
+    """Where an item with no incident lives: a transfer, a request's page, or the register."""
+    return _PLACES.get(due.kind, "Register")
 
 
 def _key(item: DueItem) -> tuple[date, str, int]:

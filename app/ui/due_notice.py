@@ -30,7 +30,8 @@ class DueNotice(QFrame):
         things = "thing is" if count == 1 else "things are"
         self.text.setText(
             f"{count} {things} due or overdue: deletion requests past their "
-            "deadline, follow-ups or reviews. They are listed on the dashboard."
+            "deadline, follow-ups, reviews or subject access requests to answer. They are "
+            "listed on the dashboard."
         )
         self.setAccessibleName(self.text.text())
         self.show()

@@ -17,12 +17,24 @@ from app.ui.incidents.list_view import IncidentListView
 from app.ui.letters.letters_list import LettersList
 from app.ui.people.directory import PeoplePage
 from app.ui.reports_page import ReportsPage
+from app.ui.retention_page import RetentionPage
 from app.ui.settings_page import SettingsPage
+from app.ui.subject_access.page import SubjectAccessPage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-DASHBOARD, INCIDENTS, PEOPLE, EXCEPTIONS, LETTERS, REPORTS, SETTINGS = range(7)
+(
+    DASHBOARD,
+    INCIDENTS,
+    PEOPLE,
+    EXCEPTIONS,
+    LETTERS,
+    REPORTS,
+    SUBJECT_ACCESS,
+    SETTINGS,
+    RETENTION,
+) = range(9)
 PAGE_TITLES = (
     "Dashboard",
     "Incidents",
@@ -30,7 +42,9 @@ PAGE_TITLES = (
     "Exceptions register",
     "Letters",
     "Reports",
+    "Subject access",
     "Settings",
+    "Retention review",
 )
 #: What each section needs the account to be allowed.
 PAGE_NEEDS = (
@@ -40,7 +54,9 @@ PAGE_NEEDS = (
     Permission.READ_EXCEPTIONS,
     Permission.LETTERS,
     Permission.GOVERNORS_REPORT,
+    Permission.SUBJECT_ACCESS,
     Permission.SETTINGS,
+    Permission.REVIEW_RETENTION,
 )
 
 
@@ -86,6 +102,7 @@ class Sections:
             board.open_incident.connect(self.open_incident)
             board.show_incidents.connect(self._show_filtered)
             board.show_exceptions.connect(lambda: self.go(EXCEPTIONS))
+            board.show_subject_access.connect(self._show_subject_access)
             board.due_moved.connect(self._show_due_count)
             return board
         if index == INCIDENTS:
@@ -116,6 +133,12 @@ class Sections:
             return letters
         if index == REPORTS:
             return ReportsPage(context)
+        if index == SUBJECT_ACCESS:
+            return SubjectAccessPage(context)
+        if index == RETENTION:
+            retention = RetentionPage(context)
+            retention.open_incident.connect(self.open_incident)
+            return retention
         settings = SettingsPage(context)
         settings.school.saved.connect(self.refresh_title)
         return settings
@@ -159,6 +182,22 @@ class Sections:
     def reports(self) -> ReportsPage | None:
         page = self.page(REPORTS)
         return page if isinstance(page, ReportsPage) else None
+
+    @property
+    def subject_access(self) -> SubjectAccessPage | None:
+        page = self.page(SUBJECT_ACCESS)
+        return page if isinstance(page, SubjectAccessPage) else None
+
+    def _show_subject_access(self, request_id: int) -> None:
+        """The dashboard's due item for a request: its page, with it chosen."""
+        self.go(SUBJECT_ACCESS)
+        if self.subject_access is not None:
+            self.subject_access.select_request(request_id)
+
+    @property
+    def retention(self) -> RetentionPage | None:
+        page = self.page(RETENTION)
+        return page if isinstance(page, RetentionPage) else None
 
     @property
     def settings_page(self) -> SettingsPage | None:

@@ -45,7 +45,9 @@ from app.ui.main_sections import (
     PAGE_TITLES,
     PEOPLE,
     REPORTS,
+    RETENTION,
     SETTINGS,
+    SUBJECT_ACCESS,
     Sections,
 )
 from app.ui.people.directory import PeoplePage
@@ -63,7 +65,9 @@ __all__ = [
     "LETTERS",
     "PEOPLE",
     "REPORTS",
+    "RETENTION",
     "SETTINGS",
+    "SUBJECT_ACCESS",
     "MainWindow",
 ]
 

@@ -133,7 +133,8 @@ def test_only_the_dsl_and_deputies_manage_accounts(database: Database, dsl: User
 EXPECTED: dict[UserRole, set[str]] = {
     # Everything but approving exceptions: the headteacher does (the school's policy).
     UserRole.DSL: {p.name for p in Permission} - {"APPROVE_EXCEPTIONS"},
-    UserRole.DEPUTY_DSL: {p.name for p in Permission} - {"APPROVE_EXCEPTIONS"},
+    # Nor disposing of records: that is the DSL's alone.
+    UserRole.DEPUTY_DSL: {p.name for p in Permission} - {"APPROVE_EXCEPTIONS", "DISPOSE_RECORDS"},
     UserRole.HEADTEACHER: {
         "READ_INCIDENTS",
         "READ_PEOPLE",

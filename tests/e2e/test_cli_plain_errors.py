@@ -198,7 +198,18 @@ def report(term: str = "{term}", out: str = "{out}/report.pdf", **more: str) -> 
     return (*args, *(["--user", more["user"]] if "user" in more else []))
 
 
+def casefile(incident: str = "{ref}", out: str = "{out}/case.pdf", **more: str) -> tuple[str, ...]:
+    args: tuple[str, ...] = ("casefile", "--incident", incident, "--variant", "agency")
+    args += ("--out", out)
+    args += tuple(["--recipient", more["recipient"]] if "recipient" in more else [])
+    return (*args, *(["--user", more["user"]] if "user" in more else []))
+
+
+TRANSFER: tuple[str, ...] = ("transfer", "make", "--pupil", "Nobody", "--school", "Harbour")
+TRANSFER += ("--method", "secure_email", "--out", "{out}/file.pdf")
 AUDIT = ("audit", "verify")
+RETAIN = ("retention", "list")
+DISPOSE = ("retention", "dispose", "--incident")
 TEMPLATES = ("letter", "--list-templates")
 NOWHERE = "/nonexistent/dir/x.pdf"
 DAMAGED = "damaged (perhaps cut short"
@@ -246,6 +257,29 @@ CASES: dict[str, tuple[str, tuple[str, ...], int, str]] = {
     "foreign-audit": ("foreign", AUDIT, 2, FOREIGN),
     "foreign-demo": ("foreign", ("demo",), 2, FOREIGN),
     "foreign-templates": ("foreign", TEMPLATES, 0, "Footprint's own templates"),
+    "casefile-made": ("plain", casefile(recipient="PC Smith"), 0, "written to"),
+    "casefile-no-recipient": ("plain", casefile(), 2, "--recipient"),
+    "casefile-unknown": ("plain", casefile("SM-0000-0000", recipient="x"), 2, "no incident"),
+    "casefile-out-nowhere": ("plain", casefile(out=NOWHERE, recipient="x"), 2, "does not exist"),
+    "casefile-out-a-folder": ("plain", casefile(out="{out}", recipient="x"), 2, "is a folder"),
+    "no-user-casefile": ("accounts", casefile(recipient="x"), 2, "give --user"),
+    "missing-casefile": ("missing", casefile(recipient="x"), 2, "There is no log at"),
+    "read-only-casefile": ("read-only", casefile(recipient="x"), 2, READ_ONLY),
+    "truncated-casefile": ("truncated", casefile(recipient="x"), 2, DAMAGED),
+    "foreign-casefile": ("foreign", casefile(recipient="x"), 2, FOREIGN),
+    "transfer-list": ("plain", ("transfer", "list"), 0, "No child protection files"),
+    "transfer-no-pupil": ("plain", TRANSFER, 2, "matches no pupil"),
+    "missing-transfer": ("missing", TRANSFER, 2, "There is no log at"),
+    "read-only-transfer": ("read-only", TRANSFER, 2, READ_ONLY),
+    "retention-list": ("plain", RETAIN, 0, "Due for review: 0"),
+    "dispose-open": ("plain", (*DISPOSE, "{ref}", "--yes"), 2, "is open"),
+    "dispose-unknown": ("plain", (*DISPOSE, "SM-0000-0000"), 2, "no incident SM-0000-0000"),
+    "no-user-retention": ("accounts", RETAIN, 2, "give --user"),
+    "no-terminal-retention": ("accounts", (*RETAIN, "--user", "aokafor"), 2, "no terminal to ask"),
+    "missing-retention": ("missing", RETAIN, 2, "There is no log at"),
+    "read-only-retention": ("read-only", RETAIN, 2, READ_ONLY),
+    "truncated-retention": ("truncated", RETAIN, 2, DAMAGED),
+    "foreign-retention": ("foreign", RETAIN, 2, FOREIGN),
 }
 
 

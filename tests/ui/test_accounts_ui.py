@@ -22,7 +22,7 @@ from app.core.services.terms import ensure_default_terms
 from app.core.vocab import UserRole
 from app.ui.accounts import AccountSetupDialog, ChangePasswordDialog, SignInDialog
 from app.ui.idle_lock import Blind, LockDialog
-from app.ui.main_window import LETTERS, REPORTS, SETTINGS, MainWindow
+from app.ui.main_window import LETTERS, REPORTS, RETENTION, SETTINGS, SUBJECT_ACCESS, MainWindow
 from tests.factories import make_incident
 from tests.ui.helpers import press, type_text, when_modal
 
@@ -144,7 +144,7 @@ def test_each_role_sees_only_its_sections(
     for user, visible in [
         (governor, [REPORTS]),
         (office, [0, 1, 2]),
-        (dsl, [0, 1, 2, 3, LETTERS, REPORTS, SETTINGS]),
+        (dsl, [0, 1, 2, 3, LETTERS, REPORTS, SUBJECT_ACCESS, SETTINGS, RETENTION]),
     ]:
         window = MainWindow(database, user.id, qsettings)
         qtbot.addWidget(window)

@@ -26,11 +26,26 @@ from app.core.vocab import InvolvementRole
 from app.ui.main_window import PEOPLE, MainWindow
 from app.ui.mis_import import dialog as dialog_module
 from app.ui.mis_import.dialog import MAPPING, PREVIEW, ImportDialog
+from app.ui.people.cp_transfer_dialog import LeaversOffer
 from app.ui.people.directory import PeoplePage
 from tests.core.mis_import import school_files as sf
 from tests.core.mis_import.school_files import upn
 from tests.factories import make_incident
 from tests.ui.helpers import when_modal
+
+
+@pytest.fixture(autouse=True)
+def leavers_offered(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The offer of leavers' child protection files after an import, answered "not now"
+    (its own test is in test_mis_import_ui): what it listed, each time it came up."""
+    offered: list[list[str]] = []
+
+    def not_now(offer: LeaversOffer) -> int:
+        offered.append([offer.list.item(i).text() for i in range(offer.list.count())])
+        return 0
+
+    monkeypatch.setattr(LeaversOffer, "exec", not_now)
+    return offered
 
 
 def _answer(*steps: Callable[[QMessageBox], object]) -> None:

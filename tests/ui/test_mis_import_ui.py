@@ -32,6 +32,7 @@ from app.core.vocab import PersonKind, UserRole
 from app.ui.main_window import PEOPLE, MainWindow
 from app.ui.mis_import.dialog import FILE, MAPPING, PREVIEW, STOPPED, ImportDialog
 from app.ui.mis_import.preview_step import PreviewStep
+from app.ui.people.cp_transfer_dialog import LeaversOffer
 from app.ui.people.directory import PeoplePage
 from tests.factories import make_account
 from tests.ui.helpers import when_modal
@@ -299,9 +300,17 @@ def test_applying_confirms_applies_refreshes_people_and_closes(
     told: list[str] = []
     refreshed: list[bool] = []
     window.context.data_changed.connect(lambda: refreshed.append(True))
-    _answer(
-        _press(QMessageBox.StandardButton.Yes, asked), _press(QMessageBox.StandardButton.Ok, told)
-    )
+    offered: list[str] = []
+
+    def told_then_offered(box: QMessageBox) -> None:
+        def close(offer: LeaversOffer) -> None:  # leavers on incidents: their CP file
+            offered.extend(offer.list.item(i).text() for i in range(offer.list.count()))
+            offer.reject()
+
+        when_modal(close, kind=LeaversOffer)
+        _press(QMessageBox.StandardButton.Ok, told)(box)
+
+    _answer(_press(QMessageBox.StandardButton.Yes, asked), told_then_offered)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert asked == [
         "Apply this import? It adds 2 pupils and 1 parent or contact; changes the details of "
@@ -311,6 +320,7 @@ def test_applying_confirms_applies_refreshes_people_and_closes(
     ]
     assert len(fakes.applied) == 1 and fakes.applied[0].whole_school
     assert told[0].startswith("Imported. The import adds 2 pupils")
+    assert offered == ["Kacper Wiśniewski — on 1 incident"]
     assert refreshed == [True]
     assert dialog.result() == ImportDialog.DialogCode.Accepted
 

@@ -98,6 +98,13 @@ def record_read(
         session.info[_WROTE] = True
 
 
+def append_entries(session: Session, entries: list[PendingEntry]) -> None:
+    """Entries written below the ORM (a disposal's), added to the trail now; the outside
+    copy of the head follows after the commit, as for any other entry."""
+    if append(session.connection(), entries) is not None:
+        session.info[_WROTE] = True
+
+
 # --- What a flush changes ----------------------------------------------------------------
 
 
@@ -189,13 +196,47 @@ def _stored_row(connection: Connection, obj: Any, keys: Iterable[str]) -> dict[s
     return dict(zip(keys, row, strict=True)) if row is not None else {}
 
 
-def _resolve(connection: Connection, entry: PendingEntry) -> bool:
-    """After the flush: the values written. False if nothing actually changed."""
+def _stored_rows(connection: Connection, entries: list[PendingEntry]) -> dict[int, dict[str, Any]]:
+    """The rows of many records as the flush left them, one query per table and set of
+    columns (by primary key, 500 at a time) rather than one per record: a flush of
+    hundreds of new rows (a pack's redaction log) reads them back in a few queries. Keyed
+    by `id(entry)`; a record not found here is read on its own (`_stored_row`)."""
+    groups: dict[tuple[Any, tuple[str, ...]], dict[Any, PendingEntry]] = {}
+    for entry in entries:
+        obj = entry.obj
+        if obj is None:
+            continue
+        mapper = inspect(obj).mapper
+        if len(mapper.primary_key) != 1:
+            continue
+        key = mapper.primary_key_from_instance(obj)[0]
+        groups.setdefault((mapper, tuple(_loaded_keys(obj))), {})[key] = entry
+    found: dict[int, dict[str, Any]] = {}
+    for (mapper, keys), by_key in groups.items():
+        if len(by_key) < 2:
+            continue  # one record: its own read is as quick
+        pk = mapper.primary_key[0]
+        columns = [mapper.get_property(key).columns[0] for key in keys]
+        ids = list(by_key)
+        for start in range(0, len(ids), 500):
+            query = select(pk, *columns).where(pk.in_(ids[start : start + 500]))
+            for row in connection.execute(query):
+                found[id(by_key[row[0]])] = dict(zip(keys, row[1:], strict=True))
+    return found
+
+
+def _resolve(
+    connection: Connection, entry: PendingEntry, read: dict[int, dict[str, Any]] | None = None
+) -> bool:
+    """After the flush: the values written (`read`: rows read back already, by entry).
+    False if nothing actually changed."""
     obj = entry.obj
     if obj is None:
         return True
     state = inspect(obj)
-    stored = _stored_row(connection, obj, _loaded_keys(obj))
+    stored = (read or {}).get(id(entry))
+    if stored is None:
+        stored = _stored_row(connection, obj, _loaded_keys(obj))
     entry.record_id = _record_id(obj)
     if entry.action == Action.INSERT:
         values = {key: state.dict[key] for key in _columns(obj) if key in state.dict}
@@ -224,7 +265,8 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     pending: list[PendingEntry] = session.info.pop(_PENDING, [])
     connection = session.connection()
-    pending = [entry for entry in pending if _resolve(connection, entry)]
+    read = _stored_rows(connection, pending)
+    pending = [entry for entry in pending if _resolve(connection, entry, read)]
     pending += session.info.pop(_DELETED, [])
     if append(connection, pending) is not None:
         session.info[_WROTE] = True

@@ -46,6 +46,10 @@ class Action(StrEnum):
     RESTORE = "restore"
     ENCRYPT = "encrypt"  # the log was encrypted (converted from a plain file)
     RECOVERY_KEY = "recovery key"  # a new recovery key made, or the recovery key used
+    # Retention (app.core.audit.erasure): what a disposed record holds afterwards, and the
+    # entries a disposal erased, each with its hash, vouched for by the disposal.
+    DISPOSE = "dispose"
+    ERASURE = "erasure"
 
 
 def trail_value(column: str, value: Any) -> Any:

@@ -18,6 +18,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from app.core.audit.chain import NOT_AUDITED, Action, mark
+from app.core.audit.erasure import MARKER_PREFIX, erased_by
 from app.core.audit.raw import RowForm, encode, quote, stream
 from app.core.models import AuditEntry, Base
 
@@ -26,8 +27,10 @@ from app.core.models import AuditEntry, Base
 RECORD_CHUNK = 5_000
 SHARD = 250_000
 #: A record's state: the text of the entry that inserted it, until a later entry changes
-#: it (then the values, read from that text).
+#: it (then the values, read from that text); `ERASED` while its entries were erased by
+#: a disposal and no `dispose` entry has said what it holds since.
 State = dict[Any, str | dict[str, Any]]
+ERASED = "(erased)"
 #: (raw row, its values and canonical text in the trail's form, its key on the trail)
 Prepared = tuple[Any, dict[str, Any], str, Any]
 
@@ -163,6 +166,13 @@ class RecordWalk:
                 )
             else:
                 seen.append(record)
+                if known is ERASED:
+                    shown = record if len(keys) == 1 else form.shown(raw, keys)
+                    problems.append(
+                        f"{name} {shown}: its entries on the trail were erased, and no "
+                        "disposal says what it holds now: it was changed outside Footprint."
+                    )
+                    continue
                 if isinstance(known, str):
                     if known == text:  # the usual case: the row is its one entry's text
                         continue
@@ -206,8 +216,19 @@ def _replay(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """Fold one entry into what the trail says its record holds. An insert is kept as its
-    stored text, read as JSON only when a later entry changes it (or its row differs)."""
-    if action in _NEW:
+    stored text, read as JSON only when a later entry changes it (or its row differs). An
+    erased entry makes the record unknown until its disposal's `dispose` entry, which says
+    what it holds now (or that it was removed). Disposals never touch a record keyed by
+    several columns (categories are kept), so those are folded as before."""
+    if text.startswith(MARKER_PREFIX) and erased_by(text) is not None:
+        state[key] = ERASED
+    elif action == _DISPOSE:
+        changes = json.loads(text) if changes is None else changes
+        if changes.get("removed"):
+            state.pop(key, None)
+        else:
+            state[key] = dict(changes.get("row") or {})
+    elif action in _NEW:
         state[key] = text
     elif action == _DELETE:
         state.pop(key, None)
@@ -215,7 +236,7 @@ def _replay(
         if changes is None:
             changes = json.loads(text)
         known = state.get(key)
-        if known is None:
+        if known is None or known is ERASED:
             return
         if isinstance(known, str):
             known = state[key] = json.loads(known)
@@ -224,11 +245,12 @@ def _replay(
 
 
 _RECORD_ACTIONS = frozenset(
-    {Action.INSERT, Action.BASELINE, Action.UPDATE, Action.WITHDRAW, Action.DELETE}
+    {Action.INSERT, Action.BASELINE, Action.UPDATE, Action.WITHDRAW, Action.DELETE, Action.DISPOSE}
 )
 _ACTIONS = tuple(sorted(str(action) for action in _RECORD_ACTIONS))
 _NEW = frozenset({str(Action.INSERT), str(Action.BASELINE)})
 _DELETE = str(Action.DELETE)
+_DISPOSE = str(Action.DISPOSE)
 
 
 def audited_tables() -> dict[str, Table]:

@@ -28,6 +28,8 @@ class Record(StrEnum):
     EVIDENCE = "evidence"
     LETTER = "letter"
     GOVERNORS_REPORT = "governors_report"
+    INSPECTION_LIST = "inspection_list"
+    SUBJECT_ACCESS = "subject_access_request"
     LOG = "log"  # the whole log: a backup made or restored
 
 

@@ -7,6 +7,7 @@ walked in entry order here, then the records table by table (`fold`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -17,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.core.audit.chain import GENESIS, chain_hash, entry_content, mark, stored_content
+from app.core.audit.chain import GENESIS, Action, chain_hash, entry_content, mark, stored_content
+from app.core.audit.erasure import erased_by, standing_hash
 from app.core.audit.fold import RecordWalk, audited_tables
 from app.core.audit.head import Checkpoint, load_head
 from app.core.audit.raw import converter
@@ -153,6 +155,9 @@ class _Run(RecordWalk):
             f"LIMIT {CHAIN_CHUNK:d}"
         )
         after, raw_at, at = 0, None, ""
+        # Erased entries met so far and not yet vouched for by their disposal's `erasure`
+        # entry (which comes later): number → (disposal, hash, hash of what is left).
+        erased: dict[int, tuple[int, str, str]] = {}
         while True:
             chunk = self.connection.exec_driver_sql(query, (after,)).all()
             if not chunk:
@@ -180,7 +185,13 @@ class _Run(RecordWalk):
                     raw_at, at = stored_at, when(stored_at)
                 fields = (entry_id, at, user, action, table, record, changes)
                 if not _hashes_to(prev_hash, fields, digest):
-                    problems.append(f"Entry {entry_id} has been altered since it was written.")
+                    disposal = erased_by(changes)
+                    if disposal is None:
+                        problems.append(f"Entry {entry_id} has been altered since it was written.")
+                    else:
+                        erased[entry_id] = (disposal, digest, standing_hash(prev_hash, fields))
+                elif action == _ERASURE:
+                    self._vouched(entry_id, changes, erased)
                 if wanted:
                     checkpoint = wanted.pop(entry_id, None)
                     if checkpoint is not None and not checkpoint.matches(digest):
@@ -193,6 +204,11 @@ class _Run(RecordWalk):
                     return expected_id - 1
             after = chunk[-1][0]
             self.step(len(chunk))
+        for entry_id, (disposal, _digest, _left) in sorted(erased.items())[: self.limit]:
+            problems.append(
+                f"Entry {entry_id} was erased, but no disposal on the trail vouches for it "
+                f"(its marker names disposal {disposal}): it was erased outside Footprint."
+            )
         if prev != GENESIS:
             result.checkpoint = Checkpoint.of(expected_id - 1, prev)
         for checkpoint in wanted.values():
@@ -201,6 +217,29 @@ class _Run(RecordWalk):
                 "was printed from it: entries were removed."
             )
         return expected_id - 1
+
+    def _vouched(
+        self, vouching: int, changes: str, erased: dict[int, tuple[int, str, str]]
+    ) -> None:
+        """A disposal's `erasure` entry: each entry it lists must be one erased before it,
+        by that disposal, with the hash the chain names and the hash of what is left."""
+        data = json.loads(changes)
+        disposal = data.get("disposal")
+        for number, (digest, left) in data.get("entries", {}).items():
+            found = erased.pop(int(number), None)
+            if found is None:
+                self.problems.append(
+                    f"Entry {vouching} (a disposal) names entry {number} as erased, but that "
+                    "entry is not erased: the trail was changed after the disposal."
+                )
+            elif found != (disposal, digest, left):
+                self.problems.append(
+                    f"Entry {number} is not as disposal {disposal} left it when it was "
+                    "erased: it was changed afterwards."
+                )
+
+
+_ERASURE = str(Action.ERASURE)
 
 
 def _hashes_to(prev_hash: str, fields: tuple[Any, ...], digest: str) -> bool:

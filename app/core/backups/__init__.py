@@ -11,7 +11,14 @@ from app.core.backups.due import (
     days_without_backup,
     last_backup,
 )
-from app.core.backups.holding import Holding, backups_holding, remove_backups
+from app.core.backups.holding import (
+    Holding,
+    Replaced,
+    backups_holding,
+    backups_holding_disposed,
+    remove_backups,
+    replace_backups,
+)
 from app.core.backups.make import BackupCheck, create_backup, verify_backup
 from app.core.backups.restore import Restored, restore_backup
 from app.core.backups.store import (
@@ -27,10 +34,12 @@ __all__ = [
     "Backup",
     "BackupCheck",
     "Holding",
+    "Replaced",
     "Restored",
     "backup_due_today",
     "backup_folder",
     "backups_holding",
+    "backups_holding_disposed",
     "choose_backup_folder",
     "create_backup",
     "days_without_backup",
@@ -38,6 +47,7 @@ __all__ = [
     "list_backups",
     "prune",
     "remove_backups",
+    "replace_backups",
     "restore_backup",
     "verify_backup",
 ]

@@ -16,7 +16,12 @@ class ChronologyEntry(Created, Base):
     """One entry; never changed or removed. A correction is a new entry pointing at the old."""
 
     __tablename__ = "chronology_entry"
-    __table_args__ = (Index("ix_chronology_entry_incident_occurred", "incident_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_chronology_entry_incident_occurred", "incident_id", "occurred_at"),
+        # Deleting entries (a disposal) checks that no amendment still points at each one:
+        # without this, one scan of the whole timeline table per entry deleted.
+        Index("ix_chronology_entry_amends_id", "amends_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"))

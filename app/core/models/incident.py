@@ -75,6 +75,10 @@ class Incident(Created, Updated, Withdrawable, Base):
     outcome: Mapped[IncidentOutcome | None] = mapped_column(VocabType(IncidentOutcome))
     outcome_rationale: Mapped[str] = mapped_column(default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its content was erased under the school's retention rules (a disposal record
+    # says by whom and under which rule): what is left is only what the governors'
+    # figures count. Nothing is added to it afterwards.
+    disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     reported_by: Mapped[Person | None] = relationship(foreign_keys=[reported_by_id])
     categories: Mapped[list[IncidentCategory]] = relationship(

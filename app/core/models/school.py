@@ -46,6 +46,15 @@ class SchoolSettings(Created, Updated, Base):
     # A small school's DSL (or deputy) who is also the headteacher: that account may
     # approve exceptions, and each approval it gives says so.
     dsl_headteacher_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # Retention (app.core.rules.retention): a safeguarding concern is kept until the
+    # youngest pupil's date of birth + this many years (IRMS: 25); any other incident
+    # this many years after closing.
+    retention_safeguarding_years: Mapped[int] = mapped_column(
+        Integer, default=25, server_default="25"
+    )
+    retention_years_after_closing: Mapped[int] = mapped_column(
+        Integer, default=6, server_default="6"
+    )
 
 
 class PlatformMinimumAge(Created, Updated, Base):

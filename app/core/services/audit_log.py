@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import audit
+from app.core.audit.erasure import erased_by
 from app.core.clock import LONDON
 from app.core.models import AuditEntry, Incident, User
 from app.core.permissions import Permission, requires
@@ -84,7 +85,14 @@ RECORD_NAMES = {
     "report_commentary": "governors' commentary",
     "school_settings": "school settings",
     "school_term": "term",
+    "retention_decision": "retention decision",
+    "retention_disposal": "disposal",
+    "legal_hold": "legal hold",
+    "legal_hold_incident": "legal hold's incident",
     "governors_report": "governors' report",
+    "inspection_list": "inspection list",
+    "subject_access_request": "subject access request",
+    "subject_access_redaction": "redaction log line",
 }
 
 
@@ -100,8 +108,17 @@ def _record(entry: AuditEntry, references: dict[int, str]) -> str:
 
 
 def _describe(changes: str) -> str:
-    """Field: before → after, briefly (long values shortened)."""
+    """Field: before → after, briefly (long values shortened); a disposal's entries and
+    the entries it erased, in words."""
+    disposal = erased_by(changes)
+    if disposal is not None:
+        return f"(its values were erased by disposal {disposal})"
     data = json.loads(changes)
+    if isinstance(data.get("entries"), dict) and "disposal" in data:
+        return f"disposal {data['disposal']} erased the values of {len(data['entries'])} entries"
+    if "disposal" in data and ("row" in data or "removed" in data):
+        what = "removed" if data.get("removed") else "kept without its erased values"
+        return f"disposal {data['disposal']}: {what}"
     parts = []
     for key, value in data.items():
         if isinstance(value, list) and len(value) == 2:

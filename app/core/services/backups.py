@@ -46,3 +46,20 @@ def record_backups_removed(session: Session, evidence_id: int, removed: list[str
         evidence_id,
         removed_because_they_held_the_destroyed_file=removed,
     )
+
+
+@requires(Permission.DISPOSE_RECORDS)
+def record_disposed_backups_removed(
+    session: Session, removed: list[str], kept_as: str, references: list[str]
+) -> None:
+    """Backups that still held disposed records were deleted at the DSL's word, after a
+    new backup was made (the file names only: what they held is gone with them)."""
+    record_look(
+        session,
+        Action.BACKUP,
+        Record.LOG,
+        None,
+        removed_because_they_held_disposed_records=removed,
+        new_backup=kept_as,
+        disposed=references,
+    )

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import LONDON
 from app.core.id_lists import among_given, given_ids
-from app.core.models import DeletionRequest, Escalation, Incident, Person
+from app.core.models import DeletionRequest, Escalation, Incident, Person, SubjectAccessRequest
 from app.core.permissions import Permission, may, requires, visible_incidents
 from app.core.rules.guidance import ico_deadline
 from app.core.rules.transitions import OPEN_ESCALATION_STATUSES, REFERENCE_LABELS
 from app.core.services.contact_exceptions import reviews_due
+from app.core.services.cp_transfer import awaiting_receipt
 from app.core.timefmt import format_date, format_datetime
-from app.core.vocab import DeletionOutcome, EscalationKind, IncidentStatus
+from app.core.vocab import DeletionOutcome, EscalationKind, IncidentStatus, SubjectAccessStatus
 
 
 def open_request() -> ColumnElement[bool]:
@@ -213,7 +214,10 @@ def _page_statements(dialect: str) -> tuple[tuple[Executable, Executable], Execu
 class DueItem:
     """Something due or overdue, for the dashboard (most urgent first)."""
 
-    kind: str  # "request", "follow_up", "reference", "review" or "ico" (a breach's 72 hours)
+    #: "request", "follow_up", "reference", "review", "ico" (a breach's 72 hours) or
+    #: "transfer" (a child protection file whose receipt is not confirmed).
+    #: "sar" (a subject access request's calendar month; `record_id` is the request's).
+    kind: str
     due_on: date
     what: str
     incident_id: int | None
@@ -249,7 +253,12 @@ def due_list(session: Session, today: date, *, limit: int = DUE_SHOWN) -> DueLis
     items = _items(
         session, [(q.order_by(day, q.selected_columns[0]).limit(limit), day) for q, day in parts]
     )
-    extra = _breach_clocks(session) + _reviews(session, today)
+    extra = (
+        _breach_clocks(session)
+        + _reviews(session, today)
+        + _transfers(session)
+        + _subject_access(session)
+    )
     return DueList(_sorted(items + extra)[:limit], total + len(extra))
 
 
@@ -272,7 +281,7 @@ def due_items(
         ]
     items = _items(session, parts) + _breach_clocks(session, incident_ids)
     if incident_ids is None:
-        items += _reviews(session, today)
+        items += _reviews(session, today) + _transfers(session) + _subject_access(session)
     return _sorted(items)
 
 
@@ -371,6 +380,55 @@ def _reviews(session: Session, today: date) -> list[DueItem]:
         )
         for row in reviews_due(session, on=today)
         if row.review_on is not None
+    ]
+
+
+def _transfers(session: Session) -> list[DueItem]:
+    """Child protection files sent whose receipt is not confirmed: listed from the day
+    they are sent (KCSIE's five school days are short), overdue once the day has passed."""
+    return [
+        DueItem(
+            "transfer",
+            row.due_on,
+            f"Child protection file of {row.pupil_name} sent to {row.destination_school}: "
+            "confirm it arrived (the signed receipt slip)",
+            None,
+            None,
+            row.id,
+        )
+        for row in awaiting_receipt(session)
+    ]
+
+
+def _subject_access(session: Session) -> list[DueItem]:
+    """Subject access requests not yet answered, from the day they arrive (a month is
+    short, and school holidays don't pause it), for those who handle them."""
+    if not may(session, Permission.SUBJECT_ACCESS):
+        return []
+    rows = session.execute(
+        select(
+            SubjectAccessRequest.id,
+            SubjectAccessRequest.due_on,
+            Person.given_name,
+            Person.family_name,
+        )
+        .join(Person, Person.id == SubjectAccessRequest.person_id)
+        .where(
+            SubjectAccessRequest.status == SubjectAccessStatus.OPEN,
+            SubjectAccessRequest.withdrawn_at.is_(None),
+        )
+    )
+    return [
+        DueItem(
+            "sar",
+            due_on,
+            f"Answer the subject access request about {given} {family}".rstrip()
+            + f" by {format_date(due_on)}",
+            None,
+            None,
+            request_id,
+        )
+        for request_id, due_on, given, family in rows
     ]
 
 

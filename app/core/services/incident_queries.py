@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, Select, case, exists, false, func, literal, select, tuple_
 from sqlalchemy.orm import Session
@@ -27,6 +27,9 @@ from app.core.vocab import (
     Platform,
     Severity,
 )
+
+#: A select of any columns (`matching` narrows it whatever it selects).
+AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"
 
 
 class IncidentSort(StrEnum):
@@ -159,6 +162,19 @@ def _filtered(
             return query.where(false())
         query = query.where(condition)
     return query
+
+
+@requires(Permission.READ_INCIDENTS)
+def matching(session: Session, query: AnySelect, flt: IncidentFilter) -> AnySelect:
+    """`query` narrowed to what the incident list shows for `flt`: the same filters, and
+    only what the acting user may see (an export of the list runs its own query)."""
+    return _filtered(session, query, flt)
+
+
+def sort_expression(sort: IncidentSort) -> ColumnElement[Any]:
+    """What the list sorts by for `sort` (ties are broken by id), for an export in the
+    list's order."""
+    return _sort_key(sort)
 
 
 _REFERENCE = re.compile(r"\s*sm(?:-\d{0,4}(?:-\d{0,6})?)?\s*", re.IGNORECASE)

@@ -183,9 +183,20 @@ class DetailsForm(QWidget):
         self.summary.setAccessibleName("Factual summary")
         self.errors.add("summary", self.summary, summary_error)
 
+        # Its retention rule and review date (Retention review): small print, read only.
+        self.retention = QLabel()
+        self.retention.setWordWrap(True)
+        self.retention.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retention.setAccessibleName("Retention")
+        small = self.retention.font()
+        small.setPointSizeF(max(small.pointSizeF() - 1, 7))
+        self.retention.setFont(small)
+        self.retention.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(summary_box, 1)
+        layout.addWidget(self.retention)
         layout.addWidget(self.general_error)
         self.categories.setMinimumHeight(self.fontMetrics().height() * 7)
         self.summary.setMinimumHeight(self.fontMetrics().height() * 4)

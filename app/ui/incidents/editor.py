@@ -34,8 +34,10 @@ from app.core.services.incident_form import (
 )
 from app.core.services.incident_status import incident_state
 from app.core.services.incidents import IncidentDetails, withdraw_incident
+from app.core.services.retention import incident_retention
 from app.core.vocab import Category, IncidentStatus, Platform, Severity
 from app.ui.context import AppContext
+from app.ui.incidents.casefile_dialog import open_case_file_dialog
 from app.ui.incidents.casework_panel import CaseworkPanel
 from app.ui.incidents.details_form import DetailsForm
 from app.ui.incidents.evidence_panel import EvidencePanel
@@ -107,12 +109,23 @@ class IncidentEditor(QDialog):
             "For an incident recorded in error or twice: it stays on record, marked withdrawn"
         )
         self.withdraw_button.setAutoDefault(False)
+        self.case_file_button = QPushButton("Case &file…")
+        self.case_file_button.setToolTip(
+            "Export this incident's case file as a PDF, for an outside agency or the file (Ctrl+E)"
+        )
+        self.case_file_button.setAutoDefault(False)
         self.close_button = QPushButton("Close")
         self.close_button.setAutoDefault(False)
-        for button in (self.save_button, self.close_button, self.withdraw_button):
+        for button in (
+            self.save_button,
+            self.close_button,
+            self.withdraw_button,
+            self.case_file_button,
+        ):
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.withdraw_button)
+        buttons.addWidget(self.case_file_button)
         buttons.addWidget(self.message, 1)
         buttons.addStretch(0)
         buttons.addWidget(self.save_button)
@@ -129,6 +142,9 @@ class IncidentEditor(QDialog):
         print_shortcut.activated.connect(
             lambda: self.open_letters() if context.may(Permission.LETTERS) else None
         )
+        case_file_shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
+        case_file_shortcut.activated.connect(self.export_case_file)
+        self.case_file_button.clicked.connect(self.export_case_file)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
         self.withdraw_button.clicked.connect(self.withdraw)
@@ -193,13 +209,20 @@ class IncidentEditor(QDialog):
         self.letters.allow_new = not loaded.withdrawn
         if self.context.may(Permission.LETTERS):
             self.letters.show_incident(loaded.id)
-        if loaded.withdrawn:
+        retention = self.context.read(lambda s: incident_retention(s, incident_id))
+        self.form.retention.setText(retention.summary)
+        self.form.retention.show()
+        closed_for_good = loaded.withdrawn or retention.rule is None
+        if closed_for_good:
             self.banner.setText(
-                "This incident has been withdrawn: it is kept on record but can't be changed."
+                retention.summary
+                if retention.rule is None
+                else "This incident has been withdrawn: it is kept on record but can't be changed."
             )
             self.banner.show()
             self.save_button.setEnabled(False)
             self.withdraw_button.setEnabled(False)
+            self.letters.allow_new = False
         self.withdraw_button.show()
         self._update_tab_titles()
 
@@ -456,16 +479,8 @@ class IncidentEditor(QDialog):
                 self.message.setText("Save the incident first: letters are made from it.")
                 self.message.show()
             return
-        if self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                "Save first?",
-                "Letters are made from what is saved. Save your changes to this incident first?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
-            if answer != QMessageBox.StandardButton.Save or not self.save():
-                return
+        if self.is_dirty() and not self._saved_first("Letters are made from what is saved."):
+            return
         dialog = LetterDialog(
             self.context,
             self.incident_id,
@@ -479,6 +494,32 @@ class IncidentEditor(QDialog):
         dialog.exec()
         self.letter_dialog = None
         dialog.deleteLater()  # its page images are not kept
+
+    def export_case_file(self) -> None:
+        """The case file as a PDF (Ctrl+E), from what is saved: unsaved changes first."""
+        if not self.context.may(Permission.CASE_FILES):
+            return
+        if self.incident_id is None:
+            self.message.setText("Save the incident first: the case file is made from it.")
+            self.message.show()
+            return
+        if self.is_dirty() and not self._saved_first("Case files are made from what is saved."):
+            return
+        saved = open_case_file_dialog(self.context, self.incident_id, self)
+        if saved is not None:
+            path, export = saved
+            self._evidence_destroyed()  # the timeline now says who it went to
+            self.message.say_done(f"Saved {path.name} ({export.pages} pages).")
+
+    def _saved_first(self, why: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Save first?",
+            f"{why} Save your changes to this incident first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        return answer == QMessageBox.StandardButton.Save and self.save()
 
     def _letters_made(self) -> None:
         self.letters.reload()

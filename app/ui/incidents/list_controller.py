@@ -21,6 +21,7 @@ from app.core.services.incident_queries import (
 from app.core.vocab import Category, Platform, Severity
 from app.logging_setup import log, sanitised_traceback
 from app.ui.context import AppContext
+from app.ui.incidents.inspection_export import InspectionExporter
 from app.ui.incidents.list_view import OPEN_STATUSES, IncidentListView
 from app.ui.incidents.table_model import IncidentIdRole, IncidentTableModel
 
@@ -103,6 +104,8 @@ class IncidentListController(QObject):
         view.table.activated.connect(lambda index: self._open(index.row()))
         view.new_incident.clicked.connect(self.new_requested)
         context.data_changed.connect(self.refresh)
+        #: "Export for inspection…": the list as filtered, every row of it.
+        self.exporter = InspectionExporter(self)
         self._show_person_label()
         self.apply_filters()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -64,6 +66,20 @@ class IncidentListView(QWidget):
         self.new_incident.setToolTip("Record a new incident (Ctrl+N)")
         self.count = QLabel()
         self.count.setAccessibleName("Number of incidents shown")
+        # The list as filtered, every row of it, for an inspector (see inspection_export).
+        self.export = QPushButton("Export for inspection…")
+        self.export.setToolTip(
+            "Save the list as filtered here — every incident, not only those on screen — "
+            "as the list of referrals and their resolution"
+        )
+        export_menu = QMenu(self.export)
+        self.export_csv = QAction("Spreadsheet for Excel (CSV)…", export_menu)
+        self.export_pdf = QAction("Landscape PDF table…", export_menu)
+        export_menu.addActions([self.export_csv, self.export_pdf])
+        self.export.setMenu(export_menu)
+        self.export_message = QLabel()
+        self.export_message.setAccessibleName("What the export did")
+        self.export_message.setWordWrap(True)
 
         self.table = QTableView()
         self.table.setAccessibleName("Incidents")
@@ -107,10 +123,15 @@ class IncidentListView(QWidget):
         for column in range(4):
             filters.setColumnStretch(column, 1)
 
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count)
+        bottom.addSpacing(16)
+        bottom.addWidget(self.export_message, 1)
+        bottom.addWidget(self.export)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(bottom)
 
     def apply_column_widths(self) -> None:
         """Explicit widths from each column's typical length (never measured over rows)."""

@@ -31,6 +31,8 @@ def hide_what_the_role_may_not_use(editor: IncidentEditor) -> None:
                 "something needs correcting or adding, tell the DSL."
             )
             editor.banner.show()
+    if not may(Permission.CASE_FILES):
+        hidden.append(editor.case_file_button)
     if not may(Permission.EDIT_INCIDENT):
         hidden += [
             editor.withdraw_button,

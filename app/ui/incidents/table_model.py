@@ -81,6 +81,11 @@ class IncidentTableModel(QAbstractTableModel):
         self._sort = IncidentSort.SEEN_AT
         self._descending = True
 
+    @property
+    def sorting(self) -> tuple[IncidentSort, bool]:
+        """The order the list is in: (column, descending)."""
+        return self._sort, self._descending
+
     # -- loading -----------------------------------------------------------------------
     def reload(self) -> None:
         """Start again from the first page (after a filter, sort or data change)."""

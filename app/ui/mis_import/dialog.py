@@ -21,15 +21,18 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import Conflict, FootprintError
 from app.core.mis_import import csv_files
-from app.core.mis_import.plan import Suggestion
+from app.core.mis_import.plan import PersonPlan, Suggestion
 from app.core.mis_import.records import ImportFileError
 from app.core.mis_import.wording import change_parts, counted
+from app.core.permissions import Permission
+from app.core.vocab import PersonKind
 from app.ui.background import Outcome
 from app.ui.context import AppContext
 from app.ui.mis_import.controller import Choice, ImportController
 from app.ui.mis_import.file_step import FileStep, choose_file
 from app.ui.mis_import.mapping_step import MappingStep
 from app.ui.mis_import.preview_step import PreviewStep
+from app.ui.people.cp_transfer_dialog import LeaversOffer
 from app.ui.widgets.field_errors import error_label
 
 FILE, MAPPING, PREVIEW = range(3)
@@ -240,7 +243,21 @@ class ImportDialog(QDialog):
             return
         done = "; ".join(change_parts(outcome.result.counts)) or "changes nothing"
         QMessageBox.information(self, "Imported", f"Imported. The import {done}.")
+        self._offer_transfers(plan.left)
         self.accept()
+
+    def _offer_transfers(self, left: list[PersonPlan]) -> None:
+        """Pupils who left and are on incidents: offer their child protection file."""
+        leavers = [
+            (p.person_id, p.name, p.on_incidents)
+            for p in left
+            if p.kind is PersonKind.PUPIL and p.person_id is not None and p.on_incidents
+        ]
+        if leavers and self.context.may(Permission.CASE_FILES):
+            offer = LeaversOffer(self.context, leavers, self)
+            self.leavers_offer = offer
+            offer.exec()
+            offer.deleteLater()
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

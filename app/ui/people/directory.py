@@ -39,6 +39,7 @@ from app.core.timefmt import format_date
 from app.core.vocab import PersonKind
 from app.ui.context import AppContext
 from app.ui.mis_import.dialog import ImportDialog
+from app.ui.people.cp_transfer_dialog import open_transfer_dialog
 from app.ui.people.person_dialog import PersonDialog
 from app.ui.people.person_facts import detail_facts, list_columns, row_facts
 from app.ui.people.picker import PersonPicker
@@ -104,6 +105,11 @@ class PeoplePage(QWidget):
             "goes to this parent or carer"
         )
         self.list_incidents = QPushButton("Show in incident list")
+        self.transfer = QPushButton("Child protection file transfer…")
+        self.transfer.setToolTip(
+            "For a pupil who leaves: every incident as one file for the new school's DSL, "
+            "with a receipt slip; the five school days are on the dashboard until it arrives"
+        )
 
         left = QVBoxLayout()
         top = QHBoxLayout()
@@ -120,7 +126,7 @@ class PeoplePage(QWidget):
         right.addWidget(self.name)
         right.addLayout(self.facts)
         actions = QHBoxLayout()
-        for button in (self.edit, self.withdraw):
+        for button in (self.edit, self.withdraw, self.transfer):
             actions.addWidget(button)
         actions.addStretch(1)
         right.addLayout(actions)
@@ -163,6 +169,7 @@ class PeoplePage(QWidget):
         self.add_link.clicked.connect(self.link)
         self.remove_link.clicked.connect(self.unlink)
         self.no_contact.clicked.connect(self.toggle_no_contact)
+        self.transfer.clicked.connect(self.transfer_file)
         self.incidents.itemActivated.connect(
             lambda item, _c: self.open_incident.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
@@ -188,6 +195,7 @@ class PeoplePage(QWidget):
         # Office staff see names (to pick people), not family links or other details.
         for widget in (self.links_heading, self.links):
             widget.setVisible(context.may(Permission.READ_PERSON_DETAILS))
+        self.transfer.setVisible(context.may(Permission.CASE_FILES))
         self.refresh()
 
     def refresh(self, asked: bool = True) -> None:
@@ -247,6 +255,7 @@ class PeoplePage(QWidget):
             self.facts.removeRow(0)
         self.links.clear()
         self.incidents.clear()
+        self.transfer.setEnabled(False)
         if person_id is None:
             self.name.setText("Choose a person")
             return
@@ -260,6 +269,7 @@ class PeoplePage(QWidget):
         )
         withdrawn = " (withdrawn)" if person.withdrawn_at else ""
         self.name.setText(person.full_name + withdrawn)
+        self.transfer.setEnabled(person.kind is PersonKind.PUPIL)
         for label, value in detail_facts(person):
             text = QLabel(value)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -318,6 +328,11 @@ class PeoplePage(QWidget):
         dialog = ImportDialog(self.context, parent=self)
         dialog.exec()
         dialog.deleteLater()
+
+    def transfer_file(self) -> None:
+        """The chosen pupil's child protection file transfers, and a new one."""
+        if self.person_id is not None:
+            open_transfer_dialog(self.context, self.person_id, self)
 
     def edit_person(self) -> None:
         if self.person_id is None:

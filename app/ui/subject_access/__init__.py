@@ -1,0 +1,1 @@
+"""The Subject access page and its dialogs."""
