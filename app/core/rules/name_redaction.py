@@ -13,10 +13,15 @@ What is matched, for each person given:
   family name on its own, where it is written with a capital — which errs on the side
   of removing: "Will" at the start of a sentence is taken for a person called Will.
 
-People who stay named (`replacement=None`) are matched too, first: their names are kept
-whole, and a single word that is part of a kept name is never removed on its own (it
-names the kept person as much as anyone). A word that two replaced people share ("Sam",
-for two members of staff) becomes "[name removed]", never the wrong one's role.
+People who stay named (`replacement=None`) are matched too: their names are kept whole,
+and a single word that is part of a kept name is never removed on its own (it names the
+kept person as much as anyone). Where one run of words names two people, a person's own
+name (given then family) outranks another's name written the other way round or after a
+title: "Lee Sam" is Lee Sam, not Mr Sam Lee written backwards. And where a kept person's
+name written that other way would swallow a replaced person's own name ("Mr Aa Aa" over
+"Mr Aa" + "Aa Aa"), the replaced name is taken: the copy errs on the side of removing.
+A word that two replaced people share ("Sam", for two members of staff) becomes
+"[name removed]", never the wrong one's role.
 """
 
 from __future__ import annotations
@@ -49,6 +54,14 @@ class NameToReplace:
     whole_and_parts: bool = False
     #: Also after a title ("Mrs Byrne"): adults, not pupils.
     titled: bool = True
+
+
+def own_names(person: NameToReplace) -> set[tuple[str, ...]]:
+    """The person's own names as written in order: given (or preferred) then family."""
+    givens = [tuple(tokens(g)) for g in (person.given, person.preferred_given)]
+    families = [tuple(tokens(f)) for f in (person.family, person.preferred_family)]
+    names = {g + f for g in givens if g for f in families if f}
+    return names or {n for n in (*givens, *families) if n}
 
 
 def name_sequences(person: NameToReplace) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
@@ -87,16 +100,22 @@ class NameRedactor:
         # Whole names: any case. Kept people first, so a kept name wins a tie.
         self._whole: dict[tuple[str, ...], str] = {}
         self._parts: dict[tuple[str, ...], str] = {}
+        own: dict[tuple[str, ...], str] = {}  # people's own names outrank other forms
         kept_words: set[str] = set()
         for person in sorted(people, key=lambda p: p.replacement is not None):
             target = _KEEP if person.replacement is None else person.replacement
             whole, parts = name_sequences(person)
             if person.replacement is None:
                 kept_words.update(word for name in whole for word in name if word not in TITLES)
+            for name in own_names(person):
+                own[name] = _merge(own.get(name), target)
             for name in whole:
                 self._whole[name] = _merge(self._whole.get(name), target)
             for name in parts:
                 self._parts[name] = _merge(self._parts.get(name), target)
+        self._whole.update(own)
+        self._own = set(own)
+        self._own_replaced = {name for name, target in own.items() if target != _KEEP}
         for name in list(self._parts):
             if any(word in kept_words for word in name):
                 self._parts[name] = _KEEP
@@ -138,9 +157,24 @@ class NameRedactor:
             # One word alone is a name only written with a capital ("Will", not "will").
             capital = length > 1 or text[words[at][1]].isupper()
             if name in self._whole and capital:
-                return length, self._whole[name]
+                target = self._whole[name]
+                if target == _KEEP and name not in self._own:
+                    shorter = self._own_replaced_within(text, words, at, length)
+                    if shorter is not None:
+                        return shorter
+                return length, target
             if name in self._parts and capital:
                 return length, self._parts[name]
+        return None
+
+    def _own_replaced_within(
+        self, text: str, words: list[tuple[str, int, int]], at: int, length: int
+    ) -> tuple[int, str] | None:
+        """A replaced person's own name starting at `at`, shorter than a kept match."""
+        for shorter in range(length - 1, 0, -1):
+            name = tuple(word for word, _, _ in words[at : at + shorter])
+            if name in self._own_replaced and (shorter > 1 or text[words[at][1]].isupper()):
+                return shorter, self._whole[name]
         return None
 
 
